@@ -1,0 +1,216 @@
+package io.llmaos.server.api;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.llmaos.server.api.interceptor.DrainGate;
+import io.llmaos.server.api.interceptor.StatusSafetyNet;
+import io.llmaos.server.config.ServerSettings;
+import io.llmaos.server.core.BuildInfo;
+import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.ServerStatus;
+import io.llmaos.server.core.ServingPhase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one Netty gRPC server: every service of the contract, health (overall and per service),
+ * server reflection, deliberate limits (message and metadata size, calls per connection,
+ * keepalive), a bounded executor, and a graceful drain.
+ *
+ * <p>Drain: the phase moves to DRAINING, so health turns NOT_SERVING and the drain gate refuses new
+ * calls with UNAVAILABLE while probes still answer; in-flight work calls get up to the grace period
+ * to finish; then whatever is left (watch streams, calls past the grace) is cancelled and the server
+ * stops.
+ */
+public final class GrpcEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(GrpcEndpoint.class);
+    private static final Duration TERMINATION_WAIT = Duration.ofSeconds(5);
+
+    private final ServerSettings settings;
+    private final ServerStatus status;
+    private final Clock clock;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final DrainGate gate;
+    private final ExecutorService executor;
+    private final List<String> serviceNames = new ArrayList<>();
+    private final Server server;
+
+    private GrpcEndpoint(Builder b) {
+        this.settings = b.settings;
+        this.status = b.status;
+        this.clock = b.clock;
+        this.gate = new DrainGate(status);
+        this.executor = boundedExecutor(settings.executorThreads());
+
+        List<BindableService> services = new ArrayList<>(List.of(
+                new InferenceApi(),
+                new ModelRepositoryApi(),
+                new SchedulerApi(),
+                new ResourceApi(),
+                new OipApi(status, b.buildInfo)));
+        services.addAll(b.extraServices);
+
+        NettyServerBuilder nb = NettyServerBuilder
+                .forAddress(new InetSocketAddress(settings.host(), settings.port()))
+                .executor(executor)
+                .maxInboundMessageSize(settings.maxInboundMessageBytes())
+                .maxInboundMetadataSize(settings.maxInboundMetadataBytes())
+                .maxConcurrentCallsPerConnection(settings.maxConcurrentCallsPerConnection())
+                .keepAliveTime(settings.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTimeout(settings.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .permitKeepAliveTime(settings.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                .permitKeepAliveWithoutCalls(settings.permitKeepAliveWithoutCalls());
+        if (!settings.maxConnectionIdle().isZero()) {
+            nb.maxConnectionIdle(settings.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        for (BindableService service : services) {
+            ServerServiceDefinition definition = service.bindService();
+            serviceNames.add(definition.getServiceDescriptor().getName());
+            nb.addService(definition);
+        }
+        nb.addService(health.getHealthService());
+        nb.addService(ProtoReflectionServiceV1.newInstance());
+        nb.addService(legacyReflection());
+        // interceptors run in reverse order of registration: the safety net is outermost
+        nb.intercept(gate);
+        nb.intercept(new StatusSafetyNet());
+        this.server = nb.build();
+
+        setHealth(ServingStatus.NOT_SERVING);
+        status.onChange(this::onPhase);
+    }
+
+    /** Starts a builder for the endpoint of a server with these settings and status. */
+    public static Builder builder(ServerSettings settings, ServerStatus status, BuildInfo buildInfo) {
+        return new Builder(settings, status, buildInfo);
+    }
+
+    /** Binds the port and moves the server to SERVING. */
+    public void start() throws IOException {
+        server.start();
+        status.moveTo(ServingPhase.SERVING);
+    }
+
+    /** The port bound (useful when the settings asked for port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The fully-qualified names of the contract's services registered here. */
+    public List<String> serviceNames() {
+        return List.copyOf(serviceNames);
+    }
+
+    /** Drains and stops the server; see the class comment. Safe to call more than once. */
+    public DrainReport drain(Duration grace) {
+        long start = clock.nanoTime();
+        status.moveTo(ServingPhase.DRAINING);
+        boolean idle;
+        try {
+            idle = gate.awaitIdle(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            idle = false;
+        }
+        int abandoned = gate.inFlight();
+        server.shutdownNow();
+        awaitQuietly();
+        status.moveTo(ServingPhase.STOPPED);
+        DrainReport report = new DrainReport(idle, abandoned, Duration.ofNanos(clock.nanoTime() - start));
+        log.info("stopped: in-flight calls {} within the grace period of {} ms ({} cancelled), drain took {} ms",
+                idle ? "all finished" : "did not all finish", grace.toMillis(), abandoned, report.took().toMillis());
+        return report;
+    }
+
+    private void onPhase(ServingPhase phase) {
+        switch (phase) {
+            case SERVING -> setHealth(ServingStatus.SERVING);
+            case DRAINING -> health.enterTerminalState();
+            default -> {
+            }
+        }
+    }
+
+    private void setHealth(ServingStatus servingStatus) {
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, servingStatus);
+        serviceNames.forEach(name -> health.setStatus(name, servingStatus));
+    }
+
+    private void awaitQuietly() {
+        try {
+            if (!server.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("the gRPC server did not terminate within {} ms", TERMINATION_WAIT.toMillis());
+            }
+            executor.shutdownNow();
+            if (!executor.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("gRPC executor threads still busy after {} ms", TERMINATION_WAIT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    private static BindableService legacyReflection() {
+        // v1alpha reflection, still the only one older grpcurl, Postman and Evans speak
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+    }
+
+    private static ExecutorService boundedExecutor(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "llmaos-grpc-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** Assembles an endpoint; the server's composition root supplies the layers. */
+    public static final class Builder {
+        private final ServerSettings settings;
+        private final ServerStatus status;
+        private final BuildInfo buildInfo;
+        private Clock clock = Clock.system();
+        private final List<BindableService> extraServices = new ArrayList<>();
+
+        private Builder(ServerSettings settings, ServerStatus status, BuildInfo buildInfo) {
+            this.settings = settings;
+            this.status = status;
+            this.buildInfo = buildInfo;
+        }
+
+        /** The clock used to time drains. */
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /** A further gRPC service to serve beside the contract (extensions and test fixtures). */
+        public Builder service(BindableService service) {
+            extraServices.add(service);
+            return this;
+        }
+
+        public GrpcEndpoint build() {
+            return new GrpcEndpoint(this);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.llmaos.server.api.mapping;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.llmaos.server.core.CapacityExceededException;
+import io.llmaos.server.core.ErrorCode;
+import io.llmaos.server.core.FieldViolation;
+import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.core.LlmaosException;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where an exception becomes a gRPC status. Server exceptions carry an
+ * {@link ErrorCode} that maps to one status code, with {@code google.rpc.ErrorInfo} (domain
+ * {@value #DOMAIN}, reason = the code's name), {@code BadRequest} field violations for invalid
+ * input and {@code RetryInfo} for exhausted capacity. Anything unexpected becomes INTERNAL with an
+ * incident id that is also logged with the stack trace. The result is never UNKNOWN.
+ */
+public final class StatusMapper {
+    /** The ErrorInfo domain of every error this server returns. */
+    public static final String DOMAIN = "llmaos.io";
+
+    private static final Logger log = LoggerFactory.getLogger(StatusMapper.class);
+
+    private StatusMapper() {
+    }
+
+    /** The status (with details in its trailers) that a client should see for {@code thrown}. */
+    public static StatusRuntimeException toStatusException(Throwable thrown) {
+        Throwable t = unwrap(thrown);
+        if (t instanceof LlmaosException e) {
+            if (e.code() == ErrorCode.ENGINE_FAILURE || e.code() == ErrorCode.INTERNAL) {
+                log.warn("{}: {}", e.code(), e.getMessage(), e);
+            }
+            return StatusProto.toStatusRuntimeException(describe(e));
+        }
+        if (t instanceof StatusRuntimeException || t instanceof StatusException) {
+            Status status = Status.fromThrowable(t);
+            if (status.getCode() != Status.Code.UNKNOWN) {
+                return status.asRuntimeException(Status.trailersFromThrowable(t));
+            }
+            return internal(t);
+        }
+        if (t instanceof CancellationException) {
+            return toStatusException(new LlmaosException(ErrorCode.CANCELLED, "the request was cancelled"));
+        }
+        if (t instanceof TimeoutException) {
+            return toStatusException(new LlmaosException(ErrorCode.DEADLINE_EXCEEDED, "the request timed out"));
+        }
+        if (t instanceof RejectedExecutionException) {
+            return toStatusException(new LlmaosException(ErrorCode.SERVER_UNAVAILABLE,
+                    "the server cannot take more work right now"));
+        }
+        if (t instanceof OutOfMemoryError) {
+            log.error("out of memory while serving a call", t);
+            return toStatusException(new CapacityExceededException("OUT_OF_MEMORY",
+                    "the server ran out of memory serving this request", Duration.ofSeconds(1)));
+        }
+        return internal(t);
+    }
+
+    /**
+     * A replacement for a status that must not reach a client as is (UNKNOWN); other statuses are
+     * returned unchanged.
+     */
+    public static StatusRuntimeException sanitize(Status status, io.grpc.Metadata trailers) {
+        if (status.getCode() != Status.Code.UNKNOWN) {
+            return status.asRuntimeException(trailers);
+        }
+        Throwable cause = status.getCause() != null ? status.getCause() : status.asRuntimeException();
+        return internal(cause);
+    }
+
+    /** The gRPC code an error code maps to. */
+    public static Status.Code codeOf(ErrorCode code) {
+        return switch (code) {
+            case INVALID_ARGUMENT -> Status.Code.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.Code.NOT_FOUND;
+            case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
+            case MODEL_NOT_READY, SERVER_UNAVAILABLE -> Status.Code.UNAVAILABLE;
+            case CAPACITY_EXCEEDED -> Status.Code.RESOURCE_EXHAUSTED;
+            case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
+            case CANCELLED -> Status.Code.CANCELLED;
+            case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+            case UNIMPLEMENTED -> Status.Code.UNIMPLEMENTED;
+            case ENGINE_FAILURE, INTERNAL -> Status.Code.INTERNAL;
+        };
+    }
+
+    private static com.google.rpc.Status describe(LlmaosException e) {
+        ErrorInfo.Builder info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(e.code().name());
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
+                .setCode(codeOf(e.code()).value())
+                .setMessage(e.getMessage());
+        if (e instanceof InvalidInputException invalid) {
+            BadRequest.Builder bad = BadRequest.newBuilder();
+            for (FieldViolation v : invalid.violations()) {
+                bad.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                        .setField(v.field()).setDescription(v.description()));
+            }
+            status.addDetails(Any.pack(bad.build()));
+        }
+        if (e instanceof CapacityExceededException capacity) {
+            info.putMetadata("limit", capacity.reason());
+            Duration d = capacity.retryAfter();
+            status.addDetails(Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                            .setSeconds(d.getSeconds()).setNanos(d.getNano()))
+                    .build()));
+        }
+        status.addDetails(Any.pack(info.build()));
+        return status.build();
+    }
+
+    private static StatusRuntimeException internal(Throwable t) {
+        String incident = UUID.randomUUID().toString();
+        log.error("internal error, incident {}", incident, t);
+        return StatusProto.toStatusRuntimeException(describe(new LlmaosException(ErrorCode.INTERNAL,
+                "internal error (incident " + incident + ")")));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

@@ -1,0 +1,37 @@
+package io.llmaos.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The server's resolved and validated settings. Built by {@link SettingsLoader}; see
+ * {@link Setting} for what each means.
+ *
+ * @param maxConnectionIdle {@link Duration#ZERO} means connections are never closed for idleness
+ */
+public record ServerSettings(
+        String host,
+        int port,
+        Path modelsDir,
+        int executorThreads,
+        int maxInboundMessageBytes,
+        int maxInboundMetadataBytes,
+        int maxConcurrentCallsPerConnection,
+        Duration keepAliveTime,
+        Duration keepAliveTimeout,
+        Duration permitKeepAliveTime,
+        boolean permitKeepAliveWithoutCalls,
+        Duration maxConnectionIdle,
+        Duration shutdownGrace) {
+
+    public ServerSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(modelsDir, "modelsDir");
+        Objects.requireNonNull(keepAliveTime, "keepAliveTime");
+        Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");
+        Objects.requireNonNull(permitKeepAliveTime, "permitKeepAliveTime");
+        Objects.requireNonNull(maxConnectionIdle, "maxConnectionIdle");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    }
+}

@@ -1,0 +1,83 @@
+package io.llmaos.server.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every server setting: its flag and config-file key, its environment variable, what it means and
+ * its default. The command line, the environment reader and the config-file reader are all driven
+ * by this one table.
+ */
+public enum Setting {
+    CONFIG("config", "FILE", "A YAML or JSON file of settings; keys are the flag names without --", "none"),
+    HOST("host", "HOST", "Address to bind; 0.0.0.0 listens on every interface (containers)", "127.0.0.1"),
+    PORT("port", "PORT", "Port to listen on; 0 picks a free port", "8001"),
+    MODELS("models", "DIR", "The model repository folder", "the bundled models/"),
+    EXECUTOR_THREADS("executor-threads", "N", "Threads of the bounded executor that runs gRPC calls",
+            "max(4, 2 x cores)"),
+    MAX_INBOUND_MESSAGE_SIZE("max-inbound-message-size", "SIZE",
+            "Largest request message accepted (e.g. 64MiB); larger ones get RESOURCE_EXHAUSTED", "64MiB"),
+    MAX_INBOUND_METADATA_SIZE("max-inbound-metadata-size", "SIZE", "Largest request metadata (headers) accepted",
+            "64KiB"),
+    MAX_CONCURRENT_CALLS_PER_CONNECTION("max-concurrent-calls-per-connection", "N",
+            "Calls one client connection may have open at once", "1000"),
+    KEEPALIVE_TIME("keepalive-time", "DURATION", "Ping a client connection after it has been quiet this long",
+            "2m"),
+    KEEPALIVE_TIMEOUT("keepalive-timeout", "DURATION", "Close a connection whose ping is not answered in this time",
+            "20s"),
+    PERMIT_KEEPALIVE_TIME("permit-keepalive-time", "DURATION",
+            "Clients may ping at most this often; a client pinging faster is disconnected", "10s"),
+    PERMIT_KEEPALIVE_WITHOUT_CALLS("permit-keepalive-without-calls", "BOOL",
+            "Allow client pings on connections with no open call", "false"),
+    MAX_CONNECTION_IDLE("max-connection-idle", "DURATION", "Close connections idle this long; 0 = never", "0"),
+    SHUTDOWN_GRACE("shutdown-grace", "DURATION",
+            "On SIGTERM/SIGINT, how long in-flight calls may take to finish before they are cancelled", "30s");
+
+    private final String key;
+    private final String paramLabel;
+    private final String description;
+    private final String defaultText;
+
+    Setting(String key, String paramLabel, String description, String defaultText) {
+        this.key = key;
+        this.paramLabel = paramLabel;
+        this.description = description;
+        this.defaultText = defaultText;
+    }
+
+    /** The flag without its leading {@code --}, and the config-file key. */
+    public String key() {
+        return key;
+    }
+
+    /** The flag, e.g. {@code --port}. */
+    public String flag() {
+        return "--" + key;
+    }
+
+    /** The environment variable, e.g. {@code LLMAOS_PORT}. */
+    public String envVar() {
+        return "LLMAOS_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** The placeholder shown in help, e.g. {@code DURATION}. */
+    public String paramLabel() {
+        return paramLabel;
+    }
+
+    /** One line for {@code --help}. */
+    public String description() {
+        return description;
+    }
+
+    /** The default as shown in help. */
+    public String defaultText() {
+        return defaultText;
+    }
+
+    /** The setting whose key is {@code key}, if any. */
+    public static Optional<Setting> byKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+    }
+}

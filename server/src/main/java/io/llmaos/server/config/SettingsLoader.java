@@ -1,0 +1,167 @@
+package io.llmaos.server.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Resolves every {@link Setting} from flags, then {@code LLMAOS_*} environment variables, then the
+ * config file, then the default; parses and validates each; and either returns the
+ * {@link ServerSettings} or throws one {@link SettingsException} listing every problem.
+ */
+public final class SettingsLoader {
+    private static final long MAX_MESSAGE_BYTES = Integer.MAX_VALUE;
+
+    private final Map<String, String> environment;
+    private final Path home;
+    private final int cores;
+
+    /**
+     * @param environment the process environment (only {@code LLMAOS_*} entries are read)
+     * @param home        the installation folder; the default model repository is {@code home/models}
+     * @param cores       the number of cores, for thread defaults
+     */
+    public SettingsLoader(Map<String, String> environment, Path home, int cores) {
+        this.environment = Map.copyOf(environment);
+        this.home = home;
+        this.cores = cores;
+    }
+
+    /** Resolves the settings, with {@code flags} (a setting to its flag's text) taking precedence. */
+    public ServerSettings load(Map<Setting, String> flags) {
+        List<String> problems = new ArrayList<>();
+        Map<Setting, String> fromFile = new EnumMap<>(Setting.class);
+        Source configSource = pick(Setting.CONFIG, flags, Map.of());
+        if (configSource != null) {
+            fromFile = ConfigFile.read(Path.of(configSource.text()), problems);
+        }
+        Values v = new Values(flags, fromFile, problems);
+
+        String host = v.get(Setting.HOST, SettingsLoader::host);
+        Integer port = v.get(Setting.PORT, t -> (int) range(ValueParsers.integer(t), 0, 65535));
+        Path models = v.get(Setting.MODELS, home.resolve("models").toString(), SettingsLoader::directory);
+        Integer executorThreads = v.get(Setting.EXECUTOR_THREADS, String.valueOf(Math.max(4, 2 * cores)),
+                t -> (int) range(ValueParsers.integer(t), 1, 4096));
+        Integer maxMessage = v.get(Setting.MAX_INBOUND_MESSAGE_SIZE,
+                t -> (int) range(ValueParsers.bytes(t), 1024, MAX_MESSAGE_BYTES));
+        Integer maxMetadata = v.get(Setting.MAX_INBOUND_METADATA_SIZE,
+                t -> (int) range(ValueParsers.bytes(t), 1024, 16L << 20));
+        Integer maxCalls = v.get(Setting.MAX_CONCURRENT_CALLS_PER_CONNECTION,
+                t -> (int) range(ValueParsers.integer(t), 1, Integer.MAX_VALUE));
+        Duration keepAlive = v.get(Setting.KEEPALIVE_TIME, t -> atLeast(t, Duration.ofSeconds(1)));
+        Duration keepAliveTimeout = v.get(Setting.KEEPALIVE_TIMEOUT, t -> atLeast(t, Duration.ofMillis(100)));
+        Duration permitKeepAlive = v.get(Setting.PERMIT_KEEPALIVE_TIME, t -> atLeast(t, Duration.ZERO));
+        Boolean permitWithoutCalls = v.get(Setting.PERMIT_KEEPALIVE_WITHOUT_CALLS, ValueParsers::bool);
+        Duration maxIdle = v.get(Setting.MAX_CONNECTION_IDLE, t -> atLeast(t, Duration.ZERO));
+        Duration grace = v.get(Setting.SHUTDOWN_GRACE, t -> atLeast(t, Duration.ZERO));
+
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        return new ServerSettings(host, port, models, executorThreads, maxMessage, maxMetadata, maxCalls,
+                keepAlive, keepAliveTimeout, permitKeepAlive, permitWithoutCalls, maxIdle, grace);
+    }
+
+    private Source pick(Setting setting, Map<Setting, String> flags, Map<Setting, String> fromFile) {
+        String flag = flags.get(setting);
+        if (flag != null) {
+            return new Source(flag, "flag " + setting.flag());
+        }
+        String env = environment.get(setting.envVar());
+        if (env != null && !env.isBlank()) {
+            return new Source(env, "environment " + setting.envVar());
+        }
+        String file = fromFile.get(setting);
+        if (file != null) {
+            return new Source(file, "config file key '" + setting.key() + "'");
+        }
+        return null;
+    }
+
+    private static String host(String text) {
+        String host = text.trim();
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        try {
+            InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve this host name");
+        }
+        return host;
+    }
+
+    private static Path directory(String text) {
+        Path path;
+        try {
+            path = Path.of(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("not a valid path");
+        }
+        if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException("no such directory: " + path);
+        }
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException("directory is not readable: " + path);
+        }
+        return path;
+    }
+
+    private static long range(long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    private static Duration atLeast(String text, Duration min) {
+        Duration value = ValueParsers.duration(text);
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException("must be at least " + min.toMillis() + " ms");
+        }
+        return value;
+    }
+
+    /** A raw value and where it came from, for error messages. */
+    private record Source(String text, String origin) {
+    }
+
+    /** Resolves, parses and collects problems for one setting at a time. */
+    private final class Values {
+        private final Map<Setting, String> flags;
+        private final Map<Setting, String> fromFile;
+        private final List<String> problems;
+
+        Values(Map<Setting, String> flags, Map<Setting, String> fromFile, List<String> problems) {
+            this.flags = flags;
+            this.fromFile = fromFile;
+            this.problems = problems;
+        }
+
+        <T> T get(Setting setting, Function<String, T> parser) {
+            return get(setting, setting.defaultText(), parser);
+        }
+
+        <T> T get(Setting setting, String defaultText, Function<String, T> parser) {
+            Source source = pick(setting, flags, fromFile);
+            if (source == null) {
+                source = new Source(defaultText, "default");
+            }
+            try {
+                return parser.apply(source.text());
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                problems.add(setting.key() + ": '" + source.text() + "' (from " + source.origin() + ") is invalid: "
+                        + e.getMessage());
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.llmaos.server.core;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A request that is malformed, with every field that is wrong (mapped to INVALID_ARGUMENT). */
+public final class InvalidInputException extends LlmaosException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<FieldViolation> violations;
+
+    public InvalidInputException(List<FieldViolation> violations) {
+        super(ErrorCode.INVALID_ARGUMENT, summary(violations));
+        this.violations = List.copyOf(violations);
+    }
+
+    public InvalidInputException(String field, String description) {
+        this(List.of(new FieldViolation(field, description)));
+    }
+
+    /** Every violation found, in the order found. */
+    public List<FieldViolation> violations() {
+        return violations;
+    }
+
+    private static String summary(List<FieldViolation> violations) {
+        if (violations.isEmpty()) {
+            throw new IllegalArgumentException("an invalid input needs at least one violation");
+        }
+        return violations.stream()
+                .map(v -> v.field() + ": " + v.description())
+                .collect(Collectors.joining("; ", "invalid request: ", ""));
+    }
+}

@@ -1,0 +1,93 @@
+package io.llmaos.server;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The package rules of DESIGN.md, checked on the compiled server classes. */
+class LayeringTest {
+    private static final String ROOT = "io.llmaos.server";
+    private static JavaClasses server;
+
+    @BeforeAll
+    static void importClasses() {
+        server = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(ROOT);
+    }
+
+    @Test
+    void serverClassesWereImported() {
+        // guards the other rules against passing on an empty import
+        org.junit.jupiter.api.Assertions.assertTrue(server.size() > 20, "imported " + server.size());
+    }
+
+    @Test
+    void coreImportsNothingInternal() {
+        check(noClasses().that().resideInAPackage(ROOT + ".core..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        ROOT, ROOT + ".config..", ROOT + ".resource..", ROOT + ".model..", ROOT + ".scheduler..",
+                        ROOT + ".api..", ROOT + ".telemetry..", "io.grpc..", "io.llmaos.proto..", "ai.djl.."));
+    }
+
+    @Test
+    void onlyApiTouchesGrpcAndTheGeneratedContract() {
+        check(noClasses().that().resideOutsideOfPackage(ROOT + ".api..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.llmaos.proto..", "com.google.rpc.."));
+    }
+
+    @Test
+    void onlyTheDjlAdapterTouchesDjl() {
+        check(noClasses().that().resideOutsideOfPackage(ROOT + ".model.engine.djl..")
+                .should().dependOnClassesThat().resideInAPackage("ai.djl.."));
+    }
+
+    @Test
+    void lowerLayersNeverImportUpperLayers() {
+        check(noClasses().that().resideInAnyPackage(ROOT + ".resource..", ROOT + ".model..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".scheduler..", ROOT + ".api..")
+                .allowEmptyShould(true));
+        check(noClasses().that().resideInAPackage(ROOT + ".scheduler..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".model.engine.djl..")
+                .allowEmptyShould(true));
+        check(noClasses().that().resideInAPackage(ROOT + ".config..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        ROOT + ".resource..", ROOT + ".model..", ROOT + ".scheduler..", ROOT + ".api..")
+                .allowEmptyShould(true));
+    }
+
+    @Test
+    void nothingImportsTheCompositionRoot() {
+        check(classes().that().resideInAPackage(ROOT)
+                .should().onlyHaveDependentClassesThat().resideInAPackage(ROOT));
+    }
+
+    @Test
+    void noStaticMutableState() {
+        check(fields().that().areStatic().and().areDeclaredInClassesThat().resideInAPackage(ROOT + "..")
+                .should().beFinal()
+                .because("no singletons or static mutable state (DESIGN.md)"));
+        check(fields().that().areStatic().and().areDeclaredInClassesThat().resideInAPackage(ROOT + "..")
+                .should().notHaveRawType(resideInAnyPackage("java.util.concurrent..")
+                        .or(assignableTo(ArrayList.class)).or(assignableTo(HashMap.class))
+                        .or(assignableTo(HashSet.class)))
+                .because("a static field of a mutable type is global state")
+                .allowEmptyShould(true));
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(server);
+    }
+}

@@ -1,0 +1,164 @@
+package io.llmaos.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
+import io.llmaos.proto.oip.ModelInferRequest;
+import io.llmaos.proto.oip.ServerLiveRequest;
+import io.llmaos.proto.oip.ServerMetadataRequest;
+import io.llmaos.proto.oip.ServerMetadataResponse;
+import io.llmaos.proto.oip.ServerReadyRequest;
+import io.llmaos.proto.v1.InferRequest;
+import io.llmaos.proto.v1.InferenceServiceGrpc;
+import io.llmaos.proto.v1.ListModelsRequest;
+import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
+import io.llmaos.server.core.BuildInfo;
+import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.ServingPhase;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real server on a loopback port: health, reflection, OIP server RPCs, UNIMPLEMENTED, shutdown. */
+class ServerLifecycleTest {
+    private static final List<String> CONTRACT = List.of(
+            "llmaos.v1.InferenceService",
+            "llmaos.v1.ModelRepositoryService",
+            "llmaos.v1.SchedulerService",
+            "llmaos.v1.ResourceService",
+            "inference.GRPCInferenceService");
+
+    @TempDir
+    Path models;
+
+    private LlmaosServer server;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new LlmaosServer(TestSettings.loopback(models), BuildInfo.fromClasspath(), Clock.system());
+        server.start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.shutdown();
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void healthIsServingOverallAndPerService() {
+        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+        assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        for (String service : CONTRACT) {
+            assertEquals(ServingStatus.SERVING,
+                    health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus(), service);
+        }
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+                () -> health.check(HealthCheckRequest.newBuilder().setService("no.such.Service").build()));
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+    }
+
+    @Test
+    void reflectionListsEveryService() throws Exception {
+        BlockingQueue<ServerReflectionResponse> answers = new LinkedBlockingQueue<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                        answers.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        ServerReflectionResponse answer = answers.poll(10, TimeUnit.SECONDS);
+        requests.onCompleted();
+        Set<String> listed = answer.getListServicesResponse().getServiceList().stream()
+                .map(ServiceResponse::getName).collect(Collectors.toSet());
+        assertTrue(listed.containsAll(CONTRACT), "listed " + listed);
+        assertTrue(listed.contains("grpc.health.v1.Health"), "listed " + listed);
+        assertTrue(listed.contains("grpc.reflection.v1.ServerReflection"), "listed " + listed);
+        assertTrue(listed.contains("grpc.reflection.v1alpha.ServerReflection"), "listed " + listed);
+    }
+
+    @Test
+    void openInferenceProtocolServerRpcsReportRealState() {
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+        assertTrue(oip.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
+        assertTrue(oip.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
+        ServerMetadataResponse metadata = oip.serverMetadata(ServerMetadataRequest.getDefaultInstance());
+        assertEquals("llmaos", metadata.getName());
+        assertEquals(BuildInfo.fromClasspath().version(), metadata.getVersion());
+        assertNotEquals("unknown", metadata.getVersion(), "the build wrote the version");
+    }
+
+    @Test
+    void rpcsOfLaterLayersAnswerUnimplemented() {
+        StatusRuntimeException infer = assertThrows(StatusRuntimeException.class,
+                () -> InferenceServiceGrpc.newBlockingStub(channel).infer(InferRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNIMPLEMENTED, infer.getStatus().getCode());
+        StatusRuntimeException list = assertThrows(StatusRuntimeException.class,
+                () -> ModelRepositoryServiceGrpc.newBlockingStub(channel).listModels(ListModelsRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNIMPLEMENTED, list.getStatus().getCode());
+        StatusRuntimeException modelInfer = assertThrows(StatusRuntimeException.class,
+                () -> GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(ModelInferRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNIMPLEMENTED, modelInfer.getStatus().getCode());
+    }
+
+    @Test
+    void healthWatchTurnsNotServingOnShutdown() throws Exception {
+        BlockingQueue<ServingStatus> seen = new LinkedBlockingQueue<>();
+        HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
+            @Override
+            public void onNext(HealthCheckResponse value) {
+                seen.add(value.getStatus());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        assertEquals(ServingStatus.SERVING, seen.poll(10, TimeUnit.SECONDS));
+        server.shutdown();
+        assertEquals(ServingStatus.NOT_SERVING, seen.poll(10, TimeUnit.SECONDS));
+        assertEquals(ServingPhase.STOPPED, server.phase());
+        assertFalse(server.phase().isLive());
+    }
+}

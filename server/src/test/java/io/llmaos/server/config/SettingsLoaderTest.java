@@ -1,0 +1,88 @@
+package io.llmaos.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+    @TempDir
+    Path home;
+
+    private ServerSettings load(Map<String, String> env, Map<Setting, String> flags) throws Exception {
+        Files.createDirectories(home.resolve("models"));
+        return new SettingsLoader(env, home, 2).load(flags);
+    }
+
+    @Test
+    void defaultsBindLoopback8001OnTheBundledModels() throws Exception {
+        ServerSettings s = load(Map.of(), Map.of());
+        assertEquals("127.0.0.1", s.host());
+        assertEquals(8001, s.port());
+        assertEquals(home.resolve("models").toAbsolutePath().normalize(), s.modelsDir());
+        assertEquals(4, s.executorThreads());
+        assertEquals(64 << 20, s.maxInboundMessageBytes());
+        assertEquals(Duration.ofSeconds(30), s.shutdownGrace());
+        assertFalse(s.permitKeepAliveWithoutCalls());
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheConfigFile() throws Exception {
+        Path file = home.resolve("llmaos.yaml");
+        Files.writeString(file, "port: 7001\nhost: localhost\nshutdown-grace: 5s\nexecutor-threads: 3\n");
+        ServerSettings s = load(
+                Map.of("LLMAOS_CONFIG", file.toString(), "LLMAOS_PORT", "7002", "LLMAOS_SHUTDOWN_GRACE", "7s"),
+                Map.of(Setting.PORT, "7003"));
+        assertEquals(7003, s.port(), "flag wins");
+        assertEquals(Duration.ofSeconds(7), s.shutdownGrace(), "environment beats file");
+        assertEquals("localhost", s.host(), "file beats default");
+        assertEquals(3, s.executorThreads());
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsSource() throws Exception {
+        SettingsException e = assertThrows(SettingsException.class, () -> load(
+                Map.of("LLMAOS_PORT", "99999", "LLMAOS_SHUTDOWN_GRACE", "soon"),
+                Map.of(Setting.MODELS, home.resolve("missing").toString(),
+                        Setting.MAX_INBOUND_MESSAGE_SIZE, "12 parsecs")));
+        assertEquals(4, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("port: '99999' (from environment LLMAOS_PORT) is invalid: must be between 0 and 65535"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("shutdown-grace: 'soon'"), e.getMessage());
+        assertTrue(e.getMessage().contains("no such directory"), e.getMessage());
+        assertTrue(e.getMessage().contains("flag --max-inbound-message-size"), e.getMessage());
+    }
+
+    @Test
+    void unknownConfigFileKeysAreErrors() throws Exception {
+        Path file = home.resolve("bad.yaml");
+        Files.writeString(file, "prot: 9000\n");
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> load(Map.of(), Map.of(Setting.CONFIG, file.toString())));
+        assertTrue(e.getMessage().contains("unknown setting(s) [prot]"), e.getMessage());
+    }
+
+    @Test
+    void aJsonConfigFileWorksToo() throws Exception {
+        Path file = home.resolve("llmaos.json");
+        Files.writeString(file, "{\"port\": 0, \"max-inbound-message-size\": \"1MiB\", \"keepalive-time\": \"PT1M\"}");
+        ServerSettings s = load(Map.of(), Map.of(Setting.CONFIG, file.toString()));
+        assertEquals(0, s.port());
+        assertEquals(1 << 20, s.maxInboundMessageBytes());
+        assertEquals(Duration.ofMinutes(1), s.keepAliveTime());
+    }
+
+    @Test
+    void aMissingConfigFileIsAnError() {
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> load(Map.of(), Map.of(Setting.CONFIG, home.resolve("nope.yaml").toString())));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+}
