@@ -2,30 +2,82 @@ package io.llmaos.server;
 
 import io.llmaos.server.api.DrainReport;
 import io.llmaos.server.api.GrpcEndpoint;
+import io.llmaos.server.api.mapping.TensorCodec;
+import io.llmaos.server.config.ModelControlMode;
 import io.llmaos.server.config.ServerSettings;
 import io.llmaos.server.core.BuildInfo;
 import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
+import io.llmaos.server.model.engine.EngineRegistry;
+import io.llmaos.server.model.engine.djl.DjlRuntime;
+import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.model.lifecycle.ModelStatus;
+import io.llmaos.server.model.repository.ModelRepository;
+import io.llmaos.server.resource.ProcessMemory;
+import io.llmaos.server.scheduler.InferenceRunner;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One LLMA OS server: builds each layer from the settings, hands each its dependencies, starts the
- * gRPC endpoint and stops everything gracefully. Create one per process (tests create several).
+ * gRPC endpoint, loads the start-up models, and stops everything gracefully. Create one per process
+ * (tests create several).
  */
 public final class LlmaosServer {
+    private static final Logger log = LoggerFactory.getLogger(LlmaosServer.class);
+
     private final ServerSettings settings;
     private final ServerStatus status = new ServerStatus();
+    private final ModelManager models;
     private final GrpcEndpoint endpoint;
+    private final ScheduledExecutorService poller;
 
     public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock) {
         this.settings = settings;
-        this.endpoint = GrpcEndpoint.builder(settings, status, buildInfo).clock(clock).build();
+        EngineRegistry engines = new EngineRegistry(DjlRuntime.engines(settings.pytorchThreads()));
+        this.models = new ModelManager(new ModelRepository(settings.modelsDir()), engines, new ProcessMemory(), clock,
+                pool("llmaos-load", settings.loadThreads()), TensorCodec::decode);
+        this.endpoint = GrpcEndpoint.builder(settings, status, buildInfo)
+                .clock(clock)
+                .models(models)
+                .runner(new InferenceRunner(models, clock))
+                .build();
+        this.poller = settings.modelControlMode() == ModelControlMode.POLL
+                ? Executors.newSingleThreadScheduledExecutor(daemon("llmaos-poll")) : null;
     }
 
-    /** Binds the port and starts serving. */
+    /** Binds the port, loads the start-up models (failures are logged, not fatal), and starts serving. */
     public void start() throws IOException {
         endpoint.start();
+        List<CompletableFuture<ModelStatus>> loads = new ArrayList<>();
+        if (poller != null) {
+            loads.addAll(models.poll());
+        } else {
+            List<String> names = settings.loadModels().contains("*") ? models.repository().modelNames()
+                    : settings.loadModels();
+            names.forEach(name -> loads.add(models.load(name, null)));
+        }
+        for (CompletableFuture<ModelStatus> load : loads) {
+            load.exceptionally(e -> {
+                log.warn("start-up load failed: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                return null;
+            }).join();
+        }
+        if (poller != null) {
+            long every = settings.repositoryPollInterval().toMillis();
+            poller.scheduleWithFixedDelay(this::pollQuietly, every, every, TimeUnit.MILLISECONDS);
+        }
+        status.moveTo(ServingPhase.SERVING);
     }
 
     /** The bound port. */
@@ -38,8 +90,34 @@ public final class LlmaosServer {
         return status.phase();
     }
 
-    /** Refuses new calls, lets in-flight calls finish within the configured grace period, stops. */
+    /** Refuses new calls, lets in-flight calls finish within the grace period, unloads models, stops. */
     public DrainReport shutdown() {
-        return endpoint.drain(settings.shutdownGrace());
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+        DrainReport report = endpoint.drain(settings.shutdownGrace());
+        models.close();
+        return report;
+    }
+
+    private void pollQuietly() {
+        try {
+            models.poll();
+        } catch (RuntimeException e) {
+            log.warn("repository poll failed: {}", e.toString());
+        }
+    }
+
+    private static ExecutorService pool(String name, int threads) {
+        return Executors.newFixedThreadPool(threads, daemon(name));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

@@ -43,9 +43,25 @@ class LayeringTest {
     }
 
     @Test
-    void onlyApiTouchesGrpcAndTheGeneratedContract() {
+    void onlyApiTouchesGrpcAndTheGeneratedServices() {
         check(noClasses().that().resideOutsideOfPackage(ROOT + ".api..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.llmaos.proto..", "com.google.rpc.."));
+                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "com.google.rpc..", "io.llmaos.proto.oip..")
+                .orShould().dependOnClassesThat().haveSimpleNameEndingWith("Grpc"));
+    }
+
+    @Test
+    void contractMessagesStayAboveTheEngineSpi() {
+        // ModelConfig is the one configuration schema: the repository, lifecycle and scheduler read it;
+        // core, config, resource and the engine SPI work on plain Java values
+        check(noClasses().that().resideInAnyPackage(ROOT + ".core..", ROOT + ".config..", ROOT + ".resource..",
+                        ROOT + ".model.engine..")
+                .should().dependOnClassesThat().resideInAPackage("io.llmaos.proto.."));
+    }
+
+    @Test
+    void onlyTheCompositionRootKnowsTheDjlAdapter() {
+        check(noClasses().that().resideOutsideOfPackages(ROOT, ROOT + ".model.engine.djl..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".model.engine.djl.."));
     }
 
     @Test
@@ -59,6 +75,10 @@ class LayeringTest {
         check(noClasses().that().resideInAnyPackage(ROOT + ".resource..", ROOT + ".model..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".scheduler..", ROOT + ".api..")
                 .allowEmptyShould(true));
+        check(noClasses().that().resideInAPackage(ROOT + ".resource..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".model.."));
+        check(noClasses().that().resideInAPackage(ROOT + ".model.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".model.repository..", ROOT + ".model.lifecycle.."));
         check(noClasses().that().resideInAPackage(ROOT + ".scheduler..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".model.engine.djl..")
                 .allowEmptyShould(true));

@@ -25,7 +25,9 @@ import io.llmaos.proto.oip.ServerLiveRequest;
 import io.llmaos.proto.oip.ServerMetadataRequest;
 import io.llmaos.proto.oip.ServerMetadataResponse;
 import io.llmaos.proto.oip.ServerReadyRequest;
-import io.llmaos.proto.v1.InferRequest;
+import io.llmaos.proto.v1.GenerateRequest;
+import io.llmaos.proto.v1.GetStatsRequest;
+import io.llmaos.proto.v1.SchedulerServiceGrpc;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.ListModelsRequest;
 import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
@@ -122,20 +124,28 @@ class ServerLifecycleTest {
         ServerMetadataResponse metadata = oip.serverMetadata(ServerMetadataRequest.getDefaultInstance());
         assertEquals("llmaos", metadata.getName());
         assertEquals(BuildInfo.fromClasspath().version(), metadata.getVersion());
+        assertTrue(metadata.getExtensionsList().contains("model_repository"), metadata.toString());
         assertNotEquals("unknown", metadata.getVersion(), "the build wrote the version");
     }
 
     @Test
     void rpcsOfLaterLayersAnswerUnimplemented() {
+        StatusRuntimeException generate = assertThrows(StatusRuntimeException.class,
+                () -> InferenceServiceGrpc.newBlockingStub(channel).generate(GenerateRequest.getDefaultInstance()).next());
+        assertEquals(Status.Code.UNIMPLEMENTED, generate.getStatus().getCode());
+        StatusRuntimeException stats = assertThrows(StatusRuntimeException.class,
+                () -> SchedulerServiceGrpc.newBlockingStub(channel).getStats(GetStatsRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNIMPLEMENTED, stats.getStatus().getCode());
+    }
+
+    @Test
+    void anEmptyRepositoryListsNoModelsAndUnknownModelsAreNotFound() {
+        assertEquals(0, ModelRepositoryServiceGrpc.newBlockingStub(channel)
+                .listModels(ListModelsRequest.getDefaultInstance()).getModelsCount());
         StatusRuntimeException infer = assertThrows(StatusRuntimeException.class,
-                () -> InferenceServiceGrpc.newBlockingStub(channel).infer(InferRequest.getDefaultInstance()));
-        assertEquals(Status.Code.UNIMPLEMENTED, infer.getStatus().getCode());
-        StatusRuntimeException list = assertThrows(StatusRuntimeException.class,
-                () -> ModelRepositoryServiceGrpc.newBlockingStub(channel).listModels(ListModelsRequest.getDefaultInstance()));
-        assertEquals(Status.Code.UNIMPLEMENTED, list.getStatus().getCode());
-        StatusRuntimeException modelInfer = assertThrows(StatusRuntimeException.class,
-                () -> GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(ModelInferRequest.getDefaultInstance()));
-        assertEquals(Status.Code.UNIMPLEMENTED, modelInfer.getStatus().getCode());
+                () -> GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(
+                        ModelInferRequest.newBuilder().setModelName("nothing-here").build()));
+        assertEquals(Status.Code.NOT_FOUND, infer.getStatus().getCode());
     }
 
     @Test

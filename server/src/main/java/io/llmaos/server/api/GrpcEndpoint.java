@@ -14,6 +14,8 @@ import io.llmaos.server.core.BuildInfo;
 import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
+import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.scheduler.InferenceRunner;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -57,12 +59,15 @@ public final class GrpcEndpoint {
         this.gate = new DrainGate(status);
         this.executor = boundedExecutor(settings.executorThreads());
 
+        if (b.models == null || b.runner == null) {
+            throw new IllegalStateException("an endpoint needs the model manager and the inference runner");
+        }
         List<BindableService> services = new ArrayList<>(List.of(
-                new InferenceApi(),
-                new ModelRepositoryApi(),
+                new InferenceApi(b.runner, b.clock),
+                new ModelRepositoryApi(b.models),
                 new SchedulerApi(),
                 new ResourceApi(),
-                new OipApi(status, b.buildInfo)));
+                new OipApi(status, b.buildInfo, b.models, b.runner)));
         services.addAll(b.extraServices);
 
         NettyServerBuilder nb = NettyServerBuilder
@@ -100,10 +105,12 @@ public final class GrpcEndpoint {
         return new Builder(settings, status, buildInfo);
     }
 
-    /** Binds the port and moves the server to SERVING. */
+    /**
+     * Binds the port. Health and readiness probes answer at once; other calls are refused with
+     * UNAVAILABLE until the server moves to SERVING.
+     */
     public void start() throws IOException {
         server.start();
-        status.moveTo(ServingPhase.SERVING);
     }
 
     /** The port bound (useful when the settings asked for port 0). */
@@ -190,6 +197,8 @@ public final class GrpcEndpoint {
         private final BuildInfo buildInfo;
         private Clock clock = Clock.system();
         private final List<BindableService> extraServices = new ArrayList<>();
+        private ModelManager models;
+        private InferenceRunner runner;
 
         private Builder(ServerSettings settings, ServerStatus status, BuildInfo buildInfo) {
             this.settings = settings;
@@ -200,6 +209,18 @@ public final class GrpcEndpoint {
         /** The clock used to time drains. */
         public Builder clock(Clock value) {
             this.clock = value;
+            return this;
+        }
+
+        /** The model layer the repository and inference services use. */
+        public Builder models(ModelManager value) {
+            this.models = value;
+            return this;
+        }
+
+        /** The inference path the inference services use. */
+        public Builder runner(InferenceRunner value) {
+            this.runner = value;
             return this;
         }
 

@@ -2,47 +2,168 @@ package io.llmaos.server.api;
 
 import io.grpc.stub.StreamObserver;
 import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
+import io.llmaos.proto.oip.ModelInferRequest;
+import io.llmaos.proto.oip.ModelInferResponse;
+import io.llmaos.proto.oip.ModelMetadataRequest;
+import io.llmaos.proto.oip.ModelMetadataResponse;
+import io.llmaos.proto.oip.ModelReadyRequest;
+import io.llmaos.proto.oip.ModelReadyResponse;
+import io.llmaos.proto.oip.ModelRepositoryParameter;
+import io.llmaos.proto.oip.RepositoryIndexRequest;
+import io.llmaos.proto.oip.RepositoryIndexResponse;
+import io.llmaos.proto.oip.RepositoryModelLoadRequest;
+import io.llmaos.proto.oip.RepositoryModelLoadResponse;
+import io.llmaos.proto.oip.RepositoryModelUnloadRequest;
+import io.llmaos.proto.oip.RepositoryModelUnloadResponse;
 import io.llmaos.proto.oip.ServerLiveRequest;
 import io.llmaos.proto.oip.ServerLiveResponse;
 import io.llmaos.proto.oip.ServerMetadataRequest;
 import io.llmaos.proto.oip.ServerMetadataResponse;
 import io.llmaos.proto.oip.ServerReadyRequest;
 import io.llmaos.proto.oip.ServerReadyResponse;
+import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.proto.v1.TensorMetadata;
+import io.llmaos.server.api.mapping.ModelMapping;
+import io.llmaos.server.api.mapping.OipMapping;
 import io.llmaos.server.core.BuildInfo;
+import io.llmaos.server.core.InferenceResult;
+import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.core.LlmaosException;
 import io.llmaos.server.core.ServerStatus;
+import io.llmaos.server.core.Tensor;
+import io.llmaos.server.model.engine.EngineType;
+import io.llmaos.server.model.engine.ModelSpec;
+import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.model.repository.ModelRepository;
+import io.llmaos.server.model.lifecycle.ModelState;
+import io.llmaos.server.model.lifecycle.ModelStatus;
+import io.llmaos.server.model.lifecycle.VersionStatus;
+import io.llmaos.server.scheduler.InferenceRunner;
+import java.util.List;
 
 /**
- * The KServe Open Inference Protocol v2 service. Server liveness, readiness and metadata come from
- * the server's real state; the model RPCs (ModelReady, ModelMetadata, ModelInfer and the repository
- * extension) answer UNIMPLEMENTED until the model layer provides them, and no protocol extension
- * is advertised until one is implemented.
+ * The KServe Open Inference Protocol v2 service with Triton's repository extension, answered from
+ * the same lifecycle and inference path as the llmaos.v1 services.
  */
 final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    /** The protocol extensions implemented here, as Triton names them. */
+    static final List<String> EXTENSIONS = List.of("model_repository", "model_repository(unload_dependents)");
+
     private final ServerStatus status;
     private final BuildInfo buildInfo;
-    OipApi(ServerStatus status, BuildInfo buildInfo) {
+    private final ModelManager models;
+    private final InferenceRunner runner;
+
+    OipApi(ServerStatus status, BuildInfo buildInfo, ModelManager models, InferenceRunner runner) {
         this.status = status;
         this.buildInfo = buildInfo;
+        this.models = models;
+        this.runner = runner;
     }
 
     @Override
     public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> response) {
-        response.onNext(ServerLiveResponse.newBuilder().setLive(status.phase().isLive()).build());
-        response.onCompleted();
+        Replies.answer(response, () -> ServerLiveResponse.newBuilder().setLive(status.phase().isLive()).build());
     }
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> response) {
-        response.onNext(ServerReadyResponse.newBuilder().setReady(status.phase().isReady()).build());
-        response.onCompleted();
+        Replies.answer(response, () -> ServerReadyResponse.newBuilder().setReady(status.phase().isReady()).build());
     }
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> response) {
-        response.onNext(ServerMetadataResponse.newBuilder()
+        Replies.answer(response, () -> ServerMetadataResponse.newBuilder()
                 .setName(buildInfo.name())
                 .setVersion(buildInfo.version())
+                .addAllExtensions(EXTENSIONS)
                 .build());
-        response.onCompleted();
+    }
+
+    @Override
+    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> response) {
+        Replies.answer(response, () -> {
+            ModelStatus s = models.status(request.getName());
+            long version = OipMapping.version(request.getVersion(), "version");
+            boolean ready = s.versions().stream()
+                    .anyMatch(v -> v.state() == ModelState.READY && (version == 0 || v.version() == version));
+            return ModelReadyResponse.newBuilder().setReady(ready).build();
+        });
+    }
+
+    @Override
+    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> response) {
+        Replies.answer(response, () -> {
+            ModelStatus s = models.status(request.getName());
+            long version = OipMapping.version(request.getVersion(), "version");
+            if (version != 0 && s.versions().stream().noneMatch(v -> v.version() == version)) {
+                throw LlmaosException.notFound("model '" + s.name() + "' has no version " + version);
+            }
+            ModelConfig c = s.config();
+            ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(s.name())
+                    .setPlatform(c.getEngine() == io.llmaos.proto.v1.Engine.ENGINE_UNSPECIFIED ? ""
+                            : EngineType.valueOf(c.getEngine().name()).platform());
+            s.versions().stream().filter(v -> v.state() == ModelState.READY)
+                    .forEach(v -> b.addVersions(String.valueOf(v.version())));
+            ModelMapping.inputs(c).forEach(t -> b.addInputs(metadata(t)));
+            ModelMapping.outputs(c).forEach(t -> b.addOutputs(metadata(t)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
+        Replies.answer(response, () -> {
+            ModelSpec spec = runner.spec(request.getModelName(), OipMapping.version(request.getModelVersion(),
+                    "model_version"));
+            List<Tensor> inputs = OipMapping.inputs(request, spec, spec.maxInputElements());
+            InferenceResult result = runner.run(spec.ref(), inputs, CallBudget.of(OipMapping.timeout(request)));
+            return OipMapping.response(request, result);
+        });
+    }
+
+    @Override
+    public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> response) {
+        Replies.answer(response, () -> {
+            RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
+            for (ModelStatus s : models.list()) {
+                if (s.versions().isEmpty() && !request.getReady()) {
+                    b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(s.name())
+                            .setState(ModelState.UNAVAILABLE.name()).setReason(s.configError()));
+                }
+                for (VersionStatus v : s.versions()) {
+                    if (!request.getReady() || v.state() == ModelState.READY) {
+                        b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(s.name())
+                                .setVersion(String.valueOf(v.version())).setState(v.state().name()).setReason(v.reason()));
+                    }
+                }
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void repositoryModelLoad(RepositoryModelLoadRequest request,
+            StreamObserver<RepositoryModelLoadResponse> response) {
+        Replies.after(response, () -> {
+            ModelConfig override = null;
+            ModelRepositoryParameter config = request.getParametersMap().get("config");
+            if (config != null) {
+                override = ModelRepository.parseConfig(config.getStringParam(), "parameters[config]");
+            }
+            return models.load(request.getModelName(), override);
+        }, s -> RepositoryModelLoadResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+            StreamObserver<RepositoryModelUnloadResponse> response) {
+        Replies.after(response, () -> models.unload(request.getModelName(), 0),
+                s -> RepositoryModelUnloadResponse.getDefaultInstance());
+    }
+
+    private static ModelMetadataResponse.TensorMetadata metadata(TensorMetadata t) {
+        return ModelMetadataResponse.TensorMetadata.newBuilder().setName(t.getName())
+                .setDatatype(t.getDatatype().name()).addAllShape(t.getShapeList()).build();
     }
 }

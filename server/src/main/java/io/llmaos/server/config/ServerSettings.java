@@ -2,18 +2,25 @@ package io.llmaos.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * The server's resolved and validated settings. Built by {@link SettingsLoader}; see
  * {@link Setting} for what each means.
  *
+ * @param loadModels        models to load at start; {@code ["*"]} means every model
  * @param maxConnectionIdle {@link Duration#ZERO} means connections are never closed for idleness
  */
 public record ServerSettings(
         String host,
         int port,
         Path modelsDir,
+        ModelControlMode modelControlMode,
+        List<String> loadModels,
+        Duration repositoryPollInterval,
+        int loadThreads,
+        int pytorchThreads,
         int executorThreads,
         int maxInboundMessageBytes,
         int maxInboundMetadataBytes,
@@ -28,6 +35,9 @@ public record ServerSettings(
     public ServerSettings {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(modelsDir, "modelsDir");
+        Objects.requireNonNull(modelControlMode, "modelControlMode");
+        loadModels = List.copyOf(loadModels);
+        Objects.requireNonNull(repositoryPollInterval, "repositoryPollInterval");
         Objects.requireNonNull(keepAliveTime, "keepAliveTime");
         Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");
         Objects.requireNonNull(permitKeepAliveTime, "permitKeepAliveTime");

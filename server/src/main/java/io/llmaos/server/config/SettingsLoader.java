@@ -48,6 +48,11 @@ public final class SettingsLoader {
         String host = v.get(Setting.HOST, SettingsLoader::host);
         Integer port = v.get(Setting.PORT, t -> (int) range(ValueParsers.integer(t), 0, 65535));
         Path models = v.get(Setting.MODELS, home.resolve("models").toString(), SettingsLoader::directory);
+        ModelControlMode mode = v.get(Setting.MODEL_CONTROL_MODE, ModelControlMode::parse);
+        List<String> loadModels = v.get(Setting.LOAD_MODELS, SettingsLoader::names);
+        Duration pollInterval = v.get(Setting.REPOSITORY_POLL_INTERVAL, t -> atLeast(t, Duration.ofMillis(100)));
+        Integer loadThreads = v.get(Setting.LOAD_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 64));
+        Integer pytorchThreads = v.get(Setting.PYTORCH_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 1024));
         Integer executorThreads = v.get(Setting.EXECUTOR_THREADS, String.valueOf(Math.max(4, 2 * cores)),
                 t -> (int) range(ValueParsers.integer(t), 1, 4096));
         Integer maxMessage = v.get(Setting.MAX_INBOUND_MESSAGE_SIZE,
@@ -66,7 +71,8 @@ public final class SettingsLoader {
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }
-        return new ServerSettings(host, port, models, executorThreads, maxMessage, maxMetadata, maxCalls,
+        return new ServerSettings(host, port, models, mode, loadModels, pollInterval, loadThreads, pytorchThreads,
+                executorThreads, maxMessage, maxMetadata, maxCalls,
                 keepAlive, keepAliveTimeout, permitKeepAlive, permitWithoutCalls, maxIdle, grace);
     }
 
@@ -97,6 +103,17 @@ public final class SettingsLoader {
             throw new IllegalArgumentException("cannot resolve this host name");
         }
         return host;
+    }
+
+    private static List<String> names(String text) {
+        List<String> names = java.util.Arrays.stream(text.split(",")).map(String::strip).filter(n -> !n.isEmpty())
+                .toList();
+        for (String name : names) {
+            if (!name.equals("*") && !name.matches("[A-Za-z0-9._-]{1,128}")) {
+                throw new IllegalArgumentException("'" + name + "' is not a model name ([A-Za-z0-9._-])");
+            }
+        }
+        return names;
     }
 
     private static Path directory(String text) {

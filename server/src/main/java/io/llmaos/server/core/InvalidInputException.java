@@ -10,7 +10,12 @@ public final class InvalidInputException extends LlmaosException {
     private final transient List<FieldViolation> violations;
 
     public InvalidInputException(List<FieldViolation> violations) {
-        super(ErrorCode.INVALID_ARGUMENT, summary(violations));
+        this("invalid request", violations);
+    }
+
+    /** Violations of something other than a request, e.g. {@code context} = "models/x/config.json". */
+    public InvalidInputException(String context, List<FieldViolation> violations) {
+        super(ErrorCode.INVALID_ARGUMENT, summary(context, violations));
         this.violations = List.copyOf(violations);
     }
 
@@ -23,12 +28,12 @@ public final class InvalidInputException extends LlmaosException {
         return violations;
     }
 
-    private static String summary(List<FieldViolation> violations) {
+    private static String summary(String context, List<FieldViolation> violations) {
         if (violations.isEmpty()) {
             throw new IllegalArgumentException("an invalid input needs at least one violation");
         }
         return violations.stream()
                 .map(v -> v.field() + ": " + v.description())
-                .collect(Collectors.joining("; ", "invalid request: ", ""));
+                .collect(Collectors.joining("; ", context + ": ", ""));
     }
 }

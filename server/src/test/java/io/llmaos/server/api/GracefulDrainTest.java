@@ -22,6 +22,15 @@ import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
 import io.llmaos.proto.oip.ServerLiveRequest;
 import io.llmaos.proto.oip.ServerReadyRequest;
 import io.llmaos.server.TestSettings;
+import io.llmaos.server.api.mapping.TensorCodec;
+import io.llmaos.server.core.Clock;
+import io.llmaos.server.model.engine.EngineRegistry;
+import io.llmaos.server.model.engine.djl.DjlRuntime;
+import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.model.repository.ModelRepository;
+import io.llmaos.server.resource.ProcessMemory;
+import io.llmaos.server.scheduler.InferenceRunner;
+import java.util.concurrent.Executors;
 import io.llmaos.server.config.Setting;
 import io.llmaos.server.core.BuildInfo;
 import io.llmaos.server.core.ServerStatus;
@@ -47,12 +56,18 @@ class GracefulDrainTest {
     private ManagedChannel channel;
 
     private GrpcEndpoint start() throws Exception {
+        ModelManager manager = new ModelManager(new ModelRepository(models),
+                new EngineRegistry(DjlRuntime.engines(1)), new ProcessMemory(), Clock.system(),
+                Executors.newSingleThreadExecutor(), TensorCodec::decode);
         GrpcEndpoint endpoint = GrpcEndpoint.builder(
                         TestSettings.loopback(models, Map.of(Setting.EXECUTOR_THREADS, "4")), status,
                         BuildInfo.fromClasspath())
+                .models(manager)
+                .runner(new InferenceRunner(manager, Clock.system()))
                 .service(latch)
                 .build();
         endpoint.start();
+        status.moveTo(ServingPhase.SERVING);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", endpoint.port()).usePlaintext().build();
         return endpoint;
     }

@@ -1,0 +1,98 @@
+package io.llmaos.server.api.mapping;
+
+import com.google.protobuf.ByteString;
+import io.llmaos.proto.oip.InferParameter;
+import io.llmaos.proto.oip.ModelInferRequest;
+import io.llmaos.proto.oip.ModelInferResponse;
+import io.llmaos.server.core.DataType;
+import io.llmaos.server.core.FieldViolation;
+import io.llmaos.server.core.InferenceResult;
+import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.core.Tensor;
+import io.llmaos.server.model.engine.ModelSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Open Inference Protocol ModelInfer to core tensors and back. Outputs always travel as
+ * raw_output_contents, as Triton sends them, which every v2 client reads.
+ */
+public final class OipMapping {
+    private OipMapping() {
+    }
+
+    /** The model version a request names ("" = the version policy's choice). */
+    public static long version(String version, String field) {
+        if (version.isEmpty()) {
+            return 0;
+        }
+        try {
+            long v = Long.parseLong(version);
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException(field, "'" + version + "' is not a version number (a positive integer)");
+    }
+
+    /** The request's inputs, validated against {@code spec} and decoded. */
+    public static List<Tensor> inputs(ModelInferRequest request, ModelSpec spec, long maxElements) {
+        List<FieldViolation> violations = new ArrayList<>();
+        boolean raw = request.getRawInputContentsCount() > 0;
+        if (raw && request.getRawInputContentsCount() != request.getInputsCount()) {
+            violations.add(new FieldViolation("raw_input_contents", "has " + request.getRawInputContentsCount()
+                    + " entries for " + request.getInputsCount() + " inputs"));
+        }
+        List<TensorHeader> headers = new ArrayList<>();
+        for (int i = 0; i < request.getInputsCount(); i++) {
+            ModelInferRequest.InferInputTensor in = request.getInputs(i);
+            String field = "inputs[" + i + "]";
+            DataType type = DataType.fromOipName(in.getDatatype()).orElse(null);
+            if (type == null) {
+                violations.add(new FieldViolation(field + ".datatype", "unknown datatype '" + in.getDatatype()
+                        + "' (BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32, FP64, BYTES)"));
+            }
+            if (raw && in.hasContents()) {
+                violations.add(new FieldViolation(field + ".contents", "must be empty when raw_input_contents is used"));
+            }
+            headers.add(new TensorHeader(field, in.getName(), type,
+                    in.getShapeList().stream().mapToLong(Long::longValue).toArray()));
+        }
+        return RequestTensors.decode(headers, violations, spec, InferMapping.limit(maxElements), (i, h) -> raw
+                ? TensorCodec.decodeRaw(h, request.getRawInputContents(i), violations)
+                : TensorCodec.decodeTyped(h, ContentsView.of(request.getInputs(i).getContents()), violations));
+    }
+
+    /** The "timeout" parameter (microseconds), if any. */
+    public static Duration timeout(ModelInferRequest request) {
+        InferParameter p = request.getParametersMap().get("timeout");
+        return p != null && p.getInt64Param() > 0 ? Duration.ofNanos(p.getInt64Param() * 1000) : null;
+    }
+
+    /** The response, with the requested outputs as raw contents and the timing as parameters. */
+    public static ModelInferResponse response(ModelInferRequest request, InferenceResult result) {
+        List<String> names = request.getOutputsList().stream()
+                .map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
+        ModelInferResponse.Builder b = ModelInferResponse.newBuilder()
+                .setModelName(result.model().name())
+                .setModelVersion(String.valueOf(result.model().version()))
+                .setId(request.getId())
+                .putParameters("queue_time_us", InferParameter.newBuilder().setInt64Param(result.queueNanos() / 1000).build())
+                .putParameters("compute_time_us", InferParameter.newBuilder().setInt64Param(result.computeNanos() / 1000).build());
+        for (Tensor t : RequestTensors.select(result.outputs(), names)) {
+            ModelInferResponse.InferOutputTensor.Builder out = ModelInferResponse.InferOutputTensor.newBuilder()
+                    .setName(t.name())
+                    .setDatatype(t.type().name());
+            for (long d : t.shape()) {
+                out.addShape(d);
+            }
+            b.addOutputs(out);
+            ByteString bytes = TensorCodec.encodeRaw(t);
+            b.addRawOutputContents(bytes);
+        }
+        return b.build();
+    }
+}

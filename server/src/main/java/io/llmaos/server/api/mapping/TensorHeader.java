@@ -1,0 +1,11 @@
+package io.llmaos.server.api.mapping;
+
+import io.llmaos.server.core.DataType;
+
+/**
+ * The name, type and shape of a tensor in a request, read before its contents are touched, so it
+ * can be validated before anything is allocated. {@code field} is its path in the request, e.g.
+ * {@code inputs[1]}; {@code type} is null when the request's datatype is unknown.
+ */
+record TensorHeader(String field, String name, DataType type, long[] shape) {
+}

@@ -1,0 +1,76 @@
+package io.llmaos.server.model.engine.djl;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import io.llmaos.server.core.ErrorCode;
+import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.TensorSpec;
+import io.llmaos.server.model.engine.ModelInstance;
+import io.llmaos.server.model.engine.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tensors straight to the engine and back, through one DJL Predictor. Inputs are passed in the
+ * declared order under their engine names; undeclared inputs (such as a generative model's
+ * {@code past[]} list) follow in the order given.
+ */
+final class DjlTensorInstance implements ModelInstance {
+    private final ModelSpec spec;
+    private final Model model;
+    private final Predictor<NDList, NDList> predictor;
+
+    DjlTensorInstance(ModelSpec spec, Model model) {
+        this.spec = spec;
+        this.model = model;
+        this.predictor = model.newPredictor(new NoopTranslator());
+    }
+
+    @Override
+    public List<Tensor> execute(List<Tensor> inputs) {
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDList list = new NDList(inputs.size());
+            for (Map.Entry<String, Tensor> input : ordered(inputs)) {
+                NDArray array = NdConversions.toNd(manager, input.getValue());
+                array.setName(input.getKey());
+                list.add(array);
+            }
+            NDList outputs = predictor.predict(list);
+            return NdConversions.fromNd(outputs, spec.outputs());
+        } catch (TranslateException | RuntimeException e) {
+            if (e instanceof LlmaosException known) {
+                throw known;
+            }
+            throw new LlmaosException(ErrorCode.ENGINE_FAILURE,
+                    spec.ref() + " failed to run: " + DjlEngine.rootMessage(e), e);
+        }
+    }
+
+    /** (engine name, tensor) pairs: declared inputs in declared order, then the rest as given. */
+    private List<Map.Entry<String, Tensor>> ordered(List<Tensor> inputs) {
+        List<Tensor> rest = new ArrayList<>(inputs);
+        List<Map.Entry<String, Tensor>> ordered = new ArrayList<>(inputs.size());
+        for (TensorSpec declared : spec.inputs()) {
+            for (int i = 0; i < rest.size(); i++) {
+                if (rest.get(i).name().equals(declared.name())) {
+                    ordered.add(Map.entry(declared.engineName(), rest.remove(i)));
+                    break;
+                }
+            }
+        }
+        rest.forEach(t -> ordered.add(Map.entry(t.name(), t)));
+        return ordered;
+    }
+
+    @Override
+    public void close() {
+        predictor.close();
+    }
+}

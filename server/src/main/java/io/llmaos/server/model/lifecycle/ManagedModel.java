@@ -1,0 +1,88 @@
+package io.llmaos.server.model.lifecycle;
+
+import io.llmaos.proto.v1.ModelConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The runtime side of one model: a slot per version (the copy serving it and its status), and a
+ * queue that runs this model's load and unload operations one at a time on the shared pool.
+ */
+final class ManagedModel {
+    final String name;
+    private final NavigableMap<Long, Slot> slots = new TreeMap<>();
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+    private ModelConfig config = ModelConfig.getDefaultInstance();
+    private String configError = "";
+
+    ManagedModel(String name) {
+        this.name = name;
+    }
+
+    /** Runs {@code operation} on {@code pool} after every operation queued before it. */
+    synchronized <T> CompletableFuture<T> enqueue(Supplier<T> operation, Executor pool) {
+        CompletableFuture<T> next = tail.handle((ignored, error) -> null).thenApplyAsync(x -> operation.get(), pool);
+        tail = next;
+        return next;
+    }
+
+    synchronized Slot slot(long version, Instant now) {
+        return slots.computeIfAbsent(version, v -> new Slot(VersionStatus.unavailable(v, "", now)));
+    }
+
+    synchronized List<Long> versions() {
+        return new ArrayList<>(slots.keySet());
+    }
+
+    synchronized Slot existing(long version) {
+        return slots.get(version);
+    }
+
+    synchronized void forget(long version) {
+        slots.remove(version);
+    }
+
+    /** The highest version with a copy serving, or null. */
+    synchronized LoadedVersion highestServing() {
+        for (Slot slot : slots.descendingMap().values()) {
+            LoadedVersion serving = slot.serving;
+            if (serving != null) {
+                return serving;
+            }
+        }
+        return null;
+    }
+
+    synchronized List<VersionStatus> statuses() {
+        return slots.descendingMap().values().stream().map(s -> s.status).toList();
+    }
+
+    synchronized void configRead(ModelConfig value, String error) {
+        this.config = value;
+        this.configError = error;
+    }
+
+    synchronized ModelConfig config() {
+        return config;
+    }
+
+    synchronized String configError() {
+        return configError;
+    }
+
+    /** One version: the copy serving it (null when none) and its status. */
+    static final class Slot {
+        volatile LoadedVersion serving;
+        volatile VersionStatus status;
+
+        Slot(VersionStatus status) {
+            this.status = status;
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package io.llmaos.server.model.lifecycle;
+
+import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.ErrorCode;
+import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.Tensor;
+import io.llmaos.server.model.engine.EngineRegistry;
+import io.llmaos.server.model.lifecycle.ManagedModel.Slot;
+import io.llmaos.server.model.repository.ModelFingerprint;
+import io.llmaos.server.model.repository.ModelRepository;
+import io.llmaos.server.model.repository.ModelSource;
+import io.llmaos.server.model.repository.RepositoryPaths;
+import io.llmaos.server.resource.ProcessMemory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle of every model: loads and unloads (serialised per model, run on a bounded pool so
+ * a slow load blocks no caller), reloads that swap a version only once its new copy is READY,
+ * resolution of a name and version to a serving copy, state-change events, and repository polling.
+ */
+public final class ModelManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
+    private static final int ACQUIRE_RETRIES = 3;
+
+    private final ModelRepository repository;
+    private final VersionLoader loader;
+    private final Clock clock;
+    private final ExecutorService loadPool;
+    private final ConcurrentMap<String, ManagedModel> models = new ConcurrentHashMap<>();
+    private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
+    private Map<String, ModelFingerprint> lastSeen = Map.of();
+
+    /**
+     * @param loadPool      the bounded pool loads and unloads run on (owned: closed by {@link #close})
+     * @param warmupDecoder turns a config's warmup tensors into core tensors
+     */
+    public ModelManager(ModelRepository repository, EngineRegistry engines, ProcessMemory memory, Clock clock,
+            ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
+        this.repository = repository;
+        this.loader = new VersionLoader(engines, memory, clock, warmupDecoder);
+        this.clock = clock;
+        this.loadPool = loadPool;
+    }
+
+    /** The repository served. */
+    public ModelRepository repository() {
+        return repository;
+    }
+
+    /**
+     * Loads (or reloads) model {@code name}: versions whose files or configuration changed, or that
+     * are not READY, get a new copy that replaces the old one once READY; versions the policy no
+     * longer selects are unloaded. A non-null {@code override} replaces config.json.
+     */
+    public CompletableFuture<ModelStatus> load(String name, ModelConfig override) {
+        RepositoryPaths.requireValidName(name);
+        ManagedModel model = models.computeIfAbsent(name, ManagedModel::new);
+        return model.enqueue(() -> doLoad(model, override), loadPool);
+    }
+
+    /** Unloads every version of {@code name} (version 0) or one version, after in-flight work. */
+    public CompletableFuture<ModelStatus> unload(String name, long version) {
+        RepositoryPaths.requireValidName(name);
+        ManagedModel model = models.get(name);
+        if (model == null) {
+            return CompletableFuture.completedFuture(status(name));
+        }
+        return model.enqueue(() -> doUnload(model, version, "unloaded"), loadPool);
+    }
+
+    /** Every model in the repository or loaded, by name. */
+    public List<ModelStatus> list() {
+        TreeSet<String> names = new TreeSet<>(repository.modelNames());
+        names.addAll(models.keySet());
+        List<ModelStatus> result = new ArrayList<>();
+        for (String name : names) {
+            result.add(status(name));
+        }
+        return result;
+    }
+
+    /** One model's status; NOT_FOUND when it is neither in the repository nor loaded. */
+    public ModelStatus status(String name) {
+        RepositoryPaths.requireValidName(name);
+        ManagedModel model = models.get(name);
+        ModelSource source = null;
+        String configError = "";
+        try {
+            source = repository.read(name);
+        } catch (LlmaosException e) {
+            if (e.code() == ErrorCode.NOT_FOUND && model == null) {
+                throw e;
+            }
+            configError = e.getMessage();
+        }
+        Map<Long, VersionStatus> versions = new HashMap<>();
+        if (source != null) {
+            source.versionsOnDisk().keySet().forEach(v -> versions.put(v, VersionStatus.unavailable(v, "", clock.now())));
+        }
+        ModelConfig config = source != null ? source.config() : ModelConfig.getDefaultInstance();
+        java.time.Instant lastUsed = null;
+        if (model != null) {
+            model.statuses().forEach(s -> versions.put(s.version(), s));
+            LoadedVersion serving = model.highestServing();
+            if (serving != null) {
+                config = serving.config();
+                lastUsed = serving.lastUsed();
+            }
+            if (!model.configError().isEmpty()) {
+                configError = model.configError();
+            }
+        }
+        List<VersionStatus> sorted = versions.values().stream()
+                .sorted((a, b) -> Long.compare(b.version(), a.version())).toList();
+        return new ModelStatus(name, config, configError, sorted, lastUsed);
+    }
+
+    /**
+     * Borrows an instance of {@code name} at {@code version} (0 = the highest READY version),
+     * waiting up to {@code timeout} for a free one. NOT_FOUND for an unknown model or version,
+     * MODEL_NOT_READY when none is READY. A copy being swapped out mid-call is retried on its
+     * replacement, so a reload never fails a request.
+     */
+    public LoadedVersion.Lease acquire(String name, long version, Duration timeout) {
+        for (int attempt = 0; ; attempt++) {
+            LoadedVersion copy = resolve(name, version);
+            try {
+                return copy.acquire(timeout);
+            } catch (LoadedVersion.VersionClosingException e) {
+                if (attempt >= ACQUIRE_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The copy serving {@code name} at {@code version} (0 = the highest READY version). */
+    public LoadedVersion resolve(String name, long version) {
+        RepositoryPaths.requireValidName(name);
+        ManagedModel model = models.get(name);
+        if (model == null) {
+            ModelStatus status = status(name);
+            throw new LlmaosException(ErrorCode.MODEL_NOT_READY, "model '" + name + "' is not loaded"
+                    + (status.versions().isEmpty() ? "" : " (load it with LoadModel)"));
+        }
+        if (version == 0) {
+            LoadedVersion serving = model.highestServing();
+            if (serving == null) {
+                throw new LlmaosException(ErrorCode.MODEL_NOT_READY, "model '" + name + "' has no READY version"
+                        + describe(model.statuses()));
+            }
+            return serving;
+        }
+        Slot slot = model.existing(version);
+        if (slot == null) {
+            throw LlmaosException.notFound("model '" + name + "' has no version " + version);
+        }
+        LoadedVersion serving = slot.serving;
+        if (serving == null) {
+            throw new LlmaosException(ErrorCode.MODEL_NOT_READY, "version " + version + " of model '" + name + "' is "
+                    + slot.status.state() + (slot.status.reason().isEmpty() ? "" : ": " + slot.status.reason()));
+        }
+        return serving;
+    }
+
+    /** Calls {@code listener} with every state change from now on; run the returned task to stop. */
+    public Runnable watch(Consumer<ModelEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Compares the repository with the last poll: new and changed models are (re)loaded, removed
+     * ones unloaded. The first poll loads everything. Returns the loads and unloads it started.
+     */
+    public synchronized List<CompletableFuture<ModelStatus>> poll() {
+        Map<String, ModelFingerprint> now = repository.fingerprints();
+        List<CompletableFuture<ModelStatus>> started = new ArrayList<>();
+        for (Map.Entry<String, ModelFingerprint> e : now.entrySet()) {
+            if (!e.getValue().equals(lastSeen.get(e.getKey()))) {
+                log.info("repository poll: model '{}' is new or changed", e.getKey());
+                started.add(logged(load(e.getKey(), null), e.getKey()));
+            }
+        }
+        for (String gone : lastSeen.keySet()) {
+            if (!now.containsKey(gone)) {
+                log.info("repository poll: model '{}' was removed", gone);
+                started.add(logged(unload(gone, 0), gone));
+            }
+        }
+        lastSeen = now;
+        return started;
+    }
+
+    /** Unloads everything and stops the load pool. */
+    @Override
+    public void close() {
+        List<CompletableFuture<ModelStatus>> unloads = new ArrayList<>();
+        models.keySet().forEach(name -> unloads.add(unload(name, 0)));
+        unloads.forEach(f -> f.exceptionally(e -> null).join());
+        loadPool.shutdown();
+    }
+
+    private ModelStatus doLoad(ManagedModel model, ModelConfig override) {
+        ModelSource source;
+        try {
+            source = repository.read(model.name, override);
+            model.configRead(source.config(), "");
+        } catch (LlmaosException e) {
+            model.configRead(model.config(), e.getMessage());
+            throw e;
+        }
+        if (source.selectedVersions().isEmpty()) {
+            throw LlmaosException.notFound("model '" + model.name + "' has no version folders (1, 2, ...)");
+        }
+        LlmaosException firstFailure = null;
+        for (long version : source.selectedVersions()) {
+            try {
+                loadVersion(model, source, version);
+            } catch (LlmaosException e) {
+                firstFailure = firstFailure == null ? e : firstFailure;
+            }
+        }
+        for (long version : model.versions()) {
+            if (!source.selectedVersions().contains(version)) {
+                String why = source.versionsOnDisk().containsKey(version) ? "not selected by the version policy"
+                        : "removed from the repository";
+                unloadSlot(model, version, why);
+                if (!source.versionsOnDisk().containsKey(version)) {
+                    model.forget(version);
+                }
+            }
+        }
+        if (firstFailure != null) {
+            throw new LlmaosException(firstFailure.code(), "model '" + model.name + "' failed to load: "
+                    + firstFailure.getMessage(), firstFailure);
+        }
+        return status(model.name);
+    }
+
+    private void loadVersion(ManagedModel model, ModelSource source, long version) {
+        Slot slot = model.slot(version, clock.now());
+        long stamp = repository.versionStamp(source, version);
+        LoadedVersion current = slot.serving;
+        if (current != null && current.stamp() == stamp && current.config().equals(source.config())) {
+            return;
+        }
+        if (current == null) {
+            transition(model, slot, slot.status.moveTo(ModelState.LOADING, "", clock.now()));
+        }
+        try {
+            LoadedVersion fresh = loader.load(repository.spec(source, version), source.config(), stamp);
+            slot.serving = fresh;
+            transition(model, slot, new VersionStatus(version, ModelState.READY, "", fresh.memoryBytes(),
+                    fresh.instanceCount(), clock.now(), fresh.loadMillis()));
+            if (current != null) {
+                current.drainAndClose();
+                log.info("swapped in a new copy of {}/{}", model.name, version);
+            }
+        } catch (LlmaosException e) {
+            if (current == null) {
+                transition(model, slot, slot.status.moveTo(ModelState.FAILED, e.getMessage(), clock.now()));
+            } else {
+                VersionStatus s = slot.status;
+                transition(model, slot, new VersionStatus(version, s.state(), "reload failed, still serving the"
+                        + " previous copy: " + e.getMessage(), s.memoryBytes(), s.instances(), s.since(), s.loadMillis()));
+            }
+            log.warn("{}/{} failed to load: {}", model.name, version, e.getMessage());
+            throw e;
+        }
+    }
+
+    private ModelStatus doUnload(ManagedModel model, long version, String why) {
+        if (version != 0 && model.existing(version) == null) {
+            throw LlmaosException.notFound("model '" + model.name + "' has no loaded version " + version);
+        }
+        for (long v : model.versions()) {
+            if (version == 0 || v == version) {
+                unloadSlot(model, v, why);
+            }
+        }
+        return status(model.name);
+    }
+
+    private void unloadSlot(ManagedModel model, long version, String why) {
+        Slot slot = model.existing(version);
+        if (slot == null) {
+            return;
+        }
+        LoadedVersion serving = slot.serving;
+        if (serving != null) {
+            transition(model, slot, slot.status.moveTo(ModelState.UNLOADING, why, clock.now()));
+            slot.serving = null;
+            serving.drainAndClose();
+        }
+        if (slot.status.state() != ModelState.UNAVAILABLE) {
+            transition(model, slot, slot.status.moveTo(ModelState.UNAVAILABLE, why, clock.now()));
+        }
+    }
+
+    private void transition(ManagedModel model, Slot slot, VersionStatus next) {
+        ModelState previous = slot.status.state();
+        slot.status = next;
+        ModelEvent event = new ModelEvent(model.name, next, previous);
+        for (Consumer<ModelEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                log.warn("a model event listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    private static String describe(List<VersionStatus> statuses) {
+        return statuses.isEmpty() ? "" : " (" + String.join(", ", statuses.stream()
+                .map(s -> "version " + s.version() + " " + s.state() + (s.reason().isEmpty() ? "" : ": " + s.reason()))
+                .toList()) + ")";
+    }
+
+    private static CompletableFuture<ModelStatus> logged(CompletableFuture<ModelStatus> future, String name) {
+        future.whenComplete((s, e) -> {
+            if (e != null) {
+                log.warn("repository poll: '{}': {}", name, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            }
+        });
+        return future;
+    }
+}

@@ -1,0 +1,75 @@
+package io.llmaos.server.model.lifecycle;
+
+import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.ErrorCode;
+import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.Tensor;
+import io.llmaos.server.model.engine.EngineRegistry;
+import io.llmaos.server.model.engine.InferenceEngine;
+import io.llmaos.server.model.engine.LoadedModel;
+import io.llmaos.server.model.engine.ModelInstance;
+import io.llmaos.server.model.engine.ModelSpec;
+import io.llmaos.server.resource.ProcessMemory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads one copy of a version: the engine's model, {@code instances.min} instances, warmup on each,
+ * and the measurement of the resident memory it added (the engine itself is started first, so its
+ * own start-up memory is not charged to the model; loads running at the same time blur the figure). On any failure everything is freed again.
+ */
+final class VersionLoader {
+    private static final Logger log = LoggerFactory.getLogger(VersionLoader.class);
+
+    private final EngineRegistry engines;
+    private final ProcessMemory memory;
+    private final Clock clock;
+    private final Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder;
+
+    VersionLoader(EngineRegistry engines, ProcessMemory memory, Clock clock,
+            Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
+        this.engines = engines;
+        this.memory = memory;
+        this.clock = clock;
+        this.warmupDecoder = warmupDecoder;
+    }
+
+    LoadedVersion load(ModelSpec spec, ModelConfig config, long stamp) {
+        InferenceEngine engine = engines.engine(spec.engine());
+        engine.start();
+        long before = memory.rssBytes();
+        long start = clock.nanoTime();
+        LoadedModel model = engine.load(spec);
+        List<ModelInstance> instances = new ArrayList<>();
+        try {
+            int count = Math.max(1, config.getInstances().getMin());
+            for (int i = 0; i < count; i++) {
+                instances.add(model.newInstance());
+            }
+            List<List<Tensor>> warmup = WarmupInputs.batches(spec, config, warmupDecoder);
+            for (ModelInstance instance : instances) {
+                for (List<Tensor> batch : warmup) {
+                    instance.execute(batch);
+                }
+            }
+        } catch (RuntimeException e) {
+            instances.forEach(ModelInstance::close);
+            model.close();
+            if (e instanceof LlmaosException known) {
+                throw new LlmaosException(known.code(), "warmup of " + spec.ref() + " failed: " + known.getMessage(), e);
+            }
+            throw new LlmaosException(ErrorCode.ENGINE_FAILURE, "warmup of " + spec.ref() + " failed: " + e, e);
+        }
+        LoadedVersion loaded = new LoadedVersion(spec, config, model, instances, clock, stamp);
+        long millis = (clock.nanoTime() - start) / 1_000_000;
+        long grown = Math.max(0, memory.rssBytes() - before);
+        loaded.measured(grown, millis);
+        log.info("loaded {} ({}, {} instance(s)) in {} ms, +{} MiB resident", spec.ref(), spec.engine(),
+                instances.size(), millis, grown >> 20);
+        return loaded;
+    }
+}

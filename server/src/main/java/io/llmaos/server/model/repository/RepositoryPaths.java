@@ -1,0 +1,110 @@
+package io.llmaos.server.model.repository;
+
+import io.llmaos.server.core.ErrorCode;
+import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.core.LlmaosException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * The one place that turns names and relative paths into files, refusing anything that would leave
+ * the repository root: bad model names, absolute paths, {@code ..}, and symbolic links whose target
+ * lies outside.
+ */
+public final class RepositoryPaths {
+    private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    private final Path root;
+
+    public RepositoryPaths(Path root) {
+        try {
+            this.root = root.toRealPath();
+        } catch (IOException e) {
+            throw new LlmaosException(ErrorCode.NOT_FOUND, "the model repository " + root + " does not exist");
+        }
+    }
+
+    /** The canonical repository root. */
+    public Path root() {
+        return root;
+    }
+
+    /** Whether {@code name} is an acceptable model name. */
+    public static boolean isValidName(String name) {
+        return name != null && MODEL_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+    }
+
+    /** Throws INVALID_ARGUMENT unless {@code name} is an acceptable model name. */
+    public static void requireValidName(String name) {
+        if (!isValidName(name)) {
+            throw new InvalidInputException("name", "model names are 1-128 characters of [A-Za-z0-9._-] and not '.' or '..', got '"
+                    + name + "'");
+        }
+    }
+
+    /** The folder of model {@code name}: NOT_FOUND if absent, INVALID_ARGUMENT if it leads outside the root. */
+    public Path modelDir(String name) {
+        requireValidName(name);
+        Path dir = root.resolve(name);
+        if (!Files.isDirectory(dir)) {
+            throw LlmaosException.notFound("no model '" + name + "' in the repository");
+        }
+        return requireInside(dir, "model '" + name + "'");
+    }
+
+    /**
+     * A file named by a configuration relative to {@code base} (a model or version folder): it must
+     * be relative, must not climb out with {@code ..}, and its real path must be inside the root.
+     */
+    public Path resolveInside(Path base, String relative, String field) {
+        return resolveInside(base, relative, field, true);
+    }
+
+    /** As {@link #resolveInside(Path, String, String)}; a missing file gives null unless {@code required}. */
+    public Path resolveInside(Path base, String relative, String field, boolean required) {
+        Path rel;
+        try {
+            rel = Path.of(relative);
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException(field, "'" + relative + "' is not a valid path");
+        }
+        if (relative.isEmpty() || rel.isAbsolute() || rel.normalize().startsWith("..")) {
+            throw new InvalidInputException(field, "'" + relative + "' must be a relative path inside the model folder");
+        }
+        Path file = base.resolve(rel).normalize();
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            if (!required) {
+                return null;
+            }
+            throw new InvalidInputException(field, "'" + relative + "' does not exist in " + root.relativize(base));
+        }
+        return requireInside(file, field);
+    }
+
+    /** {@code path} canonicalised, or INVALID_ARGUMENT when its real location is outside the root. */
+    public Path requireInside(Path path, String what) {
+        Path real;
+        try {
+            real = path.toRealPath();
+        } catch (IOException e) {
+            throw LlmaosException.notFound(what + " cannot be resolved: " + root.relativize(path.normalize()));
+        }
+        if (!real.startsWith(root)) {
+            throw new InvalidInputException(what, "leads outside the model repository");
+        }
+        return real;
+    }
+
+    /** Checks every file under a version folder, so a symlink inside cannot reach outside the root. */
+    public void requireTreeInside(Path dir, String what) {
+        try (var walk = Files.walk(dir)) {
+            walk.forEach(p -> requireInside(p, what));
+        } catch (IOException e) {
+            throw new LlmaosException(ErrorCode.NOT_FOUND, what + " cannot be read: " + e.getMessage());
+        }
+    }
+}

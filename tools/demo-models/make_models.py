@@ -1,0 +1,288 @@
+#!/usr/bin/python3
+"""Makes the small demo models of the LLMA OS repository with Debian's python3-torch (offline).
+
+    apt-get install python3-torch libopenblas0-pthread bible-kjv   # once (OpenBLAS makes training ~40x faster)
+    /usr/bin/python3 tools/demo-models/make_models.py   # about 30 minutes on 2 cores (GPT_STEPS=2500)
+
+Writes, next to each model's config.json:
+  mlp-classifier/1/model.pt     TorchScript MLP: features FP32[B,16] -> scores FP32[B,4]
+  mlp-classifier/reference.json inputs and expected scores/labels
+  gpt-kjv/1/model.pt            TorchScript GPT with a KV cache (contract in models/README.md)
+  gpt-kjv/1/tokenizer.json      byte-level HuggingFace tokenizer (id = byte value, 256 = <|endoftext|>)
+  gpt-kjv/reference.json        greedy continuations and logits for fixed prompts
+Everything is seeded, so a rerun on the same torch gives the same files.
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from typing import List, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "models")
+torch.manual_seed(1234)
+torch.set_num_threads(max(1, os.cpu_count() or 1))
+
+
+def write_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f, indent=1)
+        f.write("\n")
+
+
+# ------------------------------------------------------------------ MLP classifier
+# Four activity classes, each a Gaussian cluster in a 16-dimensional feature space (synthetic
+# sensor features). The MLP is trained to tell them apart.
+LABELS = ["idle", "walking", "running", "cycling"]
+
+
+class Mlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 4))
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return self.net(features)
+
+
+def make_mlp():
+    g = torch.Generator().manual_seed(7)
+    centers = torch.randn(4, 16, generator=g) * 0.6
+    xs = torch.cat([centers[c] + torch.randn(2000, 16, generator=g) for c in range(4)])
+    ys = torch.cat([torch.full((2000,), c, dtype=torch.long) for c in range(4)])
+    mlp = Mlp()
+    opt = torch.optim.Adam(mlp.parameters(), lr=1e-2)
+    for step in range(300):
+        idx = torch.randint(0, len(xs), (256,), generator=g)
+        loss = F.cross_entropy(mlp(xs[idx]), ys[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    mlp.eval()
+    with torch.no_grad():
+        acc = (mlp(xs).argmax(1) == ys).float().mean().item()
+    print(f"mlp-classifier: loss {loss.item():.4f}, training accuracy {acc:.4f}")
+    traced = torch.jit.trace(mlp, torch.zeros(1, 16))
+    os.makedirs(f"{ROOT}/mlp-classifier/1", exist_ok=True)
+    traced.save(f"{ROOT}/mlp-classifier/1/model.pt")
+    samples = torch.stack([centers[c] + 0.5 * torch.randn(16, generator=g) for c in range(4)]
+                          + [torch.arange(16, dtype=torch.float32) / 16.0])
+    with torch.no_grad():
+        scores = traced(samples)
+    write_json(f"{ROOT}/mlp-classifier/reference.json", {
+        "torch_version": torch.__version__,
+        "inputs": {"features": samples.tolist()},
+        "outputs": {"scores": scores.tolist()},
+        "labels": [LABELS[i] for i in scores.argmax(1).tolist()],
+        "tolerance": 1e-5,
+    })
+
+
+# ------------------------------------------------------------------ GPT with a KV cache
+VOCAB = 257          # 256 byte values + <|endoftext|>
+EOS = 256
+D, H, L, MAXPOS = 128, 4, 2, 512
+DH = D // H
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(D)
+        self.qkv = nn.Linear(D, 3 * D)
+        self.proj = nn.Linear(D, D)
+        self.ln2 = nn.LayerNorm(D)
+        self.fc1 = nn.Linear(D, 4 * D)
+        self.fc2 = nn.Linear(4 * D, D)
+        self.scale = 1.0 / math.sqrt(DH)
+        self.nh = H
+        self.dh = DH
+
+    def forward(self, x: torch.Tensor, past_k: torch.Tensor, past_v: torch.Tensor,
+                bias: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        b, t, c = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(c, dim=2)
+        q = q.view(b, t, self.nh, self.dh).transpose(1, 2)
+        k = torch.cat([past_k, k.view(b, t, self.nh, self.dh).transpose(1, 2)], dim=2)
+        v = torch.cat([past_v, v.view(b, t, self.nh, self.dh).transpose(1, 2)], dim=2)
+        att = torch.softmax(torch.matmul(q, k.transpose(-2, -1)) * self.scale + bias, dim=-1)
+        x = x + self.proj(torch.matmul(att, v).transpose(1, 2).reshape(b, t, c))
+        x = x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
+        return x, k, v
+
+
+class Gpt(nn.Module):
+    """forward(input_ids[B,T], position_ids[B,T], attention_mask[B,P+T], past: 2L x [B,H,P,DH])
+    -> (logits[B,T,V], hidden[B,T,D], presents: 2L x [B,H,P+T,DH])."""
+
+    def __init__(self):
+        super().__init__()
+        self.tok = nn.Embedding(VOCAB, D)
+        self.pos = nn.Embedding(MAXPOS, D)
+        self.blocks = nn.ModuleList([Block() for _ in range(L)])
+        self.lnf = nn.LayerNorm(D)
+        self.head = nn.Linear(D, VOCAB, bias=False)
+
+    def forward(self, input_ids: torch.Tensor, position_ids: torch.Tensor, attention_mask: torch.Tensor,
+                past: List[torch.Tensor]) -> Tuple[torch.Tensor, torch.Tensor, List[torch.Tensor]]:
+        b = input_ids.size(0)
+        t = input_ids.size(1)
+        p = past[0].size(2)
+        s = p + t
+        x = self.tok(input_ids) + self.pos(position_ids)
+        # query i (absolute position p+i) may attend key j <= p+i, and only keys the mask keeps
+        qi = torch.arange(t, device=x.device).unsqueeze(1) + p
+        kj = torch.arange(s, device=x.device).unsqueeze(0)
+        allowed = (kj <= qi).unsqueeze(0).unsqueeze(0) & (attention_mask[:, :s] > 0).unsqueeze(1).unsqueeze(1)
+        bias = torch.zeros(b, 1, t, s, dtype=x.dtype, device=x.device).masked_fill(~allowed, -1e9)
+        presents: List[torch.Tensor] = []
+        i = 0
+        for blk in self.blocks:
+            x, k, v = blk(x, past[2 * i], past[2 * i + 1], bias)
+            presents.append(k)
+            presents.append(v)
+            i += 1
+        hidden = self.lnf(x)
+        return self.head(hidden), hidden, presents
+
+
+def empty_past(b: int) -> List[torch.Tensor]:
+    return [torch.zeros(b, H, 0, DH) for _ in range(2 * L)]
+
+
+def kjv_text() -> bytes:
+    """Genesis, Exodus, Psalms, Proverbs and Ecclesiastes of the King James Version (public domain),
+    one verse per sequence, from Debian's bible-kjv."""
+    verses = []
+    for first, last in [("gen1:1", "gen50:26"), ("ex1:1", "ex40:38"), ("ps1:1", "ps150:6"),
+                        ("prov1:1", "prov31:31"), ("eccl1:1", "eccl12:14")]:
+        out = subprocess.run(["bible", "-f", f"{first}-{last}"], check=True, capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            line = line.strip()
+            if line and " " in line:
+                verses.append(line.split(" ", 1)[1])   # drop the "Ge1:1" reference
+    print(f"gpt-kjv: {len(verses)} verses")
+    return verses
+
+
+def make_gpt():
+    verses = kjv_text()
+    stream = []
+    for v in verses:
+        stream.extend(v.encode("utf-8"))
+        stream.append(EOS)
+    data = torch.tensor(stream, dtype=torch.long)
+    print(f"gpt-kjv: {len(data)} training tokens")
+    model = Gpt()
+    steps = int(os.environ.get("GPT_STEPS", "3000"))
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
+    warmup = min(100, steps // 10 + 1)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup)
+                                              * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / steps)))))
+    seq, batch = 128, 32
+    pos = torch.arange(seq).unsqueeze(0).expand(batch, seq)
+    mask = torch.ones(batch, seq, dtype=torch.long)
+    t0 = time.time()
+    model.train()
+    for step in range(steps):
+        idx = torch.randint(0, len(data) - seq - 1, (batch,))
+        xb = torch.stack([data[i:i + seq] for i in idx])
+        yb = torch.stack([data[i + 1:i + seq + 1] for i in idx])
+        logits, _, _ = model(xb, pos, mask, empty_past(batch))
+        loss = F.cross_entropy(logits.reshape(-1, VOCAB), yb.reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        if step % 250 == 0 or step == steps - 1:
+            print(f"gpt-kjv: step {step} loss {loss.item():.3f} ({time.time() - t0:.0f}s)", flush=True)
+    model.eval()
+    scripted = torch.jit.script(model)
+    os.makedirs(f"{ROOT}/gpt-kjv/1", exist_ok=True)
+    scripted.save(f"{ROOT}/gpt-kjv/1/model.pt")
+    write_json(f"{ROOT}/gpt-kjv/1/tokenizer.json", byte_level_tokenizer())
+
+    def greedy(prompt: str, n: int):
+        ids = list(prompt.encode("utf-8"))
+        out = []
+        past = empty_past(1)
+        x = torch.tensor([ids])
+        p = 0
+        with torch.no_grad():
+            for _ in range(n):
+                t = x.size(1)
+                logits, _, past = scripted(x, torch.arange(p, p + t).unsqueeze(0), torch.ones(1, p + t, dtype=torch.long), past)
+                p += t
+                nxt = int(logits[0, -1].argmax())
+                out.append(nxt)
+                if nxt == EOS:
+                    break
+                x = torch.tensor([[nxt]])
+        text = bytes([i for i in out if i < 256]).decode("utf-8", "replace")
+        return out, text
+
+    prompts = ["In the beginning", "And the LORD said unto Moses", "The LORD is my shepherd", "A wise son"]
+    refs = []
+    for prompt in prompts:
+        ids, text = greedy(prompt, 64)
+        print(f"gpt-kjv: {prompt!r} -> {text!r}")
+        refs.append({"prompt": prompt, "max_new_tokens": 64, "greedy_token_ids": ids, "greedy_text": text,
+                     "finish": "eos" if ids and ids[-1] == EOS else "length"})
+    with torch.no_grad():
+        ids = torch.tensor([list(b"In the beginning")])
+        t = ids.size(1)
+        logits, _, _ = scripted(ids, torch.arange(t).unsqueeze(0), torch.ones(1, t, dtype=torch.long), empty_past(1))
+    write_json(f"{ROOT}/gpt-kjv/reference.json", {
+        "torch_version": torch.__version__,
+        "config": {"vocab": VOCAB, "eos": EOS, "d_model": D, "heads": H, "layers": L, "head_dim": DH, "max_context": MAXPOS},
+        "prefill": {"prompt": "In the beginning", "last_logits_first8": logits[0, -1, :8].tolist(), "tolerance": 1e-4},
+        "greedy": refs,
+    })
+
+
+def bytes_to_unicode():
+    """GPT-2's reversible map from bytes to printable unicode characters (used by ByteLevel)."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\u00a1"), ord("\u00ac") + 1)) + list(range(ord("\u00ae"), ord("\u00ff") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, [chr(c) for c in cs]))
+
+
+def byte_level_tokenizer():
+    """A HuggingFace tokenizer.json whose token id is the byte value: ByteLevel maps each byte to a
+    character, Split isolates every character, WordLevel maps it back to its byte value."""
+    vocab = {ch: b for b, ch in bytes_to_unicode().items()}
+    vocab["<|endoftext|>"] = EOS
+    return {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": [{"id": EOS, "content": "<|endoftext|>", "single_word": False, "lstrip": False,
+                          "rstrip": False, "normalized": False, "special": True}],
+        "normalizer": None,
+        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+            {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": False, "use_regex": False},
+            {"type": "Split", "pattern": {"Regex": "."}, "behavior": "Isolated", "invert": False}]},
+        "post_processor": None,
+        "decoder": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": False, "use_regex": False},
+        "model": {"type": "WordLevel", "vocab": vocab, "unk_token": "<|endoftext|>"},
+    }
+
+
+if __name__ == "__main__":
+    which = sys.argv[1:] or ["mlp", "gpt"]
+    if "mlp" in which:
+        make_mlp()
+    if "gpt" in which:
+        make_gpt()
