@@ -39,6 +39,7 @@ public final class ModelManager implements AutoCloseable {
 
     private final ModelRepository repository;
     private final VersionLoader loader;
+    private final ProcessMemory memory;
     private final Clock clock;
     private final ExecutorService loadPool;
     private final ConcurrentMap<String, ManagedModel> models = new ConcurrentHashMap<>();
@@ -53,6 +54,7 @@ public final class ModelManager implements AutoCloseable {
             ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
         this.repository = repository;
         this.loader = new VersionLoader(engines, memory, clock, warmupDecoder);
+        this.memory = memory;
         this.clock = clock;
         this.loadPool = loadPool;
     }
@@ -270,6 +272,7 @@ public final class ModelManager implements AutoCloseable {
                     fresh.instanceCount(), clock.now(), fresh.loadMillis()));
             if (current != null) {
                 current.drainAndClose();
+                memory.returnFreedMemory();
                 log.info("swapped in a new copy of {}/{}", model.name, version);
             }
         } catch (LlmaosException e) {
@@ -307,6 +310,7 @@ public final class ModelManager implements AutoCloseable {
             transition(model, slot, slot.status.moveTo(ModelState.UNLOADING, why, clock.now()));
             slot.serving = null;
             serving.drainAndClose();
+            memory.returnFreedMemory();
         }
         if (slot.status.state() != ModelState.UNAVAILABLE) {
             transition(model, slot, slot.status.moveTo(ModelState.UNAVAILABLE, why, clock.now()));

@@ -45,7 +45,17 @@ final class ConfigValidator {
             }
         }
         kind(c, v);
+        relativePath("embedding.tokenizer.file", c.getEmbedding().getTokenizer().getFile(), v);
+        relativePath("generation.tokenizer.file", c.getGeneration().getTokenizer().getFile(), v);
+        relativePath("classifier.labels_file", c.getClassifier().getLabelsFile(), v);
         return v;
+    }
+
+    /** A file a config names must be a plain relative path that stays in the model's folder. */
+    private static void relativePath(String field, String value, List<FieldViolation> v) {
+        if (!value.isEmpty() && !RepositoryPaths.isPlainRelative(value)) {
+            v.add(new FieldViolation(field, "'" + value + "' must be a relative path inside the model folder"));
+        }
     }
 
     private static void tensors(String field, List<TensorSpec> specs, List<FieldViolation> v) {

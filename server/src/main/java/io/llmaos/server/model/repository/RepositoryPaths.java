@@ -46,6 +46,17 @@ public final class RepositoryPaths {
         }
     }
 
+    /** Whether {@code relative} is a relative path that does not climb out of its folder. */
+    public static boolean isPlainRelative(String relative) {
+        try {
+            Path rel = Path.of(relative);
+            return !relative.isEmpty() && !rel.isAbsolute() && !rel.normalize().startsWith("..")
+                    && !rel.normalize().toString().isEmpty();
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
     /** The folder of model {@code name}: NOT_FOUND if absent, INVALID_ARGUMENT if it leads outside the root. */
     public Path modelDir(String name) {
         requireValidName(name);
@@ -66,16 +77,10 @@ public final class RepositoryPaths {
 
     /** As {@link #resolveInside(Path, String, String)}; a missing file gives null unless {@code required}. */
     public Path resolveInside(Path base, String relative, String field, boolean required) {
-        Path rel;
-        try {
-            rel = Path.of(relative);
-        } catch (InvalidPathException e) {
-            throw new InvalidInputException(field, "'" + relative + "' is not a valid path");
-        }
-        if (relative.isEmpty() || rel.isAbsolute() || rel.normalize().startsWith("..")) {
+        if (!isPlainRelative(relative)) {
             throw new InvalidInputException(field, "'" + relative + "' must be a relative path inside the model folder");
         }
-        Path file = base.resolve(rel).normalize();
+        Path file = base.resolve(relative).normalize();
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             if (!required) {
                 return null;

@@ -90,8 +90,9 @@ final class SpecBuilder {
 
     private ClassifierSpec classifier(ClassifierConfig c, ModelSource source, Path versionDir) {
         List<String> labels = c.getLabelsList();
-        if (labels.isEmpty() && !c.getLabelsFile().isEmpty()) {
-            Path file = file(versionDir, source.directory(), c.getLabelsFile(), "classifier.labels_file");
+        Path file = c.getLabelsFile().isEmpty() ? null
+                : file(versionDir, source.directory(), c.getLabelsFile(), "classifier.labels_file");
+        if (labels.isEmpty() && file != null) {
             try {
                 labels = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
                         .filter(l -> !l.isEmpty()).toList();

@@ -1,0 +1,144 @@
+package io.llmaos.server.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.StreamObserver;
+import io.llmaos.proto.v1.GetModelRequest;
+import io.llmaos.proto.v1.LoadModelRequest;
+import io.llmaos.proto.v1.ModelEvent;
+import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
+import io.llmaos.proto.v1.ModelState;
+import io.llmaos.proto.v1.ModelSummary;
+import io.llmaos.proto.v1.UnloadModelRequest;
+import io.llmaos.proto.v1.WatchModelsRequest;
+import io.llmaos.server.TempRepository;
+import io.llmaos.server.TestServer;
+import io.llmaos.server.resource.ProcessMemory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading, failing, watching and unloading models through the real server. */
+class LifecycleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCorruptModelIsFailedWithAReasonAndTheServerStaysServing() throws Exception {
+        TempRepository repo = new TempRepository(dir);
+        repo.copyDemo("mlp-classifier", "good");
+        repo.copyDemo("mlp-classifier", "broken");
+        byte[] garbage = new byte[4096];
+        new Random(42).nextBytes(garbage);
+        Files.write(dir.resolve("broken/1/model.pt"), garbage);
+        try (TestServer server = TestServer.start(dir, "good")) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> server.repository().loadModel(LoadModelRequest.newBuilder().setName("broken").build()));
+            assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().contains("cannot load broken/1 with PYTORCH"),
+                    e.getStatus().getDescription());
+            ModelSummary broken = server.repository().getModel(GetModelRequest.newBuilder().setName("broken").build())
+                    .getSummary();
+            assertEquals(ModelState.FAILED, broken.getVersions(0).getState());
+            assertTrue(broken.getVersions(0).getReason().contains("cannot load broken/1"), broken.toString());
+
+            assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(server.channel())
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+            assertEquals(1, server.inference().infer(PollModeTest.request().toBuilder().setModelName("good").build())
+                    .getModelVersion());
+            StatusRuntimeException notReady = assertThrows(StatusRuntimeException.class, () -> server.inference()
+                    .infer(PollModeTest.request().toBuilder().setModelName("broken").build()));
+            assertEquals(Status.Code.UNAVAILABLE, notReady.getStatus().getCode());
+        }
+    }
+
+    @Test
+    void anInvalidConfigNamesTheFileAndTheField() throws Exception {
+        TempRepository repo = new TempRepository(dir);
+        repo.copyDemo("tf-dense", "typo");
+        Files.writeString(dir.resolve("typo/config.json"), "{\"kind\": \"TENSOR\", \"max_batch_sise\": 8}");
+        try (TestServer server = TestServer.start(dir, "")) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> server.repository().loadModel(LoadModelRequest.newBuilder().setName("typo").build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().contains("typo/config.json"), e.getStatus().getDescription());
+            assertTrue(e.getStatus().getDescription().contains("max_batch_sise"), e.getStatus().getDescription());
+            assertTrue(server.repository().getModel(GetModelRequest.newBuilder().setName("typo").build())
+                    .getSummary().getConfigError().contains("max_batch_sise"));
+        }
+    }
+
+    @Test
+    void watchStreamsEveryStateChangeAndUnloadLowersResidentMemory() throws Exception {
+        TempRepository repo = new TempRepository(dir);
+        repo.copyDemo("all-MiniLM-L6-v2", "minilm");
+        try (TestServer server = TestServer.start(dir, "")) {
+            BlockingQueue<ModelEvent> events = new LinkedBlockingQueue<>();
+            ModelRepositoryServiceGrpc.newStub(server.channel()).watchModels(
+                    WatchModelsRequest.newBuilder().addNames("minilm").build(), collect(events));
+            assertEquals(ModelState.UNAVAILABLE, events.poll(10, TimeUnit.SECONDS).getStatus().getState(), "snapshot");
+
+            // a first load and unload starts ONNX Runtime and the tokenizer library, which stay resident
+            server.repository().loadModel(LoadModelRequest.newBuilder().setName("minilm").build());
+            server.repository().unloadModel(UnloadModelRequest.newBuilder().setName("minilm").build());
+            for (int i = 0; i < 4; i++) {
+                events.poll(10, TimeUnit.SECONDS);
+            }
+            ProcessMemory memory = new ProcessMemory();
+            long before = settledRss(memory);
+            ModelSummary loaded = server.repository().loadModel(LoadModelRequest.newBuilder().setName("minilm").build())
+                    .getModel();
+            long afterLoad = settledRss(memory);
+            assertEquals(ModelState.READY, loaded.getVersions(0).getState());
+            server.repository().unloadModel(UnloadModelRequest.newBuilder().setName("minilm").build());
+            long afterUnload = settledRss(memory);
+
+            List<ModelState> states = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                states.add(events.poll(10, TimeUnit.SECONDS).getStatus().getState());
+            }
+            assertEquals(List.of(ModelState.LOADING, ModelState.READY, ModelState.UNLOADING, ModelState.UNAVAILABLE),
+                    states);
+            long grown = afterLoad - before;
+            long freed = afterLoad - afterUnload;
+            assertTrue(grown > 30L << 20, "loading MiniLM grew RSS by " + (grown >> 20) + " MiB");
+            assertTrue(freed > grown / 2, "unloading freed " + (freed >> 20) + " of " + (grown >> 20) + " MiB");
+        }
+    }
+
+    private static long settledRss(ProcessMemory memory) {
+        System.gc();
+        return memory.rssBytes();
+    }
+
+    private static StreamObserver<ModelEvent> collect(BlockingQueue<ModelEvent> events) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ModelEvent value) {
+                events.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
+}

@@ -1,0 +1,125 @@
+package io.llmaos.server.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.llmaos.proto.oip.ModelMetadataRequest;
+import io.llmaos.proto.oip.ModelRepositoryParameter;
+import io.llmaos.proto.oip.RepositoryModelLoadRequest;
+import io.llmaos.proto.v1.ClassifierConfig;
+import io.llmaos.proto.v1.GetModelRequest;
+import io.llmaos.proto.v1.LoadModelRequest;
+import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.proto.v1.ModelState;
+import io.llmaos.server.TempRepository;
+import io.llmaos.server.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every way to reach outside the repository root is refused with INVALID_ARGUMENT or NOT_FOUND,
+ * and nothing outside is loaded or changed.
+ */
+class PathEscapeTest {
+    @TempDir
+    Path base;
+
+    private Path root;
+    private Path outside;
+    private Map<Path, FileTime> outsideBefore;
+    private TestServer server;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        root = Files.createDirectories(base.resolve("repo"));
+        outside = Files.createDirectories(base.resolve("outside"));
+        new TempRepository(outside).copyDemo("mlp-classifier", "secret-model");
+        Files.writeString(outside.resolve("secret.txt"), "do not read\n");
+        TempRepository repo = new TempRepository(root);
+        repo.copyDemo("mlp-classifier", "ok");
+        Files.createSymbolicLink(root.resolve("linked-model"), outside.resolve("secret-model"));
+        Files.createDirectories(root.resolve("linked-version"));
+        Files.copy(outside.resolve("secret-model/config.json"), root.resolve("linked-version/config.json"));
+        Files.createSymbolicLink(root.resolve("linked-version/1"), outside.resolve("secret-model/1"));
+        Files.createDirectories(root.resolve("linked-file/1"));
+        Files.copy(outside.resolve("secret-model/config.json"), root.resolve("linked-file/config.json"));
+        Files.createSymbolicLink(root.resolve("linked-file/1/model.pt"), outside.resolve("secret-model/1/model.pt"));
+        outsideBefore = snapshot(outside);
+        server = TestServer.start(root, "");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        server.close();
+        assertEquals(outsideBefore, snapshot(outside), "nothing outside the root may change");
+    }
+
+    @Test
+    void badModelNamesAreRefused() {
+        for (String name : List.of("..", ".", "../outside", "/etc/passwd", "a/b", "ok/../ok", "x\u0000y", "")) {
+            refused(() -> server.repository().loadModel(LoadModelRequest.newBuilder().setName(name).build()), name);
+            refused(() -> server.repository().getModel(GetModelRequest.newBuilder().setName(name).build()), name);
+            refused(() -> server.oip().repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName(name)
+                    .build()), name);
+            refused(() -> server.oip().modelMetadata(ModelMetadataRequest.newBuilder().setName(name).build()), name);
+        }
+    }
+
+    @Test
+    void symbolicLinksLeadingOutsideAreRefused() {
+        for (String name : List.of("linked-model", "linked-version", "linked-file")) {
+            refused(() -> server.repository().loadModel(LoadModelRequest.newBuilder().setName(name).build()), name);
+        }
+        assertNotEquals(ModelState.READY, server.repository().getModel(GetModelRequest.newBuilder()
+                .setName("linked-version").build()).getSummary().getVersions(0).getState());
+    }
+
+    @Test
+    void configPathsLeadingOutsideAreRefused() throws Exception {
+        for (String file : List.of("../../outside/secret.txt", "/etc/passwd", "../config.json/../../../outside/secret.txt")) {
+            ModelConfig override = server.repository().getModel(GetModelRequest.newBuilder().setName("ok").build())
+                    .getConfig().toBuilder()
+                    .setClassifier(ClassifierConfig.newBuilder().setLabelsFile(file)).build();
+            refused(() -> server.repository().loadModel(LoadModelRequest.newBuilder().setName("ok")
+                    .setConfigOverride(override).build()), file);
+            String json = com.google.protobuf.util.JsonFormat.printer().print(override);
+            refused(() -> server.oip().repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName("ok")
+                    .putParameters("config", ModelRepositoryParameter.newBuilder().setStringParam(json).build())
+                    .build()), file);
+        }
+        Files.writeString(root.resolve("ok/config.json"), Files.readString(root.resolve("ok/config.json"))
+                .replace("\"classifier\": {", "\"classifier\": {\"labels_file\": \"../../outside/secret.txt\", "));
+        refused(() -> server.repository().loadModel(LoadModelRequest.newBuilder().setName("ok").build()), "config.json");
+    }
+
+    private static void refused(Supplier<?> call, String what) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::get, what);
+        Status.Code code = e.getStatus().getCode();
+        assertTrue(code == Status.Code.INVALID_ARGUMENT || code == Status.Code.NOT_FOUND,
+                what + " gave " + e.getStatus());
+    }
+
+    private static Map<Path, FileTime> snapshot(Path dir) throws Exception {
+        Map<Path, FileTime> times = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.toList()) {
+                times.put(p, Files.getLastModifiedTime(p));
+            }
+        }
+        return times;
+    }
+}
