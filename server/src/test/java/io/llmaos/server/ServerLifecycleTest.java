@@ -37,8 +37,6 @@ import io.llmaos.server.core.ServingPhase;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -89,24 +87,11 @@ class ServerLifecycleTest {
 
     @Test
     void reflectionListsEveryService() throws Exception {
-        BlockingQueue<ServerReflectionResponse> answers = new LinkedBlockingQueue<>();
+        QueueObserver<ServerReflectionResponse> answers = new QueueObserver<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                        answers.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                .serverReflectionInfo(answers);
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-        ServerReflectionResponse answer = answers.poll(10, TimeUnit.SECONDS);
+        ServerReflectionResponse answer = answers.next();
         requests.onCompleted();
         Set<String> listed = answer.getListServicesResponse().getServiceList().stream()
                 .map(ServiceResponse::getName).collect(Collectors.toSet());
@@ -150,24 +135,11 @@ class ServerLifecycleTest {
 
     @Test
     void healthWatchTurnsNotServingOnShutdown() throws Exception {
-        BlockingQueue<ServingStatus> seen = new LinkedBlockingQueue<>();
-        HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
-            @Override
-            public void onNext(HealthCheckResponse value) {
-                seen.add(value.getStatus());
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        assertEquals(ServingStatus.SERVING, seen.poll(10, TimeUnit.SECONDS));
+        QueueObserver<HealthCheckResponse> seen = new QueueObserver<>();
+        HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), seen);
+        assertEquals(ServingStatus.SERVING, seen.next().getStatus());
         server.shutdown();
-        assertEquals(ServingStatus.NOT_SERVING, seen.poll(10, TimeUnit.SECONDS));
+        assertEquals(ServingStatus.NOT_SERVING, seen.next().getStatus());
         assertEquals(ServingPhase.STOPPED, server.phase());
         assertFalse(server.phase().isLive());
     }

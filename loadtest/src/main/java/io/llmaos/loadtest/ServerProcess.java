@@ -1,0 +1,110 @@
+package io.llmaos.loadtest;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A server started as a separate process for a benchmark (so its memory and CPU are its own): it
+ * is given a free port, its output is kept, and {@link #close} stops it with SIGTERM.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Pattern SERVING = Pattern.compile("serving on [^:]+:(\\d+)");
+
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> output = new ArrayList<>();
+    private final int port;
+    private final ManagedChannel channel;
+
+    private ServerProcess(Process process) throws InterruptedException {
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                r.lines().forEach(lines::add);
+            } catch (IOException | java.io.UncheckedIOException ignored) {
+                // the process ended
+            }
+        }, "server-output");
+        reader.setDaemon(true);
+        reader.start();
+        this.port = awaitPort();
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().maxInboundMessageSize(64 << 20)
+                .build();
+    }
+
+    /**
+     * Starts {@code io.llmaos.server.Main serve} with {@code classpath} and {@code args} (port 0 is
+     * added), waiting until it serves.
+     */
+    public static ServerProcess start(String classpath, List<String> jvmOptions, List<String> args)
+            throws IOException, InterruptedException {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, "io.llmaos.server.Main", "serve", "--port", "0"));
+        command.addAll(args);
+        return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The server's resident set size now. */
+    public long rssBytes() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "statm")).trim().split("\\s+");
+            return Long.parseLong(fields[1]) * 4096;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Every line the server printed so far. */
+    public List<String> output() {
+        lines.drainTo(output);
+        return List.copyOf(output);
+    }
+
+    private int awaitPort() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            String line = lines.poll(1, TimeUnit.SECONDS);
+            if (line != null) {
+                output.add(line);
+                Matcher m = SERVING.matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+        }
+        throw new IllegalStateException("the server did not start:\n" + String.join("\n", output()));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        process.toHandle().destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
