@@ -179,7 +179,19 @@ def make_gpt():
     data = torch.tensor(stream, dtype=torch.long)
     print(f"gpt-kjv: {len(data)} training tokens")
     model = Gpt()
-    steps = int(os.environ.get("GPT_STEPS", "3000"))
+    checkpoint = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".gpt-kjv.state.pt")
+    if os.environ.get("GPT_REUSE") == "1" and os.path.exists(checkpoint):
+        model.load_state_dict(torch.load(checkpoint))
+        print(f"gpt-kjv: reusing the trained weights in {checkpoint}")
+    else:
+        train(model, data)
+        torch.save(model.state_dict(), checkpoint)
+    model.eval()
+    export_gpt(torch.jit.script(model))
+
+
+def train(model, data):
+    steps = int(os.environ.get("GPT_STEPS", "2000"))
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
     warmup = min(100, steps // 10 + 1)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup)
@@ -202,8 +214,9 @@ def make_gpt():
         sched.step()
         if step % 250 == 0 or step == steps - 1:
             print(f"gpt-kjv: step {step} loss {loss.item():.3f} ({time.time() - t0:.0f}s)", flush=True)
-    model.eval()
-    scripted = torch.jit.script(model)
+
+
+def export_gpt(scripted):
     os.makedirs(f"{ROOT}/gpt-kjv/1", exist_ok=True)
     scripted.save(f"{ROOT}/gpt-kjv/1/model.pt")
     write_json(f"{ROOT}/gpt-kjv/1/tokenizer.json", byte_level_tokenizer())
