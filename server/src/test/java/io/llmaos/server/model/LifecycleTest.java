@@ -99,6 +99,12 @@ class LifecycleTest {
             assertTrue(e.getStatus().getDescription().contains("max_batch_sise"), e.getStatus().getDescription());
             assertTrue(server.repository().getModel(GetModelRequest.newBuilder().setName("typo").build())
                     .getSummary().getConfigError().contains("max_batch_sise"));
+            StatusRuntimeException ghost = assertThrows(StatusRuntimeException.class,
+                    () -> server.repository().loadModel(LoadModelRequest.newBuilder().setName("ghost").build()));
+            assertEquals(Status.Code.NOT_FOUND, ghost.getStatus().getCode());
+            assertEquals(List.of("typo"), server.repository().listModels(
+                    io.llmaos.proto.v1.ListModelsRequest.getDefaultInstance()).getModelsList().stream()
+                    .map(ModelSummary::getName).toList(), "a failed load of an unknown model leaves no trace");
         }
     }
 

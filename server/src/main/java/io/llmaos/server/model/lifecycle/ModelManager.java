@@ -71,6 +71,9 @@ public final class ModelManager implements AutoCloseable {
      */
     public CompletableFuture<ModelStatus> load(String name, ModelConfig override) {
         RepositoryPaths.requireValidName(name);
+        if (!models.containsKey(name)) {
+            repository.requireExists(name);
+        }
         ManagedModel model = models.computeIfAbsent(name, ManagedModel::new);
         return model.enqueue(() -> doLoad(model, override), loadPool);
     }

@@ -65,6 +65,11 @@ public final class ModelRepository {
         return names;
     }
 
+    /** NOT_FOUND unless the repository has a folder for model {@code name} (INVALID_ARGUMENT for a bad name). */
+    public void requireExists(String name) {
+        paths.modelDir(name);
+    }
+
     /** Model {@code name} with its config.json. */
     public ModelSource read(String name) {
         return read(name, null);
