@@ -1,0 +1,15 @@
+package io.llmaos.server.scheduler;
+
+import java.time.Duration;
+
+/**
+ * The queue of one priority level.
+ *
+ * @param maxSize              the most entries it holds (0 = unbounded)
+ * @param defaultTimeout       how long an entry may wait when it sets no timeout (null = no limit)
+ * @param delayOnTimeout       true: a timed-out entry stays, behind every live entry; false: it is rejected
+ * @param allowTimeoutOverride whether a request may set a shorter timeout of its own
+ */
+record LevelPolicy(int maxSize, Duration defaultTimeout, boolean delayOnTimeout, boolean allowTimeoutOverride) {
+    static final LevelPolicy DEFAULT = new LevelPolicy(1024, null, false, true);
+}
