@@ -15,7 +15,8 @@ import io.llmaos.server.model.lifecycle.ModelManager;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.resource.ProcessMemory;
-import io.llmaos.server.scheduler.InferenceRunner;
+import io.llmaos.server.scheduler.Scheduler;
+import io.llmaos.server.scheduler.SchedulingPolicies;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class LlmaosServer {
     private final ServerSettings settings;
     private final ServerStatus status = new ServerStatus();
     private final ModelManager models;
+    private final Scheduler scheduler;
     private final GrpcEndpoint endpoint;
     private final ScheduledExecutorService poller;
 
@@ -47,10 +49,11 @@ public final class LlmaosServer {
         EngineRegistry engines = new EngineRegistry(DjlRuntime.engines(settings.pytorchThreads()));
         this.models = new ModelManager(new ModelRepository(settings.modelsDir()), engines, new ProcessMemory(), clock,
                 pool("llmaos-load", settings.loadThreads()), TensorCodec::decode);
+        this.scheduler = new Scheduler(models, new SchedulingPolicies(), clock, settings.threadBudget());
         this.endpoint = GrpcEndpoint.builder(settings, status, buildInfo)
                 .clock(clock)
                 .models(models)
-                .runner(new InferenceRunner(models, clock))
+                .scheduler(scheduler)
                 .build();
         this.poller = settings.modelControlMode() == ModelControlMode.POLL
                 ? Executors.newSingleThreadScheduledExecutor(daemon("llmaos-poll")) : null;
@@ -97,6 +100,7 @@ public final class LlmaosServer {
         }
         DrainReport report = endpoint.drain(settings.shutdownGrace());
         models.close();
+        scheduler.close();
         return report;
     }
 

@@ -26,8 +26,8 @@ import io.llmaos.proto.oip.ServerMetadataRequest;
 import io.llmaos.proto.oip.ServerMetadataResponse;
 import io.llmaos.proto.oip.ServerReadyRequest;
 import io.llmaos.proto.v1.GenerateRequest;
-import io.llmaos.proto.v1.GetStatsRequest;
-import io.llmaos.proto.v1.SchedulerServiceGrpc;
+import io.llmaos.proto.v1.GetResourcesRequest;
+import io.llmaos.proto.v1.ResourceServiceGrpc;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.ListModelsRequest;
 import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
@@ -118,9 +118,9 @@ class ServerLifecycleTest {
         StatusRuntimeException generate = assertThrows(StatusRuntimeException.class,
                 () -> InferenceServiceGrpc.newBlockingStub(channel).generate(GenerateRequest.getDefaultInstance()).next());
         assertEquals(Status.Code.UNIMPLEMENTED, generate.getStatus().getCode());
-        StatusRuntimeException stats = assertThrows(StatusRuntimeException.class,
-                () -> SchedulerServiceGrpc.newBlockingStub(channel).getStats(GetStatsRequest.getDefaultInstance()));
-        assertEquals(Status.Code.UNIMPLEMENTED, stats.getStatus().getCode());
+        StatusRuntimeException resources = assertThrows(StatusRuntimeException.class,
+                () -> ResourceServiceGrpc.newBlockingStub(channel).getResources(GetResourcesRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNIMPLEMENTED, resources.getStatus().getCode());
     }
 
     @Test

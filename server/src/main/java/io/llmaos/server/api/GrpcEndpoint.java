@@ -9,13 +9,14 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.llmaos.server.api.interceptor.DrainGate;
 import io.llmaos.server.api.interceptor.StatusSafetyNet;
+import io.llmaos.server.api.interceptor.TenantInterceptor;
 import io.llmaos.server.config.ServerSettings;
 import io.llmaos.server.core.BuildInfo;
 import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
 import io.llmaos.server.model.lifecycle.ModelManager;
-import io.llmaos.server.scheduler.InferenceRunner;
+import io.llmaos.server.scheduler.Scheduler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -59,15 +60,15 @@ public final class GrpcEndpoint {
         this.gate = new DrainGate(status);
         this.executor = boundedExecutor(settings.executorThreads());
 
-        if (b.models == null || b.runner == null) {
-            throw new IllegalStateException("an endpoint needs the model manager and the inference runner");
+        if (b.models == null || b.scheduler == null) {
+            throw new IllegalStateException("an endpoint needs the model manager and the scheduler");
         }
         List<BindableService> services = new ArrayList<>(List.of(
-                new InferenceApi(b.runner, b.clock),
+                new InferenceApi(b.scheduler, b.clock),
                 new ModelRepositoryApi(b.models),
-                new SchedulerApi(),
+                new SchedulerApi(b.scheduler),
                 new ResourceApi(),
-                new OipApi(status, b.buildInfo, b.models, b.runner)));
+                new OipApi(status, b.buildInfo, b.models, b.scheduler, b.clock)));
         services.addAll(b.extraServices);
 
         NettyServerBuilder nb = NettyServerBuilder
@@ -92,6 +93,7 @@ public final class GrpcEndpoint {
         nb.addService(ProtoReflectionServiceV1.newInstance());
         nb.addService(legacyReflection());
         // interceptors run in reverse order of registration: the safety net is outermost
+        nb.intercept(new TenantInterceptor());
         nb.intercept(gate);
         nb.intercept(new StatusSafetyNet());
         this.server = nb.build();
@@ -198,7 +200,7 @@ public final class GrpcEndpoint {
         private Clock clock = Clock.system();
         private final List<BindableService> extraServices = new ArrayList<>();
         private ModelManager models;
-        private InferenceRunner runner;
+        private Scheduler scheduler;
 
         private Builder(ServerSettings settings, ServerStatus status, BuildInfo buildInfo) {
             this.settings = settings;
@@ -218,9 +220,9 @@ public final class GrpcEndpoint {
             return this;
         }
 
-        /** The inference path the inference services use. */
-        public Builder runner(InferenceRunner value) {
-            this.runner = value;
+        /** The scheduler the inference services submit to. */
+        public Builder scheduler(Scheduler value) {
+            this.scheduler = value;
             return this;
         }
 

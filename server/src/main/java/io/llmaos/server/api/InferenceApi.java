@@ -1,39 +1,84 @@
 package io.llmaos.server.api;
 
+import io.grpc.Context;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.llmaos.proto.v1.InferRequest;
 import io.llmaos.proto.v1.InferResponse;
+import io.llmaos.proto.v1.InferStreamResponse;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.server.api.mapping.InferMapping;
+import io.llmaos.server.api.mapping.StatusMapper;
 import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.InferenceResult;
 import io.llmaos.server.core.Tensor;
 import io.llmaos.server.model.engine.ModelSpec;
-import io.llmaos.server.scheduler.InferenceRunner;
+import io.llmaos.server.scheduler.Scheduler;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code llmaos.v1.InferenceService}. {@code Infer} validates the request against the model,
- * runs it and maps the result back; {@code InferStream} and {@code Generate} answer UNIMPLEMENTED
- * until the scheduling and generation layers provide them.
+ * {@code llmaos.v1.InferenceService}: {@code Infer} and {@code InferStream} validate each request
+ * against its model and hand it to the scheduler; {@code Generate} answers UNIMPLEMENTED until the
+ * generation layer provides it.
  */
 final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
-    private final InferenceRunner runner;
+    /** Requests of one InferStream the server works on at once; it reads more as they finish. */
+    static final int STREAM_WINDOW = 64;
+
+    private final Scheduler scheduler;
     private final Clock clock;
 
-    InferenceApi(InferenceRunner runner, Clock clock) {
-        this.runner = runner;
+    InferenceApi(Scheduler scheduler, Clock clock) {
+        this.scheduler = scheduler;
         this.clock = clock;
     }
 
     @Override
     public void infer(InferRequest request, StreamObserver<InferResponse> response) {
         long received = clock.nanoTime();
-        Replies.answer(response, () -> {
-            ModelSpec spec = runner.spec(request.getModelName(), request.getModelVersion());
-            List<Tensor> inputs = InferMapping.inputs(request, spec, spec.maxInputElements());
-            InferenceResult result = runner.run(spec.ref(), inputs, CallBudget.of(request.getTimeout()));
-            return InferMapping.response(request, result, clock.nanoTime() - received);
+        Replies.after(response, () -> submit(Context.current(), request, received),
+                result -> InferMapping.response(request, result, clock.nanoTime() - received));
+    }
+
+    @Override
+    public StreamObserver<InferRequest> inferStream(StreamObserver<InferStreamResponse> responses) {
+        ServerCallStreamObserver<InferStreamResponse> call = (ServerCallStreamObserver<InferStreamResponse>) responses;
+        call.disableAutoRequest();
+        InferStreamSession session = new InferStreamSession(call, Context.current(), this::answer);
+        call.request(STREAM_WINDOW);
+        return session;
+    }
+
+    /** Submits one request and maps its outcome to one stream answer. */
+    private CompletableFuture<InferStreamResponse> answer(Context context, InferRequest request, String requestId) {
+        long received = clock.nanoTime();
+        CompletableFuture<InferenceResult> result;
+        try {
+            result = submit(context, request, received);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.handle((r, error) -> {
+            InferStreamResponse.Builder b = InferStreamResponse.newBuilder().setRequestId(requestId);
+            if (error != null) {
+                return b.setError(StatusProto.fromThrowable(StatusMapper.toStatusException(error))).build();
+            }
+            try {
+                return b.setResponse(InferMapping.response(request.toBuilder().setRequestId(requestId).build(), r,
+                        clock.nanoTime() - received)).build();
+            } catch (RuntimeException e) {
+                return b.setError(StatusProto.fromThrowable(StatusMapper.toStatusException(e))).build();
+            }
         });
+    }
+
+    private CompletableFuture<InferenceResult> submit(Context context, InferRequest request, long received) {
+        ModelSpec spec = scheduler.spec(request.getModelName(), request.getModelVersion());
+        List<Tensor> inputs = InferMapping.inputs(request, spec, spec.maxInputElements());
+        return scheduler.submit(GrpcCalls.request(context, clock, received, request.getModelName(),
+                spec.ref().version(), request.getRequestId(), inputs, request.getPriority(),
+                GrpcCalls.duration(request.getTimeout())));
     }
 }

@@ -26,7 +26,7 @@ import io.llmaos.proto.v1.TensorMetadata;
 import io.llmaos.server.api.mapping.ModelMapping;
 import io.llmaos.server.api.mapping.OipMapping;
 import io.llmaos.server.core.BuildInfo;
-import io.llmaos.server.core.InferenceResult;
+import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.InvalidInputException;
 import io.llmaos.server.core.LlmaosException;
 import io.llmaos.server.core.ServerStatus;
@@ -38,12 +38,13 @@ import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.model.lifecycle.ModelState;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import io.llmaos.server.model.lifecycle.VersionStatus;
-import io.llmaos.server.scheduler.InferenceRunner;
+import io.llmaos.server.scheduler.Scheduler;
 import java.util.List;
 
 /**
  * The KServe Open Inference Protocol v2 service with Triton's repository extension, answered from
- * the same lifecycle and inference path as the llmaos.v1 services.
+ * the same lifecycle and scheduler as the llmaos.v1 services. ModelInfer reads Triton's "priority"
+ * and "timeout" (microseconds) parameters.
  */
 final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     /** The protocol extensions implemented here, as Triton names them. */
@@ -52,13 +53,15 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     private final ServerStatus status;
     private final BuildInfo buildInfo;
     private final ModelManager models;
-    private final InferenceRunner runner;
+    private final Scheduler scheduler;
+    private final Clock clock;
 
-    OipApi(ServerStatus status, BuildInfo buildInfo, ModelManager models, InferenceRunner runner) {
+    OipApi(ServerStatus status, BuildInfo buildInfo, ModelManager models, Scheduler scheduler, Clock clock) {
         this.status = status;
         this.buildInfo = buildInfo;
         this.models = models;
-        this.runner = runner;
+        this.scheduler = scheduler;
+        this.clock = clock;
     }
 
     @Override
@@ -113,13 +116,14 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
-        Replies.answer(response, () -> {
-            ModelSpec spec = runner.spec(request.getModelName(), OipMapping.version(request.getModelVersion(),
+        long received = clock.nanoTime();
+        Replies.after(response, () -> {
+            ModelSpec spec = scheduler.spec(request.getModelName(), OipMapping.version(request.getModelVersion(),
                     "model_version"));
             List<Tensor> inputs = OipMapping.inputs(request, spec, spec.maxInputElements());
-            InferenceResult result = runner.run(spec.ref(), inputs, CallBudget.of(OipMapping.timeout(request)));
-            return OipMapping.response(request, result);
-        });
+            return scheduler.submit(GrpcCalls.request(clock, received, request.getModelName(), spec.ref().version(),
+                    request.getId(), inputs, OipMapping.priority(request), OipMapping.timeout(request)));
+        }, result -> OipMapping.response(request, result));
     }
 
     @Override

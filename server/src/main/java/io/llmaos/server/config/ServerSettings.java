@@ -21,6 +21,7 @@ public record ServerSettings(
         Duration repositoryPollInterval,
         int loadThreads,
         int pytorchThreads,
+        int threadBudget,
         int executorThreads,
         int maxInboundMessageBytes,
         int maxInboundMetadataBytes,

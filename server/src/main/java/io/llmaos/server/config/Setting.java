@@ -22,6 +22,9 @@ public enum Setting {
     LOAD_THREADS("load-threads", "N", "Models loading at once (a bounded background pool)", "2"),
     PYTORCH_THREADS("pytorch-threads", "N",
             "libtorch intra- and inter-op threads, process-wide (small models run fastest on 1)", "1"),
+    THREAD_BUDGET("thread-budget", "N",
+            "Engine threads all instance pools may use together (threads per instance x instances);"
+                    + " pools grow only within it", "the number of cores"),
     EXECUTOR_THREADS("executor-threads", "N", "Threads of the bounded executor that runs gRPC calls",
             "max(4, 2 x cores)"),
     MAX_INBOUND_MESSAGE_SIZE("max-inbound-message-size", "SIZE",

@@ -53,6 +53,8 @@ public final class SettingsLoader {
         Duration pollInterval = v.get(Setting.REPOSITORY_POLL_INTERVAL, t -> atLeast(t, Duration.ofMillis(100)));
         Integer loadThreads = v.get(Setting.LOAD_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 64));
         Integer pytorchThreads = v.get(Setting.PYTORCH_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 1024));
+        Integer threadBudget = v.get(Setting.THREAD_BUDGET, String.valueOf(cores),
+                t -> (int) range(ValueParsers.integer(t), 1, 4096));
         Integer executorThreads = v.get(Setting.EXECUTOR_THREADS, String.valueOf(Math.max(4, 2 * cores)),
                 t -> (int) range(ValueParsers.integer(t), 1, 4096));
         Integer maxMessage = v.get(Setting.MAX_INBOUND_MESSAGE_SIZE,
@@ -72,7 +74,7 @@ public final class SettingsLoader {
             throw new SettingsException(problems);
         }
         return new ServerSettings(host, port, models, mode, loadModels, pollInterval, loadThreads, pytorchThreads,
-                executorThreads, maxMessage, maxMetadata, maxCalls,
+                threadBudget, executorThreads, maxMessage, maxMetadata, maxCalls,
                 keepAlive, keepAliveTimeout, permitKeepAlive, permitWithoutCalls, maxIdle, grace);
     }
 

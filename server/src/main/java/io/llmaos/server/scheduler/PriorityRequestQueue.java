@@ -18,8 +18,10 @@ import java.util.function.ToIntFunction;
  * within a level every tenant has a FIFO and tenants share the level by weight (stride scheduling,
  * a form of weighted fair queuing); aging lifts an entry one level for every {@code agingInterval}
  * it has waited, so lower levels progress under sustained load. Entries whose time ran out are
- * rejected (or, under a DELAY rule, served only when nothing live is waiting); done entries are
- * skipped. Not thread-safe: the owning scheduler serialises access.
+ * rejected (or, under a DELAY rule, served only when nothing live is waiting); done (cancelled)
+ * entries are dropped. Every entry that leaves without being served, other than by
+ * {@link #remove}, is handed to the caller's {@code dropped} callback, so it is answered exactly once.
+ * Not thread-safe: the owning scheduler serialises access.
  */
 final class PriorityRequestQueue<E extends QueueEntry> {
     private final Clock clock;
@@ -110,10 +112,10 @@ final class PriorityRequestQueue<E extends QueueEntry> {
      * The next entry to serve among those {@code accept} takes, or null: the lowest effective level
      * (its level, lifted by aging, or below every level once timed out under a DELAY rule), the
      * older on a tie (so an aged entry overtakes fresh ones of the level it reached); within a level
-     * the tenant with the least service per weight, then FIFO. Done entries are dropped and timed-out
-     * entries under a REJECT rule handed to {@code expired} on the way.
+     * the tenant with the least service per weight, then FIFO. Done entries and timed-out entries
+     * under a REJECT rule met on the way are handed to {@code dropped}.
      */
-    E poll(Predicate<? super E> accept, Consumer<? super E> expired) {
+    E poll(Predicate<? super E> accept, Consumer<? super E> dropped) {
         long now = clock.nanoTime();
         Level bestLevel = null;
         Tenant bestTenant = null;
@@ -124,7 +126,7 @@ final class PriorityRequestQueue<E extends QueueEntry> {
             if (level.size == 0) {
                 continue;
             }
-            Tenant tenant = level.next(accept, now, expired);
+            Tenant tenant = level.next(accept, now, dropped);
             if (tenant == null) {
                 continue;
             }
@@ -145,10 +147,10 @@ final class PriorityRequestQueue<E extends QueueEntry> {
     }
 
     /**
-     * Hands every timed-out entry under a REJECT rule to {@code expired} and drops done ones, at any
+     * Hands every done entry and every timed-out entry under a REJECT rule to {@code dropped}, at any
      * depth (a poll only looks at the heads); returns how many left.
      */
-    int expire(Consumer<? super E> expired) {
+    int expire(Consumer<? super E> dropped) {
         int before = size;
         long now = clock.nanoTime();
         for (Level level : levels) {
@@ -156,7 +158,7 @@ final class PriorityRequestQueue<E extends QueueEntry> {
                 Tenant t = tenants.next();
                 for (Iterator<E> it = t.entries.iterator(); it.hasNext(); ) {
                     E e = it.next();
-                    if (level.drop(e, now, expired)) {
+                    if (level.drop(e, now, dropped)) {
                         it.remove();
                     }
                 }
@@ -220,11 +222,11 @@ final class PriorityRequestQueue<E extends QueueEntry> {
          * The backlogged tenant with the least pass whose head {@code accept} takes; done and
          * rejected-on-timeout heads are dropped first.
          */
-        Tenant next(Predicate<? super E> accept, long now, Consumer<? super E> expired) {
+        Tenant next(Predicate<? super E> accept, long now, Consumer<? super E> dropped) {
             Tenant best = null;
             for (Iterator<Tenant> it = tenants.values().iterator(); it.hasNext(); ) {
                 Tenant t = it.next();
-                while (!t.entries.isEmpty() && drop(t.entries.peekFirst(), now, expired)) {
+                while (!t.entries.isEmpty() && drop(t.entries.peekFirst(), now, dropped)) {
                     t.entries.pollFirst();
                 }
                 if (t.entries.isEmpty()) {
@@ -238,17 +240,15 @@ final class PriorityRequestQueue<E extends QueueEntry> {
             return best;
         }
 
-        /** Whether {@code e} leaves without being served (counted out here; the caller unlinks it). */
-        boolean drop(E e, long now, Consumer<? super E> expired) {
+        /** Whether {@code e} leaves without being served (counted out and handed on; the caller unlinks it). */
+        boolean drop(E e, long now, Consumer<? super E> dropped) {
             boolean timedOut = now >= e.deadlineNanos() && !policy.delayOnTimeout();
             if (!e.isDone() && !timedOut) {
                 return false;
             }
             size--;
             PriorityRequestQueue.this.size--;
-            if (!e.isDone()) {
-                expired.accept(e);
-            }
+            dropped.accept(e);
             return true;
         }
 

@@ -29,7 +29,8 @@ import io.llmaos.server.model.engine.djl.DjlRuntime;
 import io.llmaos.server.model.lifecycle.ModelManager;
 import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.resource.ProcessMemory;
-import io.llmaos.server.scheduler.InferenceRunner;
+import io.llmaos.server.scheduler.Scheduler;
+import io.llmaos.server.scheduler.SchedulingPolicies;
 import java.util.concurrent.Executors;
 import io.llmaos.server.config.Setting;
 import io.llmaos.server.core.BuildInfo;
@@ -63,7 +64,7 @@ class GracefulDrainTest {
                         TestSettings.loopback(models, Map.of(Setting.EXECUTOR_THREADS, "4")), status,
                         BuildInfo.fromClasspath())
                 .models(manager)
-                .runner(new InferenceRunner(manager, Clock.system()))
+                .scheduler(new Scheduler(manager, new SchedulingPolicies(), Clock.system(), 2))
                 .service(latch)
                 .build();
         endpoint.start();

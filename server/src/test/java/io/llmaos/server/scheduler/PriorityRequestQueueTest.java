@@ -173,7 +173,7 @@ class PriorityRequestQueueTest {
         assertTrue(q.remove(b));
         assertEquals("c", poll(q));
         assertEquals(0, q.size());
-        assertEquals(List.of(), expired, "a cancel is not a timeout");
+        assertEquals(List.of(a), expired, "a cancelled entry is handed on once, to be answered");
     }
 
     @Test

@@ -66,6 +66,19 @@ public final class OipMapping {
                 : TensorCodec.decodeTyped(h, ContentsView.of(request.getInputs(i).getContents()), violations));
     }
 
+    /** The "priority" parameter (1 = highest), or 0 for the model's default. */
+    public static int priority(ModelInferRequest request) {
+        InferParameter p = request.getParametersMap().get("priority");
+        if (p == null) {
+            return 0;
+        }
+        long value = p.hasUint64Param() ? p.getUint64Param() : p.getInt64Param();
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw new InvalidInputException("parameters[priority]", "must be a level number, 1 = highest");
+        }
+        return (int) value;
+    }
+
     /** The "timeout" parameter (microseconds), if any. */
     public static Duration timeout(ModelInferRequest request) {
         InferParameter p = request.getParametersMap().get("timeout");

@@ -4,47 +4,51 @@ import io.llmaos.proto.v1.ModelConfig;
 import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ErrorCode;
 import io.llmaos.server.core.LlmaosException;
-import io.llmaos.server.core.Tensor;
 import io.llmaos.server.model.engine.LoadedModel;
 import io.llmaos.server.model.engine.ModelInstance;
 import io.llmaos.server.model.engine.ModelSpec;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * One loaded copy of a model version: the engine's model and its pool of instances. Work borrows an
- * instance with {@link #acquire}; {@link #drainAndClose} refuses new work, waits for work in flight,
- * then frees the engine's memory.
+ * One loaded copy of a model version: the engine's model and its instances. Work is admitted with
+ * {@link #admit} (and {@link #release}d when answered), instances are borrowed and given back, more
+ * can be grown and spare ones removed. {@link #drainAndClose} refuses new work, tells its listeners,
+ * waits until every admitted request is answered, then frees the engine's memory.
  */
 public final class LoadedVersion {
     private final ModelSpec spec;
     private final ModelConfig config;
     private final LoadedModel model;
-    private final List<ModelInstance> instances;
-    private final BlockingQueue<ModelInstance> idle;
+    private final Supplier<ModelInstance> grower;
     private final Clock clock;
     private final long stamp;
-    private final Object drainLock = new Object();
+    private final Object lock = new Object();
+    private final Deque<ModelInstance> idle = new ArrayDeque<>();
+    private final List<ModelInstance> instances = new ArrayList<>();
+    private final List<Runnable> closingListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong lastUsedMillis;
-    private int inFlight;
+    private int admitted;
     private boolean closing;
     private long memoryBytes;
     private long loadMillis;
 
-    LoadedVersion(ModelSpec spec, ModelConfig config, LoadedModel model, List<ModelInstance> instances, Clock clock,
-            long stamp) {
+    LoadedVersion(ModelSpec spec, ModelConfig config, LoadedModel model, List<ModelInstance> warmed,
+            Supplier<ModelInstance> grower, Clock clock, long stamp) {
         this.spec = spec;
         this.config = config;
         this.model = model;
-        this.instances = List.copyOf(instances);
-        this.idle = new ArrayBlockingQueue<>(instances.size(), true, instances);
+        this.grower = grower;
         this.clock = clock;
         this.stamp = stamp;
+        this.instances.addAll(warmed);
+        this.idle.addAll(warmed);
         this.lastUsedMillis = new AtomicLong(clock.now().toEpochMilli());
     }
 
@@ -75,106 +79,122 @@ public final class LoadedVersion {
         return loadMillis;
     }
 
-    int instanceCount() {
-        return instances.size();
+    /** Instances this copy has now. */
+    public int instanceCount() {
+        synchronized (lock) {
+            return instances.size();
+        }
     }
 
-    /** When this copy last served work. */
+    /** When this copy last admitted work. */
     public Instant lastUsed() {
         return Instant.ofEpochMilli(lastUsedMillis.get());
     }
 
-    /**
-     * Borrows an instance, waiting up to {@code timeout} for one to be free. MODEL_NOT_READY once the
-     * copy is closing; DEADLINE_EXCEEDED when none frees up in time.
-     */
-    public Lease acquire(Duration timeout) {
-        synchronized (drainLock) {
+    /** Admits one request; MODEL_NOT_READY ({@link VersionClosingException}) once the copy is closing. */
+    public void admit() {
+        synchronized (lock) {
             if (closing) {
                 throw new VersionClosingException(spec.ref() + " is unloading");
             }
-            inFlight++;
+            admitted++;
         }
-        try {
-            ModelInstance instance = idle.poll(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
-            if (instance == null) {
-                throw new LlmaosException(ErrorCode.DEADLINE_EXCEEDED, "no instance of " + spec.ref()
-                        + " became free within " + timeout.toMillis() + " ms");
+        lastUsedMillis.set(clock.now().toEpochMilli());
+    }
+
+    /** Marks one admitted request answered. */
+    public void release() {
+        synchronized (lock) {
+            admitted--;
+            if (admitted == 0) {
+                lock.notifyAll();
             }
-            lastUsedMillis.set(clock.now().toEpochMilli());
-            return new Lease(instance);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finish();
-            throw new LlmaosException(ErrorCode.CANCELLED, "interrupted while waiting for " + spec.ref());
-        } catch (RuntimeException e) {
-            finish();
-            throw e;
         }
     }
 
-    /** Refuses new work, waits until work in flight is done, closes the instances and frees the model. */
+    /** An idle instance, or null when all are busy. */
+    public ModelInstance takeInstance() {
+        synchronized (lock) {
+            return idle.pollFirst();
+        }
+    }
+
+    /** Gives a borrowed instance back. */
+    public void returnInstance(ModelInstance instance) {
+        synchronized (lock) {
+            idle.addFirst(instance);
+        }
+    }
+
+    /** Creates one more warmed instance, handed to the caller (null once closing). */
+    public ModelInstance addInstance() {
+        synchronized (lock) {
+            if (closing) {
+                return null;
+            }
+        }
+        ModelInstance instance = grower.get();
+        synchronized (lock) {
+            if (!closing) {
+                instances.add(instance);
+                return instance;
+            }
+        }
+        instance.close();
+        return null;
+    }
+
+    /** Closes and forgets an instance the caller holds (scaling down). */
+    public void removeInstance(ModelInstance instance) {
+        synchronized (lock) {
+            if (!instances.remove(instance)) {
+                return;
+            }
+        }
+        instance.close();
+    }
+
+    /** Runs {@code listener} when this copy starts closing. */
+    public void onClosing(Runnable listener) {
+        closingListeners.add(listener);
+        synchronized (lock) {
+            if (!closing) {
+                return;
+            }
+        }
+        listener.run();
+    }
+
+    /** Refuses new work, tells listeners, waits for admitted work, closes the instances and frees the model. */
     void drainAndClose() {
-        synchronized (drainLock) {
+        synchronized (lock) {
             closing = true;
-            while (inFlight > 0) {
+        }
+        closingListeners.forEach(Runnable::run);
+        List<ModelInstance> all;
+        synchronized (lock) {
+            while (admitted > 0) {
                 try {
-                    drainLock.wait();
+                    lock.wait();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
                 }
             }
+            all = new ArrayList<>(instances);
+            instances.clear();
+            idle.clear();
         }
-        instances.forEach(ModelInstance::close);
+        all.forEach(ModelInstance::close);
         model.close();
     }
 
-    private void finish() {
-        synchronized (drainLock) {
-            inFlight--;
-            if (inFlight == 0) {
-                drainLock.notifyAll();
-            }
-        }
-    }
-
-    /** Thrown by {@link #acquire} once this copy is closing; a caller may retry on the copy replacing it. */
-    static final class VersionClosingException extends LlmaosException {
+    /** Thrown by {@link #admit} once this copy is closing; a caller may retry on the copy replacing it. */
+    public static final class VersionClosingException extends LlmaosException {
         private static final long serialVersionUID = 1L;
 
         VersionClosingException(String message) {
             super(ErrorCode.MODEL_NOT_READY, message);
-        }
-    }
-
-    /** A borrowed instance; closing it gives the instance back. */
-    public final class Lease implements AutoCloseable {
-        private final ModelInstance instance;
-        private boolean returned;
-
-        private Lease(ModelInstance instance) {
-            this.instance = instance;
-        }
-
-        /** Runs one batch on the borrowed instance. */
-        public List<Tensor> execute(List<Tensor> inputs) {
-            return instance.execute(inputs);
-        }
-
-        /** The version this lease serves. */
-        public LoadedVersion version() {
-            return LoadedVersion.this;
-        }
-
-        @Override
-        public void close() {
-            if (returned) {
-                return;
-            }
-            returned = true;
-            idle.add(instance);
-            finish();
         }
     }
 }

@@ -12,7 +12,6 @@ import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.model.repository.ModelSource;
 import io.llmaos.server.model.repository.RepositoryPaths;
 import io.llmaos.server.resource.ProcessMemory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
-    private static final int ACQUIRE_RETRIES = 3;
 
     private final ModelRepository repository;
     private final VersionLoader loader;
@@ -133,25 +131,6 @@ public final class ModelManager implements AutoCloseable {
         List<VersionStatus> sorted = versions.values().stream()
                 .sorted((a, b) -> Long.compare(b.version(), a.version())).toList();
         return new ModelStatus(name, config, configError, sorted, lastUsed);
-    }
-
-    /**
-     * Borrows an instance of {@code name} at {@code version} (0 = the highest READY version),
-     * waiting up to {@code timeout} for a free one. NOT_FOUND for an unknown model or version,
-     * MODEL_NOT_READY when none is READY. A copy being swapped out mid-call is retried on its
-     * replacement, so a reload never fails a request.
-     */
-    public LoadedVersion.Lease acquire(String name, long version, Duration timeout) {
-        for (int attempt = 0; ; attempt++) {
-            LoadedVersion copy = resolve(name, version);
-            try {
-                return copy.acquire(timeout);
-            } catch (LoadedVersion.VersionClosingException e) {
-                if (attempt >= ACQUIRE_RETRIES) {
-                    throw e;
-                }
-            }
-        }
     }
 
     /** The copy serving {@code name} at {@code version} (0 = the highest READY version). */

@@ -45,16 +45,12 @@ final class VersionLoader {
         long start = clock.nanoTime();
         LoadedModel model = engine.load(spec);
         List<ModelInstance> instances = new ArrayList<>();
+        List<List<Tensor>> warmup;
         try {
+            warmup = WarmupInputs.batches(spec, config, warmupDecoder);
             int count = Math.max(1, config.getInstances().getMin());
             for (int i = 0; i < count; i++) {
-                instances.add(model.newInstance());
-            }
-            List<List<Tensor>> warmup = WarmupInputs.batches(spec, config, warmupDecoder);
-            for (ModelInstance instance : instances) {
-                for (List<Tensor> batch : warmup) {
-                    instance.execute(batch);
-                }
+                instances.add(warmed(model, warmup));
             }
         } catch (RuntimeException e) {
             instances.forEach(ModelInstance::close);
@@ -64,12 +60,27 @@ final class VersionLoader {
             }
             throw new LlmaosException(ErrorCode.ENGINE_FAILURE, "warmup of " + spec.ref() + " failed: " + e, e);
         }
-        LoadedVersion loaded = new LoadedVersion(spec, config, model, instances, clock, stamp);
+        LoadedVersion loaded = new LoadedVersion(spec, config, model, instances, () -> warmed(model, warmup), clock,
+                stamp);
         long millis = (clock.nanoTime() - start) / 1_000_000;
         long grown = Math.max(0, memory.rssBytes() - before);
         loaded.measured(grown, millis);
         log.info("loaded {} ({}, {} instance(s)) in {} ms, +{} MiB resident", spec.ref(), spec.engine(),
                 instances.size(), millis, grown >> 20);
         return loaded;
+    }
+
+    /** A new instance of {@code model} that has run every warmup batch (closed again if one fails). */
+    private static ModelInstance warmed(LoadedModel model, List<List<Tensor>> warmup) {
+        ModelInstance instance = model.newInstance();
+        try {
+            for (List<Tensor> batch : warmup) {
+                instance.execute(batch);
+            }
+            return instance;
+        } catch (RuntimeException e) {
+            instance.close();
+            throw e;
+        }
     }
 }

@@ -1,0 +1,52 @@
+package io.llmaos.server.api;
+
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.llmaos.server.api.interceptor.TenantInterceptor;
+import io.llmaos.server.core.Cancellation;
+import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.InferenceRequest;
+import io.llmaos.server.core.Tensor;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What the current gRPC call says about a request: its tenant, its deadline, its cancellation. */
+final class GrpcCalls {
+    private GrpcCalls() {
+    }
+
+    /** A scheduler request for the current call. */
+    static InferenceRequest request(Clock clock, long received, String model, long version, String requestId,
+            List<Tensor> inputs, int priority, Duration timeout) {
+        return request(Context.current(), clock, received, model, version, requestId, inputs, priority, timeout);
+    }
+
+    /** A scheduler request for the call of {@code context} (e.g. one message of a stream). */
+    static InferenceRequest request(Context context, Clock clock, long received, String model, long version,
+            String requestId, List<Tensor> inputs, int priority, Duration timeout) {
+        Deadline deadline = context.getDeadline();
+        long deadlineNanos = deadline == null ? Long.MAX_VALUE
+                : clock.nanoTime() + Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+        return new InferenceRequest(model, version, requestId, inputs, priority, timeout,
+                TenantInterceptor.of(context), deadlineNanos, received, cancellation(context));
+    }
+
+    static Duration duration(com.google.protobuf.Duration d) {
+        return d.getSeconds() == 0 && d.getNanos() == 0 ? null : Duration.ofSeconds(d.getSeconds(), d.getNanos());
+    }
+
+    private static Cancellation cancellation(Context context) {
+        return new Cancellation() {
+            @Override
+            public boolean isCancelled() {
+                return context.isCancelled();
+            }
+
+            @Override
+            public void onCancel(Runnable action) {
+                context.addListener(c -> action.run(), Runnable::run);
+            }
+        };
+    }
+}

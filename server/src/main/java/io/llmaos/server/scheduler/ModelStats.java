@@ -1,0 +1,146 @@
+package io.llmaos.server.scheduler;
+
+import io.llmaos.proto.v1.BatchSizeCount;
+import io.llmaos.proto.v1.LatencySummary;
+import io.llmaos.proto.v1.RejectionCounts;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/** What one model's scheduler has done: latencies, batch sizes, completions and rejections. Thread-safe. */
+final class ModelStats {
+    /** Why a request was turned away. */
+    enum Rejection { QUEUE_FULL, QUOTA, TIMED_OUT, CANCELLED, NOT_READY, INVALID }
+
+    private static final int MAX_LEVELS = 64;
+
+    private final ConcurrentHistogram queueUs = new ConcurrentHistogram(3);
+    private final ConcurrentHistogram computeUs = new ConcurrentHistogram(3);
+    private final AtomicLongArray batchSizes = new AtomicLongArray(4097);
+    private final LongAdder[] completed = adders(MAX_LEVELS + 1);
+    private final ConcurrentHashMap<Integer, LongAdder[]> rejectionsByLevel = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> completedByTenant = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder[]> rejectionsByTenant = new ConcurrentHashMap<>();
+    final LongAdder scaleUps = new LongAdder();
+    final LongAdder scaleDowns = new LongAdder();
+    private final LongAdder total = new LongAdder();
+
+    void batch(int size, long computeNanos) {
+        batchSizes.incrementAndGet(Math.min(size, batchSizes.length() - 1));
+        computeUs.recordValue(Math.max(0, computeNanos / 1000));
+    }
+
+    void completed(int level, String tenant, long queueNanos) {
+        queueUs.recordValue(Math.max(0, queueNanos / 1000));
+        completed[Math.min(level, MAX_LEVELS)].increment();
+        completedByTenant.computeIfAbsent(tenant, t -> new LongAdder()).increment();
+        total.increment();
+    }
+
+    void rejected(int level, String tenant, Rejection why) {
+        rejectionsByLevel.computeIfAbsent(level, l -> adders(Rejection.values().length))[why.ordinal()].increment();
+        rejectionsByTenant.computeIfAbsent(tenant, t -> adders(Rejection.values().length))[why.ordinal()].increment();
+    }
+
+    long completed(int level) {
+        return completed[Math.min(level, MAX_LEVELS)].sum();
+    }
+
+    long completedByTenant(String tenant) {
+        LongAdder a = completedByTenant.get(tenant);
+        return a == null ? 0 : a.sum();
+    }
+
+    long total() {
+        return total.sum();
+    }
+
+    Iterable<String> tenants() {
+        java.util.Set<String> names = new java.util.TreeSet<>(completedByTenant.keySet());
+        names.addAll(rejectionsByTenant.keySet());
+        return names;
+    }
+
+    LatencySummary queueTime() {
+        return summary(queueUs);
+    }
+
+    LatencySummary computeTime() {
+        return summary(computeUs);
+    }
+
+    Iterable<BatchSizeCount> batchSizes() {
+        java.util.List<BatchSizeCount> counts = new java.util.ArrayList<>();
+        for (int i = 1; i < batchSizes.length(); i++) {
+            long n = batchSizes.get(i);
+            if (n > 0) {
+                counts.add(BatchSizeCount.newBuilder().setBatchSize(i).setCount(n).build());
+            }
+        }
+        return counts;
+    }
+
+    RejectionCounts rejections() {
+        long[] sums = new long[Rejection.values().length];
+        rejectionsByLevel.values().forEach(a -> {
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] += a[i].sum();
+            }
+        });
+        return counts(sums);
+    }
+
+    RejectionCounts rejections(int level) {
+        return counts(rejectionsByLevel.get(level));
+    }
+
+    RejectionCounts rejectionsOf(String tenant) {
+        return counts(rejectionsByTenant.get(tenant));
+    }
+
+    private static RejectionCounts counts(LongAdder[] a) {
+        long[] sums = new long[Rejection.values().length];
+        if (a != null) {
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] = a[i].sum();
+            }
+        }
+        return counts(sums);
+    }
+
+    private static RejectionCounts counts(long[] s) {
+        return RejectionCounts.newBuilder()
+                .setQueueFull(s[Rejection.QUEUE_FULL.ordinal()])
+                .setQuota(s[Rejection.QUOTA.ordinal()])
+                .setTimedOut(s[Rejection.TIMED_OUT.ordinal()])
+                .setCancelled(s[Rejection.CANCELLED.ordinal()])
+                .setNotReady(s[Rejection.NOT_READY.ordinal()])
+                .setInvalid(s[Rejection.INVALID.ordinal()])
+                .build();
+    }
+
+    private static LatencySummary summary(ConcurrentHistogram h) {
+        Histogram copy = h.copy();
+        if (copy.getTotalCount() == 0) {
+            return LatencySummary.getDefaultInstance();
+        }
+        return LatencySummary.newBuilder()
+                .setCount(copy.getTotalCount())
+                .setMeanUs(copy.getMean())
+                .setP50Us(copy.getValueAtPercentile(50))
+                .setP90Us(copy.getValueAtPercentile(90))
+                .setP99Us(copy.getValueAtPercentile(99))
+                .setMaxUs(copy.getMaxValue())
+                .build();
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+}

@@ -1,0 +1,78 @@
+package io.llmaos.server.scheduler;
+
+import io.llmaos.server.core.InferenceRequest;
+import io.llmaos.server.core.InferenceResult;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A request admitted to a model's queue: its level, deadline, batch shape, and the future its caller
+ * waits on. It is finished exactly once (answered, or failed), and {@code onFinish} runs then, so
+ * admission and quota are always given back.
+ */
+final class PendingRequest implements QueueEntry {
+    final InferenceRequest request;
+    final int level;
+    final long enqueued;
+    final long deadline;
+    final long rows;
+    final String batchKey;
+    final CompletableFuture<InferenceResult> future = new CompletableFuture<>();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final Runnable onFinish;
+
+    PendingRequest(InferenceRequest request, int level, long enqueued, long deadline, Runnable onFinish) {
+        this.request = request;
+        this.level = level;
+        this.enqueued = enqueued;
+        this.deadline = deadline;
+        this.rows = BatchAssembler.rows(request.inputs());
+        this.batchKey = BatchAssembler.key(request.inputs());
+        this.onFinish = onFinish;
+    }
+
+    @Override
+    public int level() {
+        return level;
+    }
+
+    @Override
+    public String tenant() {
+        return request.tenant();
+    }
+
+    @Override
+    public long enqueuedNanos() {
+        return enqueued;
+    }
+
+    @Override
+    public long deadlineNanos() {
+        return deadline;
+    }
+
+    @Override
+    public boolean isDone() {
+        return finished.get() || request.cancellation().isCancelled();
+    }
+
+    /** Answers the caller; false when it was already finished. */
+    boolean succeed(InferenceResult result) {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
+        onFinish.run();
+        future.complete(result);
+        return true;
+    }
+
+    /** Fails the caller; false when it was already finished. */
+    boolean fail(Throwable error) {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
+        onFinish.run();
+        future.completeExceptionally(error);
+        return true;
+    }
+}

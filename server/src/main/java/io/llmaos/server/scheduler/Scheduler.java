@@ -1,0 +1,257 @@
+package io.llmaos.server.scheduler;
+
+import com.google.protobuf.Timestamp;
+import io.llmaos.proto.v1.InstanceStats;
+import io.llmaos.proto.v1.LevelStats;
+import io.llmaos.proto.v1.ModelSchedulerStats;
+import io.llmaos.proto.v1.SchedulerStats;
+import io.llmaos.proto.v1.SchedulingPolicy;
+import io.llmaos.proto.v1.TenantStats;
+import io.llmaos.server.core.CapacityExceededException;
+import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.ErrorCode;
+import io.llmaos.server.core.InferenceRequest;
+import io.llmaos.server.core.InferenceResult;
+import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.model.engine.ModelSpec;
+import io.llmaos.server.model.engine.ServingKind;
+import io.llmaos.server.model.lifecycle.LoadedVersion;
+import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.model.lifecycle.ModelState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The scheduling layer's one entry point: {@link #submit} admits a request into the priority queue
+ * of the model copy serving it (or rejects it at once) and returns the future of its result. Also
+ * statistics and live policies. Every ten milliseconds a tick answers timed-out requests and scales
+ * the instance pools.
+ */
+public final class Scheduler implements AutoCloseable {
+    private static final long TICK_MILLIS = 10;
+    private static final int RESOLVE_RETRIES = 3;
+
+    private final ModelManager models;
+    private final SchedulingPolicies policies;
+    private final Clock clock;
+    private final ThreadBudget budget;
+    private final Map<LoadedVersion, ModelScheduler> schedulers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker;
+    private final ExecutorService grower;
+
+    /**
+     * @param threadBudget the engine threads all instance pools may use together (defaults to the cores)
+     */
+    public Scheduler(ModelManager models, SchedulingPolicies policies, Clock clock, int threadBudget) {
+        this.models = models;
+        this.policies = policies;
+        this.clock = clock;
+        this.budget = new ThreadBudget(threadBudget);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("llmaos-scheduler-tick"));
+        this.grower = Executors.newSingleThreadExecutor(daemon("llmaos-scheduler-grow"));
+        ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        models.watch(event -> {
+            if (event.status().state() == ModelState.READY) {
+                try {
+                    schedulerFor(models.resolve(event.name(), event.status().version()));
+                } catch (LlmaosException ignored) {
+                    // replaced or unloaded meanwhile: the next request creates what it needs
+                }
+            }
+        });
+    }
+
+    /**
+     * What the copy serving {@code name} at {@code version} (0 = highest READY) expects, so a
+     * request can be validated before it is decoded. GENERATIVE models are served by Generate.
+     */
+    public ModelSpec spec(String name, long version) {
+        if (name.isEmpty()) {
+            throw new InvalidInputException("model_name", "is required");
+        }
+        ModelSpec spec = models.resolve(name, version).spec();
+        if (spec.kind() == ServingKind.GENERATIVE) {
+            throw new LlmaosException(ErrorCode.FAILED_PRECONDITION, "model '" + name
+                    + "' is GENERATIVE: use InferenceService.Generate");
+        }
+        return spec;
+    }
+
+    /**
+     * Admits {@code request}: NOT_FOUND / UNAVAILABLE when no copy serves it, INVALID_ARGUMENT for a
+     * priority the model does not have, RESOURCE_EXHAUSTED when its tenant's quota or its level's
+     * queue is full (the future fails at once). The future completes with the result, or with
+     * DEADLINE_EXCEEDED / CANCELLED when the request leaves the queue unserved.
+     */
+    public CompletableFuture<InferenceResult> submit(InferenceRequest request) {
+        LoadedVersion version = admit(request);
+        ModelScheduler scheduler = schedulerFor(version);
+        ModelPolicy policy = scheduler.policy();
+        int level = request.priority() == 0 ? policy.defaultPriority() : request.priority();
+        if (level < 1 || level > policy.levels().size()) {
+            version.release();
+            scheduler.stats().rejected(Math.max(1, Math.min(level, policy.levels().size())), request.tenant(),
+                    ModelStats.Rejection.INVALID);
+            throw new InvalidInputException("priority", "model '" + request.model() + "' has priority levels 1.."
+                    + policy.levels().size() + " (1 = highest, 0 = its default " + policy.defaultPriority() + ")");
+        }
+        try {
+            scheduler.quotas().acquire(request.tenant(), policy.tenant(request.tenant()));
+        } catch (CapacityExceededException e) {
+            version.release();
+            scheduler.stats().rejected(level, request.tenant(), ModelStats.Rejection.QUOTA);
+            return CompletableFuture.failedFuture(e);
+        }
+        long now = clock.nanoTime();
+        PendingRequest pending = new PendingRequest(request, level, now, deadline(request, policy.levels().get(level - 1), now),
+                () -> {
+                    scheduler.quotas().release(request.tenant());
+                    version.release();
+                });
+        try {
+            scheduler.enqueue(pending);
+        } catch (LlmaosException e) {
+            pending.fail(e);
+            scheduler.stats().rejected(level, request.tenant(), e.code() == ErrorCode.CAPACITY_EXCEEDED
+                    ? ModelStats.Rejection.QUEUE_FULL : ModelStats.Rejection.NOT_READY);
+            return pending.future;
+        }
+        request.cancellation().onCancel(() -> scheduler.cancel(pending));
+        return pending.future;
+    }
+
+    /** Statistics of every scheduled model copy, or those of the named models. */
+    public SchedulerStats stats(List<String> names) {
+        Instant now = clock.now();
+        SchedulerStats.Builder b = SchedulerStats.newBuilder()
+                .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()));
+        schedulers.values().stream()
+                .filter(s -> names.isEmpty() || names.contains(s.ref().name()))
+                .sorted((x, y) -> x.ref().toString().compareTo(y.ref().toString()))
+                .forEach(s -> b.addModels(stats(s)));
+        return b.build();
+    }
+
+    /** The policy in force for {@code model} (empty = the server-wide default). */
+    public SchedulingPolicy policy(String model) {
+        if (model.isEmpty()) {
+            return policies.serverDefault();
+        }
+        LoadedVersion version = models.resolve(model, 0);
+        return policies.forModel(model, version.config()).toProto(model);
+    }
+
+    /** Validates, stores and applies {@code policy} live; returns the policy now in force. */
+    public SchedulingPolicy setPolicy(SchedulingPolicy policy) {
+        String model = policy.getModelName();
+        if (model.isEmpty()) {
+            policies.set(policy, null);
+            schedulers.values().forEach(s -> s.apply(policies.forModel(s.ref().name(), s.version().config())));
+            return policies.serverDefault();
+        }
+        LoadedVersion version = models.resolve(model, 0);
+        policies.set(policy, version.config());
+        schedulers.values().stream().filter(s -> s.ref().name().equals(model))
+                .forEach(s -> s.apply(policies.forModel(model, s.version().config())));
+        return policy(model);
+    }
+
+    /** Stops ticking; the model copies' workers stop as the copies are unloaded. */
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        grower.shutdownNow();
+    }
+
+    private LoadedVersion admit(InferenceRequest request) {
+        for (int attempt = 0; ; attempt++) {
+            LoadedVersion version = models.resolve(request.model(), request.version());
+            try {
+                version.admit();
+                return version;
+            } catch (LoadedVersion.VersionClosingException e) {
+                if (attempt >= RESOLVE_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private long deadline(InferenceRequest request, LevelPolicy level, long now) {
+        long deadline = request.deadlineNanos();
+        java.time.Duration timeout = level.defaultTimeout();
+        if (request.timeout() != null && !request.timeout().isZero() && level.allowTimeoutOverride()
+                && (timeout == null || request.timeout().compareTo(timeout) < 0)) {
+            timeout = request.timeout();
+        }
+        if (timeout != null) {
+            deadline = Math.min(deadline, now + timeout.toNanos());
+        }
+        return deadline;
+    }
+
+    private ModelScheduler schedulerFor(LoadedVersion version) {
+        return schedulers.computeIfAbsent(version, v -> {
+            ModelScheduler s = new ModelScheduler(v, policies.forModel(v.spec().ref().name(), v.config()), clock, budget,
+                    daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-worker"), grower);
+            v.onClosing(() -> schedulers.remove(v));
+            return s;
+        });
+    }
+
+    private void tick() {
+        for (ModelScheduler s : schedulers.values()) {
+            try {
+                s.tick();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Scheduler.class).warn("scheduler tick of {} failed", s.ref(), e);
+            }
+        }
+    }
+
+    private static ModelSchedulerStats stats(ModelScheduler s) {
+        ModelScheduler.Snapshot snap = s.snapshot();
+        ModelStats st = s.stats();
+        ModelPolicy p = s.policy();
+        ModelSchedulerStats.Builder b = ModelSchedulerStats.newBuilder()
+                .setModelName(s.ref().name())
+                .setModelVersion(s.ref().version())
+                .setInstances(InstanceStats.newBuilder().setCurrent(snap.workers()).setMin(p.minInstances())
+                        .setMax(p.maxInstances()).setBusy(snap.busy()).setScaleUps(st.scaleUps.sum())
+                        .setScaleDowns(st.scaleDowns.sum()))
+                .addAllBatchSizes(st.batchSizes())
+                .setQueueTime(st.queueTime())
+                .setComputeTime(st.computeTime())
+                .setRejections(st.rejections());
+        for (int l = 1; l < snap.depth().length; l++) {
+            b.addLevels(LevelStats.newBuilder().setLevel(l).setQueueDepth(snap.depth()[l])
+                    .setInFlight(snap.inFlight()[l]).setCompleted(st.completed(l)).setRejections(st.rejections(l)));
+        }
+        for (String tenant : st.tenants()) {
+            b.addTenants(TenantStats.newBuilder().setTenant(tenant).setQueueDepth(s.queuedOf(tenant))
+                    .setInFlight(s.quotas().inFlight(tenant)).setCompleted(st.completedByTenant(tenant))
+                    .setRejections(st.rejectionsOf(tenant)));
+        }
+        return b.build();
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
