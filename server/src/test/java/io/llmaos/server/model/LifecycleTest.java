@@ -19,7 +19,7 @@ import io.llmaos.proto.v1.UnloadModelRequest;
 import io.llmaos.proto.v1.WatchModelsRequest;
 import io.llmaos.server.QueueObserver;
 import io.llmaos.server.ChildServer;
-import io.llmaos.server.InferValidation;
+import io.llmaos.server.DemoRequests;
 import io.llmaos.server.TempRepository;
 import io.llmaos.server.TestServer;
 import java.nio.file.Files;
@@ -56,10 +56,10 @@ class LifecycleTest {
 
             assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(server.channel())
                     .check(HealthCheckRequest.getDefaultInstance()).getStatus());
-            assertEquals(1, server.inference().infer(PollModeTest.request().toBuilder().setModelName("good").build())
+            assertEquals(1, server.inference().infer(DemoRequests.mlpRequest("good"))
                     .getModelVersion());
             StatusRuntimeException notReady = assertThrows(StatusRuntimeException.class, () -> server.inference()
-                    .infer(PollModeTest.request().toBuilder().setModelName("broken").build()));
+                    .infer(DemoRequests.mlpRequest("broken")));
             assertEquals(Status.Code.UNAVAILABLE, notReady.getStatus().getCode());
         }
     }
@@ -80,7 +80,7 @@ class LifecycleTest {
             // while it loads: listing, inspecting and inferring on another model all answer
             assertEquals(ModelState.LOADING, server.repository().getModel(GetModelRequest.newBuilder().setName("slow")
                     .build()).getSummary().getVersions(0).getState());
-            assertEquals(1, server.inference().infer(InferValidation.denseRequest("quick")).getModelVersion());
+            assertEquals(1, server.inference().infer(DemoRequests.denseRequest("quick")).getModelVersion());
             assertEquals(ModelState.READY, load.get(60, java.util.concurrent.TimeUnit.SECONDS).getModel()
                     .getVersions(0).getState());
         }

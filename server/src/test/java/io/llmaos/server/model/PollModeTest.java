@@ -3,15 +3,12 @@ package io.llmaos.server.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmaos.proto.v1.DataType;
 import io.llmaos.proto.v1.GetModelRequest;
-import io.llmaos.proto.v1.InferRequest;
 import io.llmaos.proto.v1.InferResponse;
 import io.llmaos.proto.v1.ListModelsRequest;
 import io.llmaos.proto.v1.ModelState;
 import io.llmaos.proto.v1.ModelVersionStatus;
-import io.llmaos.proto.v1.Tensor;
-import io.llmaos.proto.v1.TensorContents;
+import io.llmaos.server.DemoRequests;
 import io.llmaos.server.TempRepository;
 import io.llmaos.server.TestServer;
 import io.llmaos.server.config.Setting;
@@ -52,7 +49,7 @@ class PollModeTest {
                 clients.submit(() -> {
                     while (running.get()) {
                         try {
-                            InferResponse r = server.inference().infer(request());
+                            InferResponse r = server.inference().infer(DemoRequests.mlpRequest("activity"));
                             lastVersion.set(r.getModelVersion());
                             ok.incrementAndGet();
                         } catch (RuntimeException e) {
@@ -99,14 +96,5 @@ class PollModeTest {
         return server.repository().getModel(GetModelRequest.newBuilder().setName(model).build())
                 .getSummary().getVersionsList().stream().filter(v -> v.getVersion() == version)
                 .map(ModelVersionStatus::getState).findFirst().orElse(ModelState.MODEL_STATE_UNSPECIFIED);
-    }
-
-    static InferRequest request() {
-        TensorContents.Builder c = TensorContents.newBuilder();
-        for (int i = 0; i < 16; i++) {
-            c.addFp32Contents(i / 16f);
-        }
-        return InferRequest.newBuilder().setModelName("activity").addInputs(Tensor.newBuilder().setName("features")
-                .setDatatype(DataType.FP32).addShape(1).addShape(16).setContents(c)).build();
     }
 }

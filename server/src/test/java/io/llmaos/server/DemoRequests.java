@@ -6,8 +6,8 @@ import io.llmaos.proto.v1.Tensor;
 import io.llmaos.proto.v1.TensorContents;
 
 /** Ready-made requests for the demo models. */
-public final class InferValidation {
-    private InferValidation() {
+public final class DemoRequests {
+    private DemoRequests() {
     }
 
     /** One row for a copy of {@code tf-dense} named {@code model}. */
@@ -16,5 +16,15 @@ public final class InferValidation {
                 .setDatatype(DataType.FP32).addShape(1).addShape(4)
                 .setContents(TensorContents.newBuilder().addFp32Contents(1).addFp32Contents(2).addFp32Contents(3)
                         .addFp32Contents(4))).build();
+    }
+
+    /** One row of 16 features for a copy of {@code mlp-classifier} named {@code model}. */
+    public static InferRequest mlpRequest(String model) {
+        TensorContents.Builder c = TensorContents.newBuilder();
+        for (int i = 0; i < 16; i++) {
+            c.addFp32Contents(i / 16f);
+        }
+        return InferRequest.newBuilder().setModelName(model).addInputs(Tensor.newBuilder().setName("features")
+                .setDatatype(DataType.FP32).addShape(1).addShape(16).setContents(c)).build();
     }
 }
