@@ -2,7 +2,7 @@
 """Makes the small demo models of the LLMA OS repository with Debian's python3-torch (offline).
 
     apt-get install python3-torch libopenblas0-pthread bible-kjv   # once (OpenBLAS makes training ~40x faster)
-    /usr/bin/python3 tools/demo-models/make_models.py   # about 30 minutes on 2 cores (GPT_STEPS=2500)
+    /usr/bin/python3 tools/demo-models/make_models.py   # about 25 minutes on 2 cores (GPT_STEPS=2000)
 
 Writes, next to each model's config.json:
   mlp-classifier/1/model.pt     TorchScript MLP: features FP32[B,16] -> scores FP32[B,4]

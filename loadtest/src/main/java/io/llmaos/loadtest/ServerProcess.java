@@ -52,10 +52,18 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(String classpath, List<String> jvmOptions, List<String> args)
             throws IOException, InterruptedException {
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0"));
+        serve.addAll(args);
+        return startMain(classpath, jvmOptions, "io.llmaos.server.Main", serve);
+    }
+
+    /** Starts {@code mainClass} (which must print "serving on HOST:PORT"), waiting until it serves. */
+    public static ServerProcess startMain(String classpath, List<String> jvmOptions, String mainClass, List<String> args)
+            throws IOException, InterruptedException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classpath, "io.llmaos.server.Main", "serve", "--port", "0"));
+        command.addAll(List.of("-cp", classpath, mainClass));
         command.addAll(args);
         return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }

@@ -1,0 +1,194 @@
+package io.llmaos.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCalls;
+import io.llmaos.proto.v1.DataType;
+import io.llmaos.proto.v1.DynamicBatching;
+import io.llmaos.proto.v1.GetModelRequest;
+import io.llmaos.proto.v1.GetStatsRequest;
+import io.llmaos.proto.v1.InferRequest;
+import io.llmaos.proto.v1.InferenceServiceGrpc;
+import io.llmaos.proto.v1.LoadModelRequest;
+import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
+import io.llmaos.proto.v1.ModelSchedulerStats;
+import io.llmaos.proto.v1.PriorityLevel;
+import io.llmaos.proto.v1.QueuePolicy;
+import io.llmaos.proto.v1.SchedulerServiceGrpc;
+import io.llmaos.proto.v1.SchedulingPolicy;
+import io.llmaos.proto.v1.SetPolicyRequest;
+import io.llmaos.proto.v1.Tensor;
+import io.llmaos.proto.v1.TensorContents;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The scheduling benchmark of issue 4, printed as JSON. Side by side in one run, on the demo MLP
+ * and on all-MiniLM-L6-v2: a bare gRPC echo (the transport's limit, its own process), the models
+ * called in-process with DJL (the engine's limit), and the served path (LLMA OS in its own process).
+ * It reports (a) overhead, (b) efficiency, (c) batching gain and (d) priority under 2x overload,
+ * each against its goal.
+ *
+ * <p>Run: {@code loadtest/bin/inference-benchmark [seconds per phase]}.
+ */
+public final class InferenceBenchmark {
+    private static final String SENTENCE = "A man is eating a piece of bread.";
+
+    private InferenceBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String serverClasspath = args[0];
+        String ownClasspath = System.getProperty("java.class.path");
+        Path models = Path.of(args[1]).toAbsolutePath().normalize();
+        Duration phase = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 5);
+        Duration warmup = Duration.ofSeconds(2);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode report = json.createObjectNode();
+        report.put("benchmark", "inference-scheduling");
+        report.put("cores", Runtime.getRuntime().availableProcessors());
+        report.put("phase_seconds", phase.toSeconds());
+
+        InferRequest mlp = mlpRequest();
+        InferRequest minilm = textRequest();
+        ObjectNode echo = report.putObject("bare_echo");
+        try (ServerProcess e = ServerProcess.startMain(ownClasspath, List.of("-Xmx512m"), EchoServer.class.getName(),
+                List.of("fixed"))) {
+            echo.put("mlp_payload_bytes", mlp.getSerializedSize());
+            echo.put("c1_p50_us_mlp_payload", echo(e.channel(), mlp, 1, warmup, phase).p50Us());
+            echo.put("c1_p50_us_minilm_payload", echo(e.channel(), minilm, 1, warmup, phase).p50Us());
+            echo.put("c32_qps_fixed_pool", round(echo(e.channel(), mlp, 32, warmup, phase).qps()));
+        }
+
+        ObjectNode inProcess = report.putObject("in_process");
+        ObjectNode served = report.putObject("served");
+        ObjectNode goals = report.putObject("goals");
+        try (ServerProcess s = ServerProcess.start(serverClasspath, List.of("-Xmx1g"), List.of("--models",
+                models.toString(), "--load-models", "mlp-classifier,all-MiniLM-L6-v2"))) {
+            var infer = InferenceServiceGrpc.newFutureStub(s.channel());
+            var scheduler = SchedulerServiceGrpc.newBlockingStub(s.channel());
+            served.put("c1_p50_us_mlp", closed(1, warmup, phase, () -> infer.infer(mlp)).p50Us());
+            served.put("c1_p50_us_minilm", closed(1, warmup, phase, () -> infer.infer(minilm)).p50Us());
+
+            setBatching(scheduler, "mlp-classifier", 200);
+            LoadGenerator.Run batched = closed(32, warmup, phase, () -> infer.infer(mlp));
+            ModelSchedulerStats stats = scheduler.getStats(GetStatsRequest.newBuilder().addModelNames("mlp-classifier")
+                    .build()).getModels(0);
+            double meanBatch = meanBatch(stats);
+            served.put("c32_qps_mlp_batched", round(batched.qps()));
+            served.put("c32_mean_batch_mlp", round(meanBatch));
+            served.put("c32_instances_mlp", stats.getInstances().getCurrent());
+
+            ModelConfig unbatched = ModelRepositoryServiceGrpc.newBlockingStub(s.channel())
+                    .getModel(GetModelRequest.newBuilder().setName("mlp-classifier").build()).getConfig().toBuilder()
+                    .setMaxBatchSize(1).build();
+            ModelRepositoryServiceGrpc.newBlockingStub(s.channel()).loadModel(LoadModelRequest.newBuilder()
+                    .setName("mlp-classifier").setConfigOverride(unbatched).build());
+            double unbatchedQps = closed(32, warmup, phase, () -> infer.infer(mlp)).qps();
+            served.put("c32_qps_mlp_unbatched", round(unbatchedQps));
+
+            ObjectNode priority = served.putObject("priority_minilm");
+            setTwoLevels(scheduler, "all-MiniLM-L6-v2");
+            InferRequest high = minilm.toBuilder().setPriority(1).build();
+            InferRequest low = minilm.toBuilder().setPriority(2).build();
+            double capacity = closed(16, warmup, phase, () -> infer.infer(low)).qps();
+            double unloadedP99 = closed(1, warmup, phase, () -> infer.infer(high)).p99Us();
+            LoadGenerator.Run overload = LoadGenerator.openLoop(2 * capacity, phase,
+                    i -> infer.infer(i % 10 == 0 ? high : low), i -> i % 10 == 0);
+            priority.put("capacity_qps", round(capacity));
+            priority.put("offered_qps", round(2 * capacity));
+            priority.put("p1_unloaded_p99_us", unloadedP99);
+            priority.put("p1_overload_p99_us", overload.p99Us());
+            priority.put("p1_answered", overload.latencyUs().getTotalCount());
+            priority.set("failures", json.valueToTree(overload.failed()));
+
+            try (InProcessBaseline base = new InProcessBaseline(models)) {
+                inProcess.put("mlp_batch1_p50_us", base.mlpLatency(1, 20000).getValueAtPercentile(50));
+                int b = (int) Math.max(1, Math.round(meanBatch));
+                inProcess.put("mlp_rows_per_s_at_batch_" + b, round(base.mlpRowsPerSecond(b,
+                        Math.max(1, stats.getInstances().getCurrent()), phase)));
+                inProcess.put("minilm_p50_us", base.minilmLatency(SENTENCE, 300).getValueAtPercentile(50));
+                double engineLimit = inProcess.get("mlp_rows_per_s_at_batch_" + b).asDouble();
+
+                double overheadMlp = (served.get("c1_p50_us_mlp").asDouble() - inProcess.get("mlp_batch1_p50_us").asDouble())
+                        / echo.get("c1_p50_us_mlp_payload").asDouble();
+                double overheadMinilm = (served.get("c1_p50_us_minilm").asDouble() - inProcess.get("minilm_p50_us").asDouble())
+                        / echo.get("c1_p50_us_minilm_payload").asDouble();
+                goal(goals, "a_overhead_mlp", overheadMlp, "<= 1.3", overheadMlp <= 1.3);
+                goal(goals, "a_overhead_minilm", overheadMinilm, "<= 1.3", overheadMinilm <= 1.3);
+                double efficiency = batched.qps() / Math.min(echo.get("c32_qps_fixed_pool").asDouble(), engineLimit);
+                goal(goals, "b_efficiency_mlp", efficiency, ">= 0.85", efficiency >= 0.85);
+                double gain = batched.qps() / unbatchedQps;
+                goal(goals, "c_batching_gain_mlp", gain, ">= 1.0", gain >= 1.0);
+                double ratio = overload.p99Us() / Math.max(1, unloadedP99);
+                goal(goals, "d_priority_p99_ratio_minilm", ratio, "<= 2", ratio <= 2.0);
+            }
+        }
+        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    }
+
+    private static LoadGenerator.Run echo(ManagedChannel channel, InferRequest payload, int concurrency,
+            Duration warmup, Duration phase) throws InterruptedException {
+        byte[] bytes = payload.toByteArray();
+        return closed(concurrency, warmup, phase,
+                () -> ClientCalls.futureUnaryCall(channel.newCall(EchoServer.ECHO, CallOptions.DEFAULT), bytes));
+    }
+
+    private static LoadGenerator.Run closed(int concurrency, Duration warmup, Duration phase,
+            java.util.function.Supplier<ListenableFuture<?>> call) throws InterruptedException {
+        return LoadGenerator.closedLoop(concurrency, warmup, phase, call);
+    }
+
+    private static void setBatching(SchedulerServiceGrpc.SchedulerServiceBlockingStub scheduler, String model,
+            long delayUs) {
+        scheduler.setPolicy(SetPolicyRequest.newBuilder().setPolicy(SchedulingPolicy.newBuilder().setModelName(model)
+                .setDynamicBatching(DynamicBatching.newBuilder().setMaxQueueDelayUs(delayUs))).build());
+    }
+
+    private static void setTwoLevels(SchedulerServiceGrpc.SchedulerServiceBlockingStub scheduler, String model) {
+        scheduler.setPolicy(SetPolicyRequest.newBuilder().setPolicy(SchedulingPolicy.newBuilder().setModelName(model)
+                .setQueue(QueuePolicy.newBuilder()
+                        .addLevels(PriorityLevel.newBuilder().setLevel(1).setMaxQueueSize(256))
+                        .addLevels(PriorityLevel.newBuilder().setLevel(2).setMaxQueueSize(32))
+                        .setDefaultPriority(2))).build());
+    }
+
+    private static double meanBatch(ModelSchedulerStats stats) {
+        long batches = stats.getBatchSizesList().stream().mapToLong(b -> b.getCount()).sum();
+        long rows = stats.getBatchSizesList().stream().mapToLong(b -> b.getCount() * b.getBatchSize()).sum();
+        return batches == 0 ? 1 : (double) rows / batches;
+    }
+
+    private static void goal(ObjectNode goals, String name, double value, String target, boolean met) {
+        ObjectNode g = goals.putObject(name);
+        g.put("value", round(value));
+        g.put("goal", target);
+        g.put("met", met);
+    }
+
+    private static InferRequest mlpRequest() {
+        TensorContents.Builder c = TensorContents.newBuilder();
+        for (int i = 0; i < 16; i++) {
+            c.addFp32Contents(i / 16f);
+        }
+        return InferRequest.newBuilder().setModelName("mlp-classifier").addInputs(Tensor.newBuilder().setName("features")
+                .setDatatype(DataType.FP32).addShape(1).addShape(16).setContents(c)).build();
+    }
+
+    private static InferRequest textRequest() {
+        return InferRequest.newBuilder().setModelName("all-MiniLM-L6-v2").addInputs(Tensor.newBuilder().setName("text")
+                .setDatatype(DataType.BYTES).addShape(1).setContents(TensorContents.newBuilder()
+                        .addBytesContents(ByteString.copyFrom(SENTENCE, StandardCharsets.UTF_8)))).build();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}
