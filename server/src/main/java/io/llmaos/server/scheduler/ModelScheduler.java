@@ -140,48 +140,61 @@ final class ModelScheduler {
     /**
      * The next batch for a worker, waiting for work, for a batch to fill (up to the policy's queue
      * delay), or null when the worker should stop (the copy is closing, or it idled long enough to
-     * retire).
+     * retire). Requests found timed out or cancelled on the way are answered after each pass, never
+     * held while the worker waits.
      */
     List<PendingRequest> take() throws InterruptedException {
-        List<PendingRequest> dropped = new ArrayList<>();
-        lock.lock();
-        try {
-            long idleSince = clock.nanoTime();
-            while (true) {
-                ModelPolicy p = policy;
-                if (queue.size() == 0) {
-                    if (closing) {
-                        workers--;
-                        return null;
-                    }
-                    long idle = clock.nanoTime() - idleSince;
-                    if (workers > p.minInstances() && idle >= p.scaleDownIdle().toNanos()) {
-                        workers--;
-                        retiring.set(true);
-                        return null;
-                    }
-                    work.awaitNanos(Math.min(p.scaleDownIdle().toNanos() - idle, IDLE_CHECK_NANOS));
-                    continue;
-                }
-                if (p.maxBatchSize() > 1 && p.maxQueueDelayNanos() > 0 && !closing && queuedRows < p.targetBatchSize()) {
-                    long waited = queue.oldestWaitNanos();
-                    if (waited < p.maxQueueDelayNanos()) {
-                        work.awaitNanos(p.maxQueueDelayNanos() - waited);
-                        continue;
-                    }
-                }
-                List<PendingRequest> batch = form(p, dropped);
-                if (batch.isEmpty()) {
-                    continue;
-                }
-                busy++;
-                batch.forEach(r -> running[Math.min(r.level, running.length - 1)]++);
+        long idleSince = clock.nanoTime();
+        while (true) {
+            List<PendingRequest> dropped = new ArrayList<>();
+            List<PendingRequest> batch;
+            lock.lock();
+            try {
+                batch = pass(idleSince, dropped);
+            } finally {
+                lock.unlock();
+            }
+            dropped.forEach(this::dropped);
+            if (batch != AGAIN) {
                 return batch;
             }
-        } finally {
-            lock.unlock();
-            dropped.forEach(this::dropped);
         }
+    }
+
+    /** Marks a pass of {@link #take} that found nothing to hand out yet. */
+    private static final List<PendingRequest> AGAIN = List.of();
+
+    /** One pass under the lock: a batch, null to stop, or {@link #AGAIN} after waiting a while. */
+    private List<PendingRequest> pass(long idleSince, List<PendingRequest> dropped) throws InterruptedException {
+        ModelPolicy p = policy;
+        if (queue.size() == 0) {
+            if (closing) {
+                workers--;
+                return null;
+            }
+            long idle = clock.nanoTime() - idleSince;
+            if (workers > p.minInstances() && idle >= p.scaleDownIdle().toNanos()) {
+                workers--;
+                retiring.set(true);
+                return null;
+            }
+            work.awaitNanos(Math.max(1, Math.min(p.scaleDownIdle().toNanos() - idle, IDLE_CHECK_NANOS)));
+            return AGAIN;
+        }
+        if (p.maxBatchSize() > 1 && p.maxQueueDelayNanos() > 0 && !closing && queuedRows < p.targetBatchSize()) {
+            long waited = queue.oldestWaitNanos();
+            if (waited < p.maxQueueDelayNanos()) {
+                work.awaitNanos(p.maxQueueDelayNanos() - waited);
+                return AGAIN;
+            }
+        }
+        List<PendingRequest> batch = form(p, dropped);
+        if (batch.isEmpty()) {
+            return AGAIN;
+        }
+        busy++;
+        batch.forEach(r -> running[Math.min(r.level, running.length - 1)]++);
+        return batch;
     }
 
     private List<PendingRequest> form(ModelPolicy p, List<PendingRequest> dropped) {

@@ -152,7 +152,8 @@ class LifecycleTest {
                 long freed = loaded - unloaded;
                 System.out.printf("minilm: load +%d MiB, unload -%d MiB%n", grown >> 20, freed >> 20);
                 assertTrue(grown > 15L << 20, "loading MiniLM (23 MB of weights) grew RSS by " + (grown >> 20) + " MiB");
-                assertTrue(freed > grown / 2, "unloading freed " + (freed >> 20) + " of " + (grown >> 20) + " MiB");
+                assertTrue(freed >= 10L << 20 && freed >= grown / 3,
+                        "unloading freed " + (freed >> 20) + " of " + (grown >> 20) + " MiB");
             } finally {
                 channel.shutdownNow();
             }

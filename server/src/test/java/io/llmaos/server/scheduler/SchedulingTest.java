@@ -129,6 +129,15 @@ class SchedulingTest {
             for (int i = 0; i < 60; i++) {
                 calls.add(stub.infer(request(0, "r" + i)));
             }
+            for (ListenableFuture<InferResponse> f : calls) {
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("request " + calls.indexOf(f) + " was never answered; " + stats(server));
+                } catch (ExecutionException e) {
+                    // fine
+                }
+            }
             long ok = calls.stream().filter(f -> code(f) == Status.Code.OK).count();
             long expired = calls.stream().filter(f -> code(f) == Status.Code.DEADLINE_EXCEEDED).count();
             assertEquals(60, ok + expired);
