@@ -78,8 +78,11 @@ final class InstanceWorker implements Runnable {
                     scheduler.stats().completed(p.level, p.tenant(), start - p.enqueued);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             live.forEach(p -> p.fail(e));
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
         }
     }
 }

@@ -92,12 +92,16 @@ final class ModelScheduler {
         return version.spec().batched();
     }
 
-    /** Queues {@code p}: RESOURCE_EXHAUSTED when its level is full, MODEL_NOT_READY once closing. */
+    /**
+     * Queues {@code p}: RESOURCE_EXHAUSTED when its level is full. A copy that is closing still takes
+     * requests admitted before it closed while its workers drain the queue; once they are gone it
+     * throws {@link LoadedVersion.VersionClosingException}, and the caller tries the copy replacing it.
+     */
     void enqueue(PendingRequest p) {
         lock.lock();
         try {
-            if (closing) {
-                throw new LlmaosException(ErrorCode.MODEL_NOT_READY, ref() + " is unloading");
+            if (closing && workers == 0) {
+                throw new LoadedVersion.VersionClosingException(ref() + " is unloading");
             }
             queue.offer(p, retryHint());
             queuedRows += p.rows;
@@ -245,6 +249,11 @@ final class ModelScheduler {
         if (!counted) {
             lock.lock();
             try {
+                if (!closing) {
+                    // the worker died of something unexpected: keep the pool serving with a new one
+                    start(instance);
+                    return;
+                }
                 workers--;
             } finally {
                 lock.unlock();

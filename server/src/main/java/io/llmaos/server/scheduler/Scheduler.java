@@ -95,7 +95,21 @@ public final class Scheduler implements AutoCloseable {
      * DEADLINE_EXCEEDED / CANCELLED when the request leaves the queue unserved.
      */
     public CompletableFuture<InferenceResult> submit(InferenceRequest request) {
-        LoadedVersion version = admit(request);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return submitOnce(request);
+            } catch (LoadedVersion.VersionClosingException e) {
+                if (attempt >= RESOLVE_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** One try on the copy serving now; VersionClosingException when it closed meanwhile. */
+    private CompletableFuture<InferenceResult> submitOnce(InferenceRequest request) {
+        LoadedVersion version = models.resolve(request.model(), request.version());
+        version.admit();
         ModelScheduler scheduler = schedulerFor(version);
         ModelPolicy policy = scheduler.policy();
         int level = request.priority() == 0 ? policy.defaultPriority() : request.priority();
@@ -113,14 +127,18 @@ public final class Scheduler implements AutoCloseable {
             scheduler.stats().rejected(level, request.tenant(), ModelStats.Rejection.QUOTA);
             return CompletableFuture.failedFuture(e);
         }
+        Runnable giveBack = () -> {
+            scheduler.quotas().release(request.tenant());
+            version.release();
+        };
         long now = clock.nanoTime();
         PendingRequest pending = new PendingRequest(request, level, now, deadline(request, policy.levels().get(level - 1), now),
-                () -> {
-                    scheduler.quotas().release(request.tenant());
-                    version.release();
-                });
+                giveBack);
         try {
             scheduler.enqueue(pending);
+        } catch (LoadedVersion.VersionClosingException e) {
+            giveBack.run();
+            throw e;
         } catch (LlmaosException e) {
             pending.fail(e);
             scheduler.stats().rejected(level, request.tenant(), e.code() == ErrorCode.CAPACITY_EXCEEDED
@@ -172,20 +190,6 @@ public final class Scheduler implements AutoCloseable {
     public void close() {
         ticker.shutdownNow();
         grower.shutdownNow();
-    }
-
-    private LoadedVersion admit(InferenceRequest request) {
-        for (int attempt = 0; ; attempt++) {
-            LoadedVersion version = models.resolve(request.model(), request.version());
-            try {
-                version.admit();
-                return version;
-            } catch (LoadedVersion.VersionClosingException e) {
-                if (attempt >= RESOLVE_RETRIES) {
-                    throw e;
-                }
-            }
-        }
     }
 
     private long deadline(InferenceRequest request, LevelPolicy level, long now) {

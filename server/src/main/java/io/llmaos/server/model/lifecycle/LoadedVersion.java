@@ -193,7 +193,7 @@ public final class LoadedVersion {
     public static final class VersionClosingException extends LlmaosException {
         private static final long serialVersionUID = 1L;
 
-        VersionClosingException(String message) {
+        public VersionClosingException(String message) {
             super(ErrorCode.MODEL_NOT_READY, message);
         }
     }
