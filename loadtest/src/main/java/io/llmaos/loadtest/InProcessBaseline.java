@@ -31,7 +31,9 @@ final class InProcessBaseline implements AutoCloseable {
         mlp = Model.newInstance("mlp", "PyTorch");
         mlp.load(models.resolve("mlp-classifier/1"), "model");
         minilm = Model.newInstance("minilm", "OnnxRuntime");
-        minilm.load(models.resolve("all-MiniLM-L6-v2/1"), "model");
+        // one intra-op thread, as the server's instance has (threads_per_instance 1)
+        minilm.load(models.resolve("all-MiniLM-L6-v2/1"), "model",
+                java.util.Map.of("intraOpNumThreads", "1", "interOpNumThreads", "1"));
         tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(models.resolve("all-MiniLM-L6-v2/1/tokenizer.json"))
                 .optMaxLength(256).optTruncation(true).build();
     }

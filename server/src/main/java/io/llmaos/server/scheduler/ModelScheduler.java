@@ -34,6 +34,8 @@ final class ModelScheduler {
     private final Condition work = lock.newCondition();
     private final PriorityRequestQueue<PendingRequest> queue;
     private final ThreadLocal<Boolean> retiring = ThreadLocal.withInitial(() -> false);
+    private final java.util.Deque<Slot> idleSlots = new java.util.ArrayDeque<>();
+    private final BatchRunner runner = new BatchRunner(this);
     private final int threadsPerInstance;
     private volatile ModelPolicy policy;
     private int workers;
@@ -88,6 +90,10 @@ final class ModelScheduler {
         return quotas;
     }
 
+    BatchRunner runner() {
+        return runner;
+    }
+
     boolean batched() {
         return version.spec().batched();
     }
@@ -103,12 +109,50 @@ final class ModelScheduler {
             if (closing && workers == 0) {
                 throw new LoadedVersion.VersionClosingException(ref() + " is unloading");
             }
-            queue.offer(p, retryHint());
+            queue.offer(p, this::retryHint);
             queuedRows += p.rows;
-            work.signal();
+            work.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Runs {@code p} on the calling thread, on the instance of an idle worker, when nothing is queued
+     * and the policy does not wait for batches to fill: no thread hand-off at all. False when it
+     * cannot (then it is queued as usual).
+     */
+    boolean runInline(PendingRequest p) {
+        Slot slot;
+        lock.lock();
+        try {
+            ModelPolicy policy = this.policy;
+            boolean waitsForBatches = policy.maxBatchSize() > 1 && policy.maxQueueDelayNanos() > 0;
+            if (closing || waitsForBatches || queue.size() > 0 || idleSlots.isEmpty()) {
+                return false;
+            }
+            slot = idleSlots.pollFirst();
+            slot.lent = true;
+            busy++;
+            running[Math.min(p.level, running.length - 1)]++;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            runner.run(List.of(p), slot.instance);
+        } finally {
+            lock.lock();
+            try {
+                slot.lent = false;
+                busy--;
+                running[Math.min(p.level, running.length - 1)]--;
+                idleSlots.addFirst(slot);
+                work.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+        return true;
     }
 
     /** Takes {@code p} out of the queue after its caller went away (a running request finishes). */
@@ -147,14 +191,14 @@ final class ModelScheduler {
      * retire). Requests found timed out or cancelled on the way are answered after each pass, never
      * held while the worker waits.
      */
-    List<PendingRequest> take() throws InterruptedException {
+    List<PendingRequest> take(Slot slot) throws InterruptedException {
         long idleSince = clock.nanoTime();
         while (true) {
             List<PendingRequest> dropped = new ArrayList<>();
             List<PendingRequest> batch;
             lock.lock();
             try {
-                batch = pass(idleSince, dropped);
+                batch = pass(slot, idleSince, dropped);
             } finally {
                 lock.unlock();
             }
@@ -169,22 +213,33 @@ final class ModelScheduler {
     private static final List<PendingRequest> AGAIN = List.of();
 
     /** One pass under the lock: a batch, null to stop, or {@link #AGAIN} after waiting a while. */
-    private List<PendingRequest> pass(long idleSince, List<PendingRequest> dropped) throws InterruptedException {
+    private List<PendingRequest> pass(Slot slot, long idleSince, List<PendingRequest> dropped)
+            throws InterruptedException {
         ModelPolicy p = policy;
+        if (slot.lent) {
+            work.awaitNanos(IDLE_CHECK_NANOS);
+            return AGAIN;
+        }
         if (queue.size() == 0) {
             if (closing) {
+                idleSlots.remove(slot);
                 workers--;
                 return null;
             }
             long idle = clock.nanoTime() - idleSince;
             if (workers > p.minInstances() && idle >= p.scaleDownIdle().toNanos()) {
+                idleSlots.remove(slot);
                 workers--;
                 retiring.set(true);
                 return null;
             }
+            if (!idleSlots.contains(slot)) {
+                idleSlots.addFirst(slot);
+            }
             work.awaitNanos(Math.max(1, Math.min(p.scaleDownIdle().toNanos() - idle, IDLE_CHECK_NANOS)));
             return AGAIN;
         }
+        idleSlots.remove(slot);
         if (p.maxBatchSize() > 1 && p.maxQueueDelayNanos() > 0 && !closing && queuedRows < p.targetBatchSize()) {
             long waited = queue.oldestWaitNanos();
             if (waited < p.maxQueueDelayNanos()) {
@@ -207,10 +262,10 @@ final class ModelScheduler {
         if (head != null) {
             batch.add(head);
             long rows = head.rows;
-            while (p.maxBatchSize() > 1 && rows < p.maxBatchSize()) {
+            while (p.maxBatchSize() > 1 && rows < p.targetBatchSize()) {
                 long have = rows;
                 PendingRequest next = queue.poll(
-                        e -> e.batchKey.equals(head.batchKey) && have + e.rows <= p.maxBatchSize(), dropped::add);
+                        e -> e.batchKey.equals(head.batchKey) && have + e.rows <= p.targetBatchSize(), dropped::add);
                 if (next == null) {
                     break;
                 }
@@ -245,13 +300,14 @@ final class ModelScheduler {
      * A worker thread ended: its instance is removed (scale-down) or given back (closing).
      * {@code counted} is false when it ended abnormally, before {@link #take} counted it out.
      */
-    void workerExited(ModelInstance instance, boolean retired, boolean counted) {
+    void workerExited(Slot slot, boolean retired, boolean counted) {
         if (!counted) {
             lock.lock();
             try {
+                idleSlots.remove(slot);
                 if (!closing) {
                     // the worker died of something unexpected: keep the pool serving with a new one
-                    start(instance);
+                    start(slot.instance);
                     return;
                 }
                 workers--;
@@ -261,10 +317,10 @@ final class ModelScheduler {
         }
         budget.give(threadsPerInstance);
         if (retired) {
-            version.removeInstance(instance);
+            version.removeInstance(slot.instance);
             stats.scaleDowns.increment();
         } else {
-            version.returnInstance(instance);
+            version.returnInstance(slot.instance);
         }
     }
 
@@ -387,14 +443,14 @@ final class ModelScheduler {
 
     /** When a rejected caller might find room: the queue ahead of it at the mean compute time per worker. */
     private Duration retryHint() {
-        double perRequestMs = Math.max(0.1, stats.computeTime().getMeanUs() / 1000.0);
+        double perRequestMs = Math.max(0.1, stats.meanComputeNanos() / 1e6);
         long ms = (long) (queue.size() * perRequestMs / Math.max(1, workers));
         return Duration.ofMillis(Math.max(1, Math.min(60_000, ms)));
     }
 
     private void start(ModelInstance instance) {
         workers++;
-        Thread t = threads.newThread(new InstanceWorker(this, instance));
+        Thread t = threads.newThread(new InstanceWorker(this, new Slot(instance)));
         t.start();
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -86,11 +87,11 @@ final class PriorityRequestQueue<E extends QueueEntry> {
      * Queues {@code entry}, or throws RESOURCE_EXHAUSTED (QUEUE_FULL, with {@code retryHint}) when its
      * level is full.
      */
-    void offer(E entry, Duration retryHint) {
+    void offer(E entry, Supplier<Duration> retryHint) {
         Level level = level(entry.level());
         if (level.policy.maxSize() > 0 && level.size >= level.policy.maxSize()) {
             throw new CapacityExceededException("QUEUE_FULL", "the queue of priority level " + entry.level()
-                    + " is full (" + level.policy.maxSize() + " requests)", retryHint);
+                    + " is full (" + level.policy.maxSize() + " requests)", retryHint.get());
         }
         level.add(entry);
         size++;

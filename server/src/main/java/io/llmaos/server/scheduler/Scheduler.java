@@ -135,6 +135,9 @@ public final class Scheduler implements AutoCloseable {
         PendingRequest pending = new PendingRequest(request, level, now, deadline(request, policy.levels().get(level - 1), now),
                 giveBack);
         try {
+            if (scheduler.runInline(pending)) {
+                return pending.future;
+            }
             scheduler.enqueue(pending);
         } catch (LoadedVersion.VersionClosingException e) {
             giveBack.run();

@@ -68,7 +68,7 @@ class PriorityRequestQueueTest {
 
     private Entry offer(PriorityRequestQueue<Entry> q, String id, int level, String tenant) {
         Entry e = new Entry(id, level, tenant, null);
-        q.offer(e, Duration.ofMillis(10));
+        q.offer(e, () -> Duration.ofMillis(10));
         return e;
     }
 
@@ -121,7 +121,7 @@ class PriorityRequestQueueTest {
         PriorityRequestQueue<Entry> q = new PriorityRequestQueue<>(
                 List.of(new LevelPolicy(10, Duration.ofMillis(50), false, true)), Duration.ZERO, t -> 1, clock);
         Entry late = new Entry("late", 1, "t", Duration.ofMillis(50));
-        q.offer(late, Duration.ZERO);
+        q.offer(late, () -> Duration.ZERO);
         clock.advance(Duration.ofMillis(51));
         Entry fresh = offer(q, "fresh", 1, "t");
         assertEquals("fresh", poll(q));
@@ -134,7 +134,7 @@ class PriorityRequestQueueTest {
     void theReaperFindsExpiredEntriesAtAnyDepth() {
         PriorityRequestQueue<Entry> q = queue(1, Duration.ZERO, Map.of());
         offer(q, "first", 1, "t");
-        q.offer(new Entry("short", 1, "t", Duration.ofMillis(5)), Duration.ZERO);
+        q.offer(new Entry("short", 1, "t", Duration.ofMillis(5)), () -> Duration.ZERO);
         clock.advance(Duration.ofMillis(6));
         assertEquals(1, q.expire(expired::add));
         assertEquals("short", expired.get(0).id);
@@ -145,7 +145,7 @@ class PriorityRequestQueueTest {
     void underADelayRuleATimedOutEntryWaitsBehindLiveOnes() {
         PriorityRequestQueue<Entry> q = new PriorityRequestQueue<>(List.of(new LevelPolicy(10, null, true, true),
                 new LevelPolicy(10, null, true, true)), Duration.ZERO, t -> 1, clock);
-        q.offer(new Entry("stale", 1, "t", Duration.ofMillis(5)), Duration.ZERO);
+        q.offer(new Entry("stale", 1, "t", Duration.ofMillis(5)), () -> Duration.ZERO);
         clock.advance(Duration.ofMillis(6));
         offer(q, "live", 2, "t");
         assertEquals(List.of("live", "stale"), List.of(poll(q), poll(q)));

@@ -1,0 +1,61 @@
+package io.llmaos.server.scheduler;
+
+import io.llmaos.server.core.InferenceResult;
+import io.llmaos.server.core.Tensor;
+import io.llmaos.server.model.engine.ModelInstance;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one batch on one instance: skips requests whose callers left, joins the inputs, calls the
+ * engine once, and answers each request with its rows of the outputs and its queue and compute time.
+ * Whatever the engine throws answers the whole batch.
+ */
+final class BatchRunner {
+    private final ModelScheduler scheduler;
+
+    BatchRunner(ModelScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    void run(List<PendingRequest> batch, ModelInstance instance) {
+        List<PendingRequest> live = new ArrayList<>(batch.size());
+        for (PendingRequest p : batch) {
+            if (p.isDone()) {
+                scheduler.dropped(p);
+            } else {
+                live.add(p);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        long start = scheduler.clock().nanoTime();
+        try {
+            List<List<Tensor>> inputs = new ArrayList<>(live.size());
+            long[] rows = new long[live.size()];
+            long total = 0;
+            for (int i = 0; i < live.size(); i++) {
+                inputs.add(live.get(i).request.inputs());
+                rows[i] = live.get(i).rows;
+                total += rows[i];
+            }
+            List<Tensor> outputs = instance.execute(BatchAssembler.join(inputs));
+            long end = scheduler.clock().nanoTime();
+            List<List<Tensor>> parts = live.size() == 1 ? List.of(outputs) : BatchAssembler.split(outputs, rows);
+            int size = (int) Math.min(Integer.MAX_VALUE, scheduler.batched() ? total : 1);
+            scheduler.stats().batch(size, end - start);
+            for (int i = 0; i < live.size(); i++) {
+                PendingRequest p = live.get(i);
+                if (p.succeed(new InferenceResult(scheduler.ref(), parts.get(i), start - p.enqueued, end - start, size))) {
+                    scheduler.stats().completed(p.level, p.tenant(), start - p.enqueued);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            live.forEach(p -> p.fail(e));
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
+        }
+    }
+}
