@@ -89,22 +89,32 @@ public final class InferenceBenchmark {
             served.put("c1_p50_us_mlp", closed(1, warmup, phase, () -> infer.infer(mlp)).p50Us());
             served.put("c1_p50_us_minilm", closed(1, warmup, phase, () -> infer.infer(minilm)).p50Us());
 
-            setBatching(scheduler, "mlp-classifier", 0);
-            LoadGenerator.Run batched = closed(32, warmup, phase, () -> infer.infer(mlp));
-            ModelSchedulerStats stats = scheduler.getStats(GetStatsRequest.newBuilder().addModelNames("mlp-classifier")
-                    .build()).getModels(0);
-            double meanBatch = meanBatch(stats);
-            served.put("c32_qps_mlp_batched", round(batched.qps()));
+            // batched and unbatched alternate twice (the model reloaded in between); medians are kept
+            var repo = ModelRepositoryServiceGrpc.newBlockingStub(s.channel());
+            ModelConfig original = repo.getModel(GetModelRequest.newBuilder().setName("mlp-classifier").build())
+                    .getConfig();
+            ModelConfig unbatched = original.toBuilder().setMaxBatchSize(1).build();
+            double[] batchedQps = new double[2];
+            double[] unbatchedQps = new double[2];
+            double meanBatch = 1;
+            int instances = 1;
+            for (int round = 0; round < 2; round++) {
+                repo.loadModel(LoadModelRequest.newBuilder().setName("mlp-classifier").setConfigOverride(original).build());
+                setBatching(scheduler, "mlp-classifier", 0);
+                batchedQps[round] = closed(32, warmup, phase, () -> infer.infer(mlp)).qps();
+                ModelSchedulerStats stats = scheduler.getStats(GetStatsRequest.newBuilder()
+                        .addModelNames("mlp-classifier").build()).getModels(0);
+                meanBatch = meanBatch(stats);
+                instances = stats.getInstances().getCurrent();
+                repo.loadModel(LoadModelRequest.newBuilder().setName("mlp-classifier").setConfigOverride(unbatched).build());
+                unbatchedQps[round] = closed(32, warmup, phase, () -> infer.infer(mlp)).qps();
+            }
+            double batchedMedian = (batchedQps[0] + batchedQps[1]) / 2;
+            double unbatchedQpsMedian = (unbatchedQps[0] + unbatchedQps[1]) / 2;
+            served.put("c32_qps_mlp_batched", round(batchedMedian));
             served.put("c32_mean_batch_mlp", round(meanBatch));
-            served.put("c32_instances_mlp", stats.getInstances().getCurrent());
-
-            ModelConfig unbatched = ModelRepositoryServiceGrpc.newBlockingStub(s.channel())
-                    .getModel(GetModelRequest.newBuilder().setName("mlp-classifier").build()).getConfig().toBuilder()
-                    .setMaxBatchSize(1).build();
-            ModelRepositoryServiceGrpc.newBlockingStub(s.channel()).loadModel(LoadModelRequest.newBuilder()
-                    .setName("mlp-classifier").setConfigOverride(unbatched).build());
-            double unbatchedQps = closed(32, warmup, phase, () -> infer.infer(mlp)).qps();
-            served.put("c32_qps_mlp_unbatched", round(unbatchedQps));
+            served.put("c32_instances_mlp", instances);
+            served.put("c32_qps_mlp_unbatched", round(unbatchedQpsMedian));
 
             ObjectNode priority = served.putObject("priority_minilm");
             setTwoLevels(scheduler, "all-MiniLM-L6-v2");
@@ -138,7 +148,7 @@ public final class InferenceBenchmark {
                 inProcess.put("mlp_batch1_p50_us", base.mlpLatency(1, 20000).getValueAtPercentile(50));
                 int b = (int) Math.max(1, Math.round(meanBatch));
                 inProcess.put("mlp_rows_per_s_at_batch_" + b, round(base.mlpRowsPerSecond(b,
-                        Math.max(1, stats.getInstances().getCurrent()), phase)));
+                        Math.max(1, instances), phase)));
                 inProcess.put("minilm_p50_us", base.minilmLatency(SENTENCE, 300).getValueAtPercentile(50));
                 double engineLimit = inProcess.get("mlp_rows_per_s_at_batch_" + b).asDouble();
 
@@ -148,9 +158,9 @@ public final class InferenceBenchmark {
                         / echo.get("c1_p50_us_minilm_payload").asDouble();
                 goal(goals, "a_overhead_mlp", overheadMlp, "<= 1.3", overheadMlp <= 1.3);
                 goal(goals, "a_overhead_minilm", overheadMinilm, "<= 1.3", overheadMinilm <= 1.3);
-                double efficiency = batched.qps() / Math.min(echo.get("c32_qps_fixed_pool").asDouble(), engineLimit);
+                double efficiency = batchedMedian / Math.min(echo.get("c32_qps_fixed_pool").asDouble(), engineLimit);
                 goal(goals, "b_efficiency_mlp", efficiency, ">= 0.85", efficiency >= 0.85);
-                double gain = batched.qps() / unbatchedQps;
+                double gain = batchedMedian / unbatchedQpsMedian;
                 goal(goals, "c_batching_gain_mlp", gain, ">= 1.0", round(gain) >= 1.0);
                 double ratio = overload.p99Us() / Math.max(1, unloadedP99);
                 goal(goals, "d_priority_p99_ratio_minilm", ratio, "<= 2", ratio <= 2.0);

@@ -15,7 +15,7 @@ public final class CapacityExceededException extends LlmaosException {
     private final Duration retryAfter;
 
     public CapacityExceededException(String reason, String message, Duration retryAfter) {
-        super(ErrorCode.CAPACITY_EXCEEDED, message);
+        super(ErrorCode.CAPACITY_EXCEEDED, message, null, false);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
         if (retryAfter.isNegative()) {

@@ -15,7 +15,7 @@ public final class InvalidInputException extends LlmaosException {
 
     /** Violations of something other than a request, e.g. {@code context} = "models/x/config.json". */
     public InvalidInputException(String context, List<FieldViolation> violations) {
-        super(ErrorCode.INVALID_ARGUMENT, summary(context, violations));
+        super(ErrorCode.INVALID_ARGUMENT, summary(context, violations), null, false);
         this.violations = List.copyOf(violations);
     }
 

@@ -17,8 +17,22 @@ public class LlmaosException extends RuntimeException {
     }
 
     public LlmaosException(ErrorCode code, String message, Throwable cause) {
-        super(Objects.requireNonNull(message, "message"), cause);
+        this(code, message, cause, true);
+    }
+
+    /**
+     * For errors that are part of normal operation (a full queue, a timeout, a cancel, a bad
+     * request): {@code withStackTrace} false skips capturing a stack trace, which under overload
+     * would cost more than answering.
+     */
+    protected LlmaosException(ErrorCode code, String message, Throwable cause, boolean withStackTrace) {
+        super(Objects.requireNonNull(message, "message"), cause, false, withStackTrace);
         this.code = Objects.requireNonNull(code, "code");
+    }
+
+    /** An error of normal operation, without a stack trace (see the protected constructor). */
+    public static LlmaosException expected(ErrorCode code, String message) {
+        return new LlmaosException(code, message, null, false);
     }
 
     /** What went wrong. */

@@ -177,9 +177,9 @@ final class ModelScheduler {
         long now = clock.nanoTime();
         boolean deadline = now >= p.deadline;
         LlmaosException why = deadline
-                ? new LlmaosException(ErrorCode.DEADLINE_EXCEEDED, "the request waited " + (now - p.enqueued) / 1_000_000
-                        + " ms in the queue of " + ref() + " and timed out before it could run")
-                : new LlmaosException(ErrorCode.CANCELLED, "the request was cancelled while queued");
+                ? LlmaosException.expected(ErrorCode.DEADLINE_EXCEEDED, "the request waited "
+                        + (now - p.enqueued) / 1_000_000 + " ms in the queue of " + ref() + " and timed out before it could run")
+                : LlmaosException.expected(ErrorCode.CANCELLED, "the request was cancelled while queued");
         if (p.fail(why)) {
             stats.rejected(p.level, p.tenant(), deadline ? ModelStats.Rejection.TIMED_OUT : ModelStats.Rejection.CANCELLED);
         }

@@ -194,7 +194,7 @@ public final class LoadedVersion {
         private static final long serialVersionUID = 1L;
 
         public VersionClosingException(String message) {
-            super(ErrorCode.MODEL_NOT_READY, message);
+            super(ErrorCode.MODEL_NOT_READY, message, null, false);
         }
     }
 }
