@@ -120,11 +120,6 @@ public final class GrpcEndpoint {
         return server.getPort();
     }
 
-    /** The fully-qualified names of the contract's services registered here. */
-    public List<String> serviceNames() {
-        return List.copyOf(serviceNames);
-    }
-
     /** Drains and stops the server; see the class comment. Safe to call more than once. */
     public DrainReport drain(Duration grace) {
         long start = clock.nanoTime();

@@ -25,7 +25,6 @@ final class ModelStats {
     private final ConcurrentHashMap<String, LongAdder[]> rejectionsByTenant = new ConcurrentHashMap<>();
     final LongAdder scaleUps = new LongAdder();
     final LongAdder scaleDowns = new LongAdder();
-    private final LongAdder total = new LongAdder();
     private final LongAdder batches = new LongAdder();
     private final LongAdder computeNanosSum = new LongAdder();
 
@@ -46,7 +45,6 @@ final class ModelStats {
         queueUs.recordValue(Math.max(0, queueNanos / 1000));
         completed[Math.min(level, MAX_LEVELS)].increment();
         completedByTenant.computeIfAbsent(tenant, t -> new LongAdder()).increment();
-        total.increment();
     }
 
     void rejected(int level, String tenant, Rejection why) {
@@ -61,10 +59,6 @@ final class ModelStats {
     long completedByTenant(String tenant) {
         LongAdder a = completedByTenant.get(tenant);
         return a == null ? 0 : a.sum();
-    }
-
-    long total() {
-        return total.sum();
     }
 
     Iterable<String> tenants() {

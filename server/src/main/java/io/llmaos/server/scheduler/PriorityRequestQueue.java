@@ -58,11 +58,6 @@ final class PriorityRequestQueue<E extends QueueEntry> {
         return levels.size();
     }
 
-    /** The policy of {@code level} (1-based; beyond the last, the last). */
-    LevelPolicy policy(int level) {
-        return level(level).policy;
-    }
-
     /** Entries waiting (done ones may be counted until they are skipped). */
     int size() {
         return size;

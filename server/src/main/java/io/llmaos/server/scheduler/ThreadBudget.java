@@ -29,12 +29,4 @@ final class ThreadBudget {
     synchronized void give(int threads) {
         used -= threads;
     }
-
-    synchronized int used() {
-        return used;
-    }
-
-    int limit() {
-        return limit;
-    }
 }
