@@ -112,14 +112,6 @@ public final class Tensor {
         return out;
     }
 
-    /** The elements of an INT64 tensor, copied. */
-    public long[] toLongs() {
-        requireType(DataType.INT64);
-        long[] out = new long[(int) elementCount()];
-        data().asLongBuffer().get(out);
-        return out;
-    }
-
     /** The same elements under another name. */
     public Tensor withName(String newName) {
         return new Tensor(newName, type, shape, data, strings);

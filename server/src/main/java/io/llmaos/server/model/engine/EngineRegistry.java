@@ -22,9 +22,4 @@ public final class EngineRegistry {
         }
         return engine;
     }
-
-    /** Every engine. */
-    public List<InferenceEngine> all() {
-        return List.copyOf(engines.values());
-    }
 }
