@@ -34,16 +34,19 @@ import java.util.List;
  * and on all-MiniLM-L6-v2: a bare gRPC echo (the transport's limit, its own process), the models
  * called in-process with DJL (the engine's limit), and the served path (LLMA OS in its own process).
  * It reports (a) overhead, (b) efficiency, (c) batching gain and (d) priority under 2x overload,
- * each against its goal. Every process measured first gets {@link #JIT_WARMUP} of load, so compiled
- * code is compared with compiled code. "Batched" is dynamic batching from what queues while the
- * instance is busy (no added delay); "unbatched" reloads the model with max_batch_size 1.
+ * each against its goal. Every process measured is first warmed until the JIT compilers of both
+ * sides are quiet ({@link JitWarmup}; the served path on both models at once), so compiled code is
+ * compared with compiled code. "Batched" is dynamic batching from what queues while the instance is
+ * busy (no added delay); "unbatched" reloads the model with max_batch_size 1.
  *
  * <p>Run: {@code loadtest/bin/inference-benchmark [seconds per phase]}.
  */
 public final class InferenceBenchmark {
     private static final String SENTENCE = "A man is eating a piece of bread.";
-    /** Long enough at concurrency 32 for the JIT to compile the hot paths of the process measured. */
-    private static final Duration JIT_WARMUP = Duration.ofSeconds(10);
+    /** Warm-up runs in rounds this long until the JIT compilers of client and server are quiet... */
+    private static final Duration JIT_ROUND = Duration.ofSeconds(5);
+    /** ... or this long at most. */
+    private static final Duration JIT_MAX = Duration.ofSeconds(180);
 
     private InferenceBenchmark() {
     }
@@ -66,7 +69,8 @@ public final class InferenceBenchmark {
         try (ServerProcess e = ServerProcess.startMain(ownClasspath, List.of("-Xmx512m"), EchoServer.class.getName(),
                 List.of("fixed"))) {
             echo.put("mlp_payload_bytes", mlp.getSerializedSize());
-            echo(e.channel(), mlp, 32, warmup, JIT_WARMUP);
+            echo.put("jit_warmup_s", JitWarmup.untilQuiet(e::compilerTicks,
+                    round -> echo(e.channel(), mlp, 32, Duration.ZERO, round), JIT_ROUND, JIT_MAX));
             echo.put("c1_p50_us_mlp_payload", echo(e.channel(), mlp, 1, warmup, phase).p50Us());
             echo.put("c1_p50_us_minilm_payload", echo(e.channel(), minilm, 1, warmup, phase).p50Us());
             echo.put("c32_qps_fixed_pool", round(echo(e.channel(), mlp, 32, warmup, phase).qps()));
@@ -84,8 +88,10 @@ public final class InferenceBenchmark {
                 models.toString(), "--load-models", "mlp-classifier,all-MiniLM-L6-v2"))) {
             var infer = InferenceServiceGrpc.newFutureStub(s.channel());
             var scheduler = SchedulerServiceGrpc.newBlockingStub(s.channel());
-            closed(32, warmup, JIT_WARMUP, () -> infer.infer(mlp));
-            closed(4, warmup, phase, () -> infer.infer(minilm));
+            // both models at once, so the shared code is compiled for both, until the compilers are quiet
+            served.put("jit_warmup_s", JitWarmup.untilQuiet(s::compilerTicks, round -> together(
+                    () -> closed(16, Duration.ZERO, round, () -> infer.infer(mlp)),
+                    () -> closed(8, Duration.ZERO, round, () -> infer.infer(minilm))), JIT_ROUND, JIT_MAX));
             served.put("c1_p50_us_mlp", closed(1, warmup, phase, () -> infer.infer(mlp)).p50Us());
             served.put("c1_p50_us_minilm", closed(1, warmup, phase, () -> infer.infer(minilm)).p50Us());
 
@@ -174,6 +180,20 @@ public final class InferenceBenchmark {
         byte[] bytes = payload.toByteArray();
         return closed(concurrency, warmup, phase,
                 () -> ClientCalls.futureUnaryCall(channel.newCall(EchoServer.ECHO, CallOptions.DEFAULT), bytes));
+    }
+
+    /** Runs two loads at the same time. */
+    private static void together(JitWarmup.Load.Task a, JitWarmup.Load.Task b) throws InterruptedException {
+        Thread other = new Thread(() -> {
+            try {
+                b.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "warmup-load");
+        other.start();
+        a.run();
+        other.join();
     }
 
     private static LoadGenerator.Run closed(int concurrency, Duration warmup, Duration phase,

@@ -86,6 +86,14 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU time the server's JIT compiler threads have used so far, in clock ticks (from
+     * {@code /proc}); -1 where that cannot be read (not Linux).
+     */
+    public long compilerTicks() {
+        return JitWarmup.compilerTicks(process.pid());
+    }
+
     /** Every line the server printed so far. */
     public List<String> output() {
         lines.drainTo(output);

@@ -49,6 +49,7 @@ public final class GrpcEndpoint {
     private final Clock clock;
     private final HealthStatusManager health = new HealthStatusManager();
     private final DrainGate gate;
+    private static final String LEAK_DETECTION_PROPERTY = "io.grpc.netty.shaded.io.netty.leakDetection.level";
     private final ExecutorService executor;
     private final List<String> serviceNames = new ArrayList<>();
     private final Server server;
@@ -59,6 +60,7 @@ public final class GrpcEndpoint {
         this.clock = b.clock;
         this.gate = new DrainGate(status);
         this.executor = boundedExecutor(settings.executorThreads());
+        quietLeakDetection();
 
         if (b.models == null || b.scheduler == null) {
             throw new IllegalStateException("an endpoint needs the model manager and the scheduler");
@@ -169,6 +171,17 @@ public final class GrpcEndpoint {
         }
     }
 
+    /**
+     * Netty samples buffers for leak tracking by default, recording a stack trace each time: a cost
+     * on every call that a server in production does not pay. Kept when the property asks for it.
+     */
+    private static void quietLeakDetection() {
+        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
+            io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.setLevel(
+                    io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+    }
+
     @SuppressWarnings("deprecation")
     private static BindableService legacyReflection() {
         // v1alpha reflection, still the only one older grpcurl, Postman and Evans speak
@@ -177,13 +190,13 @@ public final class GrpcEndpoint {
 
     private static ExecutorService boundedExecutor(int threads) {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        // threads that never time out: a thread parked without a timer wakes cheapest
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "llmaos-grpc-" + count.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        pool.allowCoreThreadTimeOut(true);
         return pool;
     }
 

@@ -147,7 +147,10 @@ final class ModelScheduler {
                 busy--;
                 running[Math.min(p.level, running.length - 1)]--;
                 idleSlots.addFirst(slot);
-                work.signalAll();
+                if (queue.size() > 0) {
+                    // requests queued while the instance was lent: its worker takes them now
+                    work.signalAll();
+                }
             } finally {
                 lock.unlock();
             }

@@ -79,6 +79,10 @@ public final class StatusSafetyNet implements ServerInterceptor {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
+            if (status.getCode() != Status.Code.UNKNOWN) {
+                super.close(status, trailers);
+                return;
+            }
             StatusRuntimeException safe = StatusMapper.sanitize(status, trailers);
             Metadata safeTrailers = safe.getTrailers() == null ? new Metadata() : safe.getTrailers();
             super.close(safe.getStatus(), safeTrailers);

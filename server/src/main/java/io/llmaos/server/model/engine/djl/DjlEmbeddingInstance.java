@@ -69,7 +69,7 @@ final class DjlEmbeddingInstance implements ModelInstance {
         float[] pooled = null;
         if (embedding.perSequence()) {
             for (int i = 0; i < texts.size(); i++) {
-                float[] one = embed(tokenizer.batchEncode(List.of(texts.get(i))));
+                float[] one = embed(new Encoding[] {tokenizer.encode(texts.get(i))});
                 dim = one.length;
                 pooled = pooled == null ? new float[texts.size() * dim] : pooled;
                 System.arraycopy(one, 0, pooled, i * dim, dim);
