@@ -61,6 +61,8 @@ final class InProcessBaseline implements AutoCloseable {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread w = new Thread(() -> {
+                // one libtorch thread on this thread too, as the server sets on its threads
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
                 try (Predictor<NDList, NDList> p = mlp.newPredictor(new NoopTranslator())) {
                     float[] data = new float[batch * 16];
                     while (running.get()) {

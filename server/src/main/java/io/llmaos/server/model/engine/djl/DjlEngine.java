@@ -22,6 +22,7 @@ final class DjlEngine implements InferenceEngine {
 
     private final EngineType type;
     private final String djlName;
+    private final PytorchThreads pytorchThreads = PytorchThreads.configured();
     private volatile long startupMillis;
 
     DjlEngine(EngineType type, String djlName) {
@@ -49,7 +50,7 @@ final class DjlEngine implements InferenceEngine {
             } else {
                 model.load(spec.modelFile().getParent(), prefix(spec.modelFile()), options(spec));
             }
-            return new DjlLoadedModel(spec, model);
+            return new DjlLoadedModel(spec, model, type == EngineType.PYTORCH ? pytorchThreads : null);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw new LlmaosException(ErrorCode.ENGINE_FAILURE,

@@ -10,10 +10,13 @@ import io.llmaos.server.model.engine.ModelSpec;
 final class DjlLoadedModel implements LoadedModel {
     private final ModelSpec spec;
     private final Model model;
+    private final PytorchThreads pytorchThreads;
 
-    DjlLoadedModel(ModelSpec spec, Model model) {
+    /** @param pytorchThreads the per-thread count for PyTorch models; null for other engines */
+    DjlLoadedModel(ModelSpec spec, Model model, PytorchThreads pytorchThreads) {
         this.spec = spec;
         this.model = model;
+        this.pytorchThreads = pytorchThreads;
     }
 
     @Override
@@ -25,8 +28,8 @@ final class DjlLoadedModel implements LoadedModel {
     public ModelInstance newInstance() {
         return switch (spec.kind()) {
             case EMBEDDING -> new DjlEmbeddingInstance(spec, model);
-            case CLASSIFIER -> new ClassifierInstance(new DjlTensorInstance(spec, model), spec.classifier());
-            case TENSOR, GENERATIVE -> new DjlTensorInstance(spec, model);
+            case CLASSIFIER -> new ClassifierInstance(new DjlTensorInstance(spec, model, pytorchThreads), spec.classifier());
+            case TENSOR, GENERATIVE -> new DjlTensorInstance(spec, model, pytorchThreads);
         };
     }
 

@@ -26,15 +26,21 @@ final class DjlTensorInstance implements ModelInstance {
     private final ModelSpec spec;
     private final Model model;
     private final Predictor<NDList, NDList> predictor;
+    private final PytorchThreads pytorchThreads;
 
-    DjlTensorInstance(ModelSpec spec, Model model) {
+    /** @param pytorchThreads set on each calling thread for PyTorch models; null for other engines */
+    DjlTensorInstance(ModelSpec spec, Model model, PytorchThreads pytorchThreads) {
         this.spec = spec;
         this.model = model;
+        this.pytorchThreads = pytorchThreads;
         this.predictor = model.newPredictor(new NoopTranslator());
     }
 
     @Override
     public List<Tensor> execute(List<Tensor> inputs) {
+        if (pytorchThreads != null) {
+            pytorchThreads.onThisThread();
+        }
         try (NDManager manager = model.getNDManager().newSubManager()) {
             NDList list = new NDList(inputs.size());
             for (Map.Entry<String, Tensor> input : ordered(inputs)) {
