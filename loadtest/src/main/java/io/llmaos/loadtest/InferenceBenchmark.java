@@ -129,24 +129,39 @@ public final class InferenceBenchmark {
             double capacity = closed(16, warmup, phase, () -> infer.infer(low)).qps();
             double unloadedP99 = closed(1, warmup, phase, () -> infer.infer(high)).p99Us();
             org.HdrHistogram.Recorder serverSide = new org.HdrHistogram.Recorder(3);
-            LoadGenerator.Run overload = LoadGenerator.openLoop(2 * capacity, phase, i -> {
+            org.HdrHistogram.Recorder serverQueue = new org.HdrHistogram.Recorder(3);
+            org.HdrHistogram.Recorder serverCompute = new org.HdrHistogram.Recorder(3);
+            LoadGenerator.LongCall mixed = i -> {
                 ListenableFuture<io.llmaos.proto.v1.InferResponse> f = infer.infer(i % 10 == 0 ? high : low);
                 if (i % 10 == 0) {
                     f.addListener(() -> {
                         try {
-                            serverSide.recordValue(Math.max(1, f.get().getTiming().getTotalTimeUs()));
+                            io.llmaos.proto.v1.ServerTiming t = f.get().getTiming();
+                            serverSide.recordValue(Math.max(1, t.getTotalTimeUs()));
+                            serverQueue.recordValue(Math.max(1, t.getQueueTimeUs()));
+                            serverCompute.recordValue(Math.max(1, t.getComputeTimeUs()));
                         } catch (Exception ignored) {
                             // counted as a failure by the generator
                         }
                     }, Runnable::run);
                 }
                 return f;
-            }, i -> i % 10 == 0);
+            };
+            // a first overload round compiles what only overload runs (rejections, the priority
+            // order under a full queue); the second is measured
+            LoadGenerator.Run first = LoadGenerator.openLoop(2 * capacity, phase, mixed, i -> i % 10 == 0);
+            priority.put("p1_first_overload_round_p99_us", first.p99Us());
+            serverSide.reset();
+            serverQueue.reset();
+            serverCompute.reset();
+            LoadGenerator.Run overload = LoadGenerator.openLoop(2 * capacity, phase, mixed, i -> i % 10 == 0);
             priority.put("capacity_qps", round(capacity));
             priority.put("offered_qps", round(2 * capacity));
             priority.put("p1_unloaded_p99_us", unloadedP99);
             priority.put("p1_overload_p99_us", overload.p99Us());
             priority.put("p1_overload_server_side_p99_us", serverSide.getIntervalHistogram().getValueAtPercentile(99));
+            priority.put("p1_overload_server_queue_p99_us", serverQueue.getIntervalHistogram().getValueAtPercentile(99));
+            priority.put("p1_overload_server_compute_p99_us", serverCompute.getIntervalHistogram().getValueAtPercentile(99));
             priority.put("p1_answered", overload.latencyUs().getTotalCount());
             priority.set("failures", json.valueToTree(overload.failed()));
 

@@ -20,6 +20,11 @@ import org.HdrHistogram.Recorder;
 
 /** Drives asynchronous gRPC calls: closed loop (N callers) or open loop (a fixed rate), with latencies. */
 final class LoadGenerator {
+    /** Makes call number {@code i} of an open loop. */
+    @FunctionalInterface
+    interface LongCall extends LongFunction<ListenableFuture<?>> {
+    }
+
     private LoadGenerator() {
     }
 
@@ -74,7 +79,7 @@ final class LoadGenerator {
      * Calls started at {@code ratePerSecond} whatever the answers, for {@code duration}; call number
      * {@code i} is made by {@code call}, and its latency recorded when {@code tracked} takes it.
      */
-    static Run openLoop(double ratePerSecond, Duration duration, LongFunction<ListenableFuture<?>> call,
+    static Run openLoop(double ratePerSecond, Duration duration, LongCall call,
             LongPredicate tracked) throws InterruptedException {
         Recorder recorder = new Recorder(3);
         LongAdder ok = new LongAdder();
