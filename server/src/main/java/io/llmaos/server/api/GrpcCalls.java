@@ -3,8 +3,10 @@ package io.llmaos.server.api;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.llmaos.server.api.interceptor.TenantInterceptor;
+import io.llmaos.server.api.mapping.GenerateMapping;
 import io.llmaos.server.core.Cancellation;
 import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.GenerationRequest;
 import io.llmaos.server.core.InferenceRequest;
 import io.llmaos.server.core.Tensor;
 import java.time.Duration;
@@ -30,6 +32,18 @@ final class GrpcCalls {
                 : clock.nanoTime() + Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
         return new InferenceRequest(model, version, requestId, inputs, priority, timeout,
                 TenantInterceptor.of(context), deadlineNanos, received, cancellation(context));
+    }
+
+    /** A generation request for the current call. */
+    static GenerationRequest generation(Clock clock, long received, io.llmaos.proto.v1.GenerateRequest r) {
+        Context context = Context.current();
+        Deadline deadline = context.getDeadline();
+        long deadlineNanos = deadline == null ? Long.MAX_VALUE
+                : clock.nanoTime() + Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+        return new GenerationRequest(r.getModelName(), r.getModelVersion(), r.getRequestId(),
+                GenerateMapping.promptText(r), GenerateMapping.promptIds(r), GenerateMapping.sampling(r),
+                r.getPriority(), duration(r.getTimeout()), TenantInterceptor.of(context), deadlineNanos, received,
+                cancellation(context));
     }
 
     static Duration duration(com.google.protobuf.Duration d) {

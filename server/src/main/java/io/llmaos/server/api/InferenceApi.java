@@ -4,6 +4,8 @@ import io.grpc.Context;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.llmaos.proto.v1.GenerateRequest;
+import io.llmaos.proto.v1.GenerateResponse;
 import io.llmaos.proto.v1.InferRequest;
 import io.llmaos.proto.v1.InferResponse;
 import io.llmaos.proto.v1.InferStreamResponse;
@@ -20,8 +22,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code llmaos.v1.InferenceService}: {@code Infer} and {@code InferStream} validate each request
- * against its model and hand it to the scheduler; {@code Generate} answers UNIMPLEMENTED until the
- * generation layer provides it.
+ * against its model and hand it to the scheduler; {@code Generate} hands a sequence to the
+ * scheduler's continuous batching and streams its tokens.
  */
 final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
     /** Requests of one InferStream the server works on at once; it reads more as they finish. */
@@ -49,6 +51,18 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
         InferStreamSession session = new InferStreamSession(call, Context.current(), this::answer);
         call.request(STREAM_WINDOW);
         return session;
+    }
+
+    @Override
+    public void generate(GenerateRequest request, StreamObserver<GenerateResponse> responses) {
+        long received = clock.nanoTime();
+        ServerCallStreamObserver<GenerateResponse> call = (ServerCallStreamObserver<GenerateResponse>) responses;
+        try {
+            GenerateSession session = new GenerateSession(call, request.getRequestId(), request.getEchoPromptTokens());
+            scheduler.generate(GrpcCalls.generation(clock, received, request), session);
+        } catch (RuntimeException e) {
+            call.onError(StatusMapper.toStatusException(e));
+        }
     }
 
     /** Submits one request and maps its outcome to one stream answer. */

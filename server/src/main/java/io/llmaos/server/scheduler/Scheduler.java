@@ -10,6 +10,8 @@ import io.llmaos.proto.v1.TenantStats;
 import io.llmaos.server.core.CapacityExceededException;
 import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ErrorCode;
+import io.llmaos.server.core.GenerationListener;
+import io.llmaos.server.core.GenerationRequest;
 import io.llmaos.server.core.InferenceRequest;
 import io.llmaos.server.core.InferenceResult;
 import io.llmaos.server.core.InvalidInputException;
@@ -47,6 +49,7 @@ public final class Scheduler implements AutoCloseable {
     private final Clock clock;
     private final ThreadBudget budget;
     private final Map<LoadedVersion, ModelScheduler> schedulers = new ConcurrentHashMap<>();
+    private final Map<LoadedVersion, GenerationScheduler> generators = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private final ExecutorService grower;
 
@@ -64,7 +67,12 @@ public final class Scheduler implements AutoCloseable {
         models.watch(event -> {
             if (event.status().state() == ModelState.READY) {
                 try {
-                    schedulerFor(models.resolve(event.name(), event.status().version()));
+                    LoadedVersion v = models.resolve(event.name(), event.status().version());
+                    if (v.spec().kind() == ServingKind.GENERATIVE) {
+                        generatorFor(v);
+                    } else {
+                        schedulerFor(v);
+                    }
                 } catch (LlmaosException ignored) {
                     // replaced or unloaded meanwhile: the next request creates what it needs
                 }
@@ -152,6 +160,33 @@ public final class Scheduler implements AutoCloseable {
         return pending.future;
     }
 
+    /**
+     * Starts generating for {@code request}: validates it (INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE,
+     * FAILED_PRECONDITION for a model that is not GENERATIVE are thrown) and queues its sequence by
+     * priority; {@code listener} then hears of its tokens and its end, or of the error that kept it
+     * from running (such as RESOURCE_EXHAUSTED when its level's queue is full).
+     */
+    public void generate(GenerationRequest request, GenerationListener listener) {
+        if (request.model().isEmpty()) {
+            throw new InvalidInputException("model_name", "is required");
+        }
+        for (int attempt = 0; ; attempt++) {
+            LoadedVersion version = models.resolve(request.model(), request.version());
+            if (version.spec().kind() != ServingKind.GENERATIVE) {
+                throw new LlmaosException(ErrorCode.FAILED_PRECONDITION, "model '" + request.model() + "' is "
+                        + version.spec().kind() + ", not GENERATIVE: use InferenceService.Infer");
+            }
+            try {
+                generatorFor(version).submit(request, listener);
+                return;
+            } catch (LoadedVersion.VersionClosingException e) {
+                if (attempt >= RESOLVE_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** Statistics of every scheduled model copy, or those of the named models. */
     public SchedulerStats stats(List<String> names) {
         Instant now = clock.now();
@@ -161,6 +196,10 @@ public final class Scheduler implements AutoCloseable {
                 .filter(s -> names.isEmpty() || names.contains(s.ref().name()))
                 .sorted((x, y) -> x.ref().toString().compareTo(y.ref().toString()))
                 .forEach(s -> b.addModels(stats(s)));
+        generators.values().stream()
+                .filter(g -> names.isEmpty() || names.contains(g.ref().name()))
+                .sorted((x, y) -> x.ref().toString().compareTo(y.ref().toString()))
+                .forEach(g -> b.addModels(stats(g)));
         return b.build();
     }
 
@@ -179,12 +218,15 @@ public final class Scheduler implements AutoCloseable {
         if (model.isEmpty()) {
             policies.set(policy, null);
             schedulers.values().forEach(s -> s.apply(policies.forModel(s.ref().name(), s.version().config())));
+            generators.values().forEach(g -> g.apply(policies.forModel(g.ref().name(), g.version().config())));
             return policies.serverDefault();
         }
         LoadedVersion version = models.resolve(model, 0);
         policies.set(policy, version.config());
         schedulers.values().stream().filter(s -> s.ref().name().equals(model))
                 .forEach(s -> s.apply(policies.forModel(model, s.version().config())));
+        generators.values().stream().filter(g -> g.ref().name().equals(model))
+                .forEach(g -> g.apply(policies.forModel(model, g.version().config())));
         return policy(model);
     }
 
@@ -214,6 +256,15 @@ public final class Scheduler implements AutoCloseable {
                     daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-worker"), grower);
             v.onClosing(() -> schedulers.remove(v));
             return s;
+        });
+    }
+
+    private GenerationScheduler generatorFor(LoadedVersion version) {
+        return generators.computeIfAbsent(version, v -> {
+            GenerationScheduler g = new GenerationScheduler(v, policies.forModel(v.spec().ref().name(), v.config()),
+                    clock, daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-decode"));
+            v.onClosing(() -> generators.remove(v));
+            return g;
         });
     }
 
@@ -249,6 +300,29 @@ public final class Scheduler implements AutoCloseable {
             b.addTenants(TenantStats.newBuilder().setTenant(tenant).setQueueDepth(s.queuedOf(tenant))
                     .setInFlight(s.quotas().inFlight(tenant)).setCompleted(st.completedByTenant(tenant))
                     .setRejections(st.rejectionsOf(tenant)));
+        }
+        return b.build();
+    }
+
+    private static ModelSchedulerStats stats(GenerationScheduler g) {
+        ModelScheduler.Snapshot snap = g.snapshot();
+        ModelStats st = g.stats();
+        ModelSchedulerStats.Builder b = ModelSchedulerStats.newBuilder()
+                .setModelName(g.ref().name())
+                .setModelVersion(g.ref().version())
+                .setInstances(InstanceStats.newBuilder().setCurrent(snap.workers()).setMin(snap.workers())
+                        .setMax(snap.workers()).setBusy(snap.busy()))
+                .addAllBatchSizes(st.batchSizes())
+                .setQueueTime(st.queueTime())
+                .setComputeTime(st.computeTime())
+                .setRejections(st.rejections());
+        for (int l = 1; l < snap.depth().length; l++) {
+            b.addLevels(LevelStats.newBuilder().setLevel(l).setQueueDepth(snap.depth()[l])
+                    .setInFlight(snap.inFlight()[l]).setCompleted(st.completed(l)).setRejections(st.rejections(l)));
+        }
+        for (String tenant : st.tenants()) {
+            b.addTenants(TenantStats.newBuilder().setTenant(tenant).setQueueDepth(g.queuedOf(tenant))
+                    .setCompleted(st.completedByTenant(tenant)).setRejections(st.rejectionsOf(tenant)));
         }
         return b.build();
     }

@@ -33,6 +33,7 @@ public record ModelSpec(
         Map<String, String> parameters,
         EmbeddingSpec embedding,
         ClassifierSpec classifier,
+        GenerationSpec generation,
         long maxInputElements) {
     public ModelSpec {
         Objects.requireNonNull(ref, "ref");
@@ -45,6 +46,9 @@ public record ModelSpec(
         parameters = Map.copyOf(parameters);
         if (kind == ServingKind.EMBEDDING && embedding == null) {
             throw new IllegalArgumentException("an EMBEDDING model needs an embedding spec");
+        }
+        if (kind == ServingKind.GENERATIVE && generation == null) {
+            throw new IllegalArgumentException("a GENERATIVE model needs a generation spec");
         }
     }
 

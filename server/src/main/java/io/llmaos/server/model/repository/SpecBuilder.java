@@ -2,6 +2,9 @@ package io.llmaos.server.model.repository;
 
 import io.llmaos.proto.v1.ClassifierConfig;
 import io.llmaos.proto.v1.EmbeddingConfig;
+import io.llmaos.proto.v1.GenerationConfig;
+import io.llmaos.proto.v1.KvCacheLayout;
+import io.llmaos.proto.v1.SamplingDefaults;
 import io.llmaos.proto.v1.ModelConfig;
 import io.llmaos.server.core.DataType;
 import io.llmaos.server.core.ErrorCode;
@@ -11,6 +14,7 @@ import io.llmaos.server.core.TensorSpec;
 import io.llmaos.server.model.engine.ClassifierSpec;
 import io.llmaos.server.model.engine.EmbeddingSpec;
 import io.llmaos.server.model.engine.EngineType;
+import io.llmaos.server.model.engine.GenerationSpec;
 import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.model.engine.Pooling;
 import io.llmaos.server.model.engine.ServingKind;
@@ -51,6 +55,7 @@ final class SpecBuilder {
                 c.getParametersMap(),
                 kind == ServingKind.EMBEDDING ? embedding(c.getEmbedding(), source, versionDir) : null,
                 kind == ServingKind.CLASSIFIER ? classifier(c.getClassifier(), source, versionDir) : null,
+                kind == ServingKind.GENERATIVE ? generation(c.getGeneration(), source, versionDir) : null,
                 c.getMaxInputElements());
     }
 
@@ -86,6 +91,34 @@ final class SpecBuilder {
                 e.getEmbeddingOutput().isEmpty() ? "embedding" : e.getEmbeddingOutput(),
                 e.getTokenEmbeddingsOutput(),
                 e.getPerSequence());
+    }
+
+    private GenerationSpec generation(GenerationConfig g, ModelSource source, Path versionDir) {
+        Path tokenizer = file(versionDir, source.directory(), g.getTokenizer().getFile(), "generation.tokenizer.file");
+        KvCacheLayout kv = g.getKvCache();
+        int maxActive = g.getMaxActiveSequences() > 0 ? g.getMaxActiveSequences() : 32;
+        int maxContext = (int) g.getMaxContext();
+        SamplingDefaults d = g.getSampling();
+        return new GenerationSpec(
+                tokenizer,
+                maxContext,
+                new java.util.HashSet<>(g.getEosTokenIdsList()),
+                (int) g.getVocabSize(),
+                new GenerationSpec.KvCacheSpec((int) kv.getNumLayers(), (int) kv.getNumHeads(), (int) kv.getHeadDim(),
+                        or(kv.getInputIds(), "input_ids"), or(kv.getPositionIds(), "position_ids"),
+                        or(kv.getAttentionMask(), "attention_mask"), or(kv.getPast(), "past"),
+                        (int) kv.getLogitsOutputIndex(), kv.getPresentsOutputIndex() > 0 ? (int) kv.getPresentsOutputIndex() : 2),
+                maxActive,
+                g.getMaxCachedTokens() > 0 ? g.getMaxCachedTokens() : (long) maxActive * maxContext,
+                g.getPreemptLowestPriority(),
+                d.getMaxNewTokens() > 0 ? (int) d.getMaxNewTokens() : 128,
+                d.getTemperature(),
+                (int) d.getTopK(),
+                d.getTopP() > 0 ? d.getTopP() : 1f);
+    }
+
+    private static String or(String value, String otherwise) {
+        return value.isEmpty() ? otherwise : value;
     }
 
     private ClassifierSpec classifier(ClassifierConfig c, ModelSource source, Path versionDir) {

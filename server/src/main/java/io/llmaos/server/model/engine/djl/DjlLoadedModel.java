@@ -29,7 +29,8 @@ final class DjlLoadedModel implements LoadedModel {
         return switch (spec.kind()) {
             case EMBEDDING -> new DjlEmbeddingInstance(spec, model);
             case CLASSIFIER -> new ClassifierInstance(new DjlTensorInstance(spec, model, pytorchThreads), spec.classifier());
-            case TENSOR, GENERATIVE -> new DjlTensorInstance(spec, model, pytorchThreads);
+            case GENERATIVE -> new DjlGenerativeInstance(spec, model, pytorchThreads);
+            case TENSOR -> new DjlTensorInstance(spec, model, pytorchThreads);
         };
     }
 

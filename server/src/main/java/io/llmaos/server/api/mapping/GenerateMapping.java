@@ -1,0 +1,74 @@
+package io.llmaos.server.api.mapping;
+
+import io.llmaos.proto.v1.GenerateRequest;
+import io.llmaos.proto.v1.GenerateResponse;
+import io.llmaos.proto.v1.TokenChunk;
+import io.llmaos.proto.v1.Usage;
+import io.llmaos.server.core.FinishReason;
+import io.llmaos.server.core.GeneratedToken;
+import io.llmaos.server.core.GenerationUsage;
+import io.llmaos.server.core.SamplingParams;
+import java.util.List;
+
+/** Generate's messages to and from the core records. */
+public final class GenerateMapping {
+    private GenerateMapping() {
+    }
+
+    /** The prompt as text, or null when it is given as token ids. */
+    public static String promptText(GenerateRequest r) {
+        return r.getPromptCase() == GenerateRequest.PromptCase.TEXT ? r.getText() : null;
+    }
+
+    /** The prompt as token ids, or null when it is given as text; INVALID_ARGUMENT when neither. */
+    public static long[] promptIds(GenerateRequest r) {
+        return switch (r.getPromptCase()) {
+            case TOKEN_IDS -> r.getTokenIds().getIdsList().stream().mapToLong(Long::longValue).toArray();
+            case TEXT -> null;
+            default -> throw new io.llmaos.server.core.InvalidInputException("prompt",
+                    "is required: set text or token_ids");
+        };
+    }
+
+    public static SamplingParams sampling(GenerateRequest r) {
+        var s = r.getSampling();
+        return new SamplingParams(
+                s.hasMaxNewTokens() ? (int) Math.min(Integer.MAX_VALUE, s.getMaxNewTokens() & 0xffffffffL) : null,
+                s.hasTemperature() ? s.getTemperature() : null,
+                s.hasTopK() ? (int) Math.min(Integer.MAX_VALUE, s.getTopK() & 0xffffffffL) : null,
+                s.hasTopP() ? s.getTopP() : null,
+                s.hasSeed() ? s.getSeed() : null,
+                s.getStopSequencesList(),
+                s.getIgnoreEos());
+    }
+
+    /** One message of tokens (and, when {@code reason} is set, the last one). */
+    public static GenerateResponse response(String requestId, long version, List<GeneratedToken> tokens,
+            FinishReason reason, GenerationUsage usage, long[] promptIds) {
+        GenerateResponse.Builder b = GenerateResponse.newBuilder().setRequestId(requestId).setModelVersion(version);
+        for (GeneratedToken t : tokens) {
+            b.addTokens(TokenChunk.newBuilder().setTokenId(t.tokenId()).setText(t.text()).setIndex(t.index())
+                    .setLogprob(t.logprob()));
+        }
+        if (promptIds != null) {
+            for (long id : promptIds) {
+                b.addPromptTokenIds(id);
+            }
+        }
+        if (reason != null) {
+            b.setFinishReason(io.llmaos.proto.v1.FinishReason.valueOf(reason.name()));
+            b.setUsage(Usage.newBuilder()
+                    .setPromptTokens(usage.promptTokens())
+                    .setGeneratedTokens(usage.generatedTokens())
+                    .setTimeToFirstToken(duration(usage.firstTokenNanos()))
+                    .setTotalTime(duration(usage.totalNanos()))
+                    .setQueueTime(duration(usage.queueNanos())));
+        }
+        return b.build();
+    }
+
+    private static com.google.protobuf.Duration duration(long nanos) {
+        return com.google.protobuf.Duration.newBuilder().setSeconds(nanos / 1_000_000_000L)
+                .setNanos((int) (nanos % 1_000_000_000L)).build();
+    }
+}

@@ -1,0 +1,410 @@
+package io.llmaos.server.model.engine.djl;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import io.llmaos.server.core.ErrorCode;
+import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.model.engine.DecodeBatch;
+import io.llmaos.server.model.engine.GenerationSpec;
+import io.llmaos.server.model.engine.ModelSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Continuous batching on the KV-cache contract: the batch's cache is one set of
+ * {@code [rows, heads, length, head_dim]} arrays in engine memory, all rows as long as the longest.
+ * A row's real keys are marked 1 in its attention mask and padding 0, so sequences of different
+ * lengths step together; a step appends one column to every row. New sequences are prefilled
+ * together (prompts right-padded, causal attention keeps padding out of real tokens) and joined by
+ * padding the shorter side; leaving rows are cut out. When the padding grows past the longest real
+ * row, the rows are compacted.
+ */
+final class DjlDecodeBatch implements DecodeBatch {
+    private final ModelSpec spec;
+    private final GenerationSpec.KvCacheSpec kv;
+    private final int vocab;
+    private final NDManager manager;
+    private final Predictor<NDList, NDList> predictor;
+    private final PytorchThreads pytorchThreads;
+    private final List<Row> rows = new ArrayList<>();
+    private NDArray[] cache;
+    private int length;
+
+    DjlDecodeBatch(ModelSpec spec, Model model, PytorchThreads pytorchThreads) {
+        this.spec = spec;
+        this.kv = spec.generation().kvCache();
+        this.vocab = spec.generation().vocabSize();
+        this.manager = model.getNDManager().newSubManager();
+        this.predictor = model.newPredictor(new NoopTranslator());
+        this.pytorchThreads = pytorchThreads;
+    }
+
+    /** One sequence in the batch: its id, its real length, and which cache columns are its own. */
+    private static final class Row {
+        final long id;
+        int realLength;
+        long[] mask;
+
+        Row(long id, int realLength, long[] mask) {
+            this.id = id;
+            this.realLength = realLength;
+            this.mask = mask;
+        }
+    }
+
+    @Override
+    public float[][] prefill(long[] sequenceIds, long[][] prompts) {
+        threads();
+        int n = prompts.length;
+        int longest = 0;
+        for (long[] p : prompts) {
+            longest = Math.max(longest, p.length);
+        }
+        long[] ids = new long[n * longest];
+        long[] positions = new long[n * longest];
+        long[] mask = new long[n * longest];
+        for (int r = 0; r < n; r++) {
+            for (int t = 0; t < longest; t++) {
+                positions[r * longest + t] = t;
+                if (t < prompts[r].length) {
+                    ids[r * longest + t] = prompts[r][t];
+                    mask[r * longest + t] = 1;
+                }
+            }
+        }
+        float[][] logits = new float[n][];
+        try (NDManager step = manager.newSubManager()) {
+            NDList inputs = inputs(step, new Shape(n, longest), ids, positions, new Shape(n, longest), mask,
+                    emptyPast(step, n));
+            NDList out = run(inputs);
+            NDArray all = out.get(kv.logitsOutputIndex());
+            for (int r = 0; r < n; r++) {
+                logits[r] = all.get(new NDIndex("{}, {}", r, prompts[r].length - 1)).toFloatArray();
+            }
+            NDArray[] presents = presents(out);
+            List<Row> joined = new ArrayList<>(n);
+            for (int r = 0; r < n; r++) {
+                long[] rowMask = new long[longest];
+                System.arraycopy(mask, r * longest, rowMask, 0, longest);
+                joined.add(new Row(sequenceIds[r], prompts[r].length, rowMask));
+            }
+            join(presents, joined, longest);
+        }
+        return logits;
+    }
+
+    @Override
+    public float[][] step(long[] sequenceIds, long[] lastTokens) {
+        threads();
+        int b = rows.size();
+        if (sequenceIds.length != b) {
+            throw new IllegalArgumentException("a step lists every sequence of the batch");
+        }
+        Map<Long, Integer> order = new HashMap<>();
+        for (int i = 0; i < sequenceIds.length; i++) {
+            order.put(sequenceIds[i], i);
+        }
+        long[] ids = new long[b];
+        long[] positions = new long[b];
+        long[] mask = new long[b * (length + 1)];
+        for (int r = 0; r < b; r++) {
+            Row row = rows.get(r);
+            Integer i = order.get(row.id);
+            if (i == null) {
+                throw new IllegalArgumentException("sequence " + row.id + " is in the batch but not in the step");
+            }
+            ids[r] = lastTokens[i];
+            positions[r] = row.realLength;
+            System.arraycopy(row.mask, 0, mask, r * (length + 1), length);
+            mask[r * (length + 1) + length] = 1;
+        }
+        float[][] logits = new float[b][];
+        try (NDManager step = manager.newSubManager()) {
+            NDList inputs = inputs(step, new Shape(b, 1), ids, positions, new Shape(b, length + 1), mask, cache);
+            NDList out = run(inputs);
+            float[] all = out.get(kv.logitsOutputIndex()).toFloatArray();
+            NDArray[] presents = presents(out);
+            replaceCache(presents);
+            length++;
+            for (int r = 0; r < b; r++) {
+                Row row = rows.get(r);
+                row.mask = java.util.Arrays.copyOf(row.mask, length);
+                row.mask[length - 1] = 1;
+                row.realLength++;
+                float[] l = new float[vocab];
+                System.arraycopy(all, r * vocab, l, 0, vocab);
+                logits[order.get(row.id)] = l;
+            }
+        }
+        compactIfSparse();
+        return logits;
+    }
+
+    @Override
+    public void remove(long[] sequenceIds) {
+        java.util.Set<Long> leaving = new java.util.HashSet<>();
+        for (long id : sequenceIds) {
+            leaving.add(id);
+        }
+        List<Integer> keep = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            if (!leaving.contains(rows.get(r).id)) {
+                keep.add(r);
+            }
+        }
+        if (keep.size() == rows.size()) {
+            return;
+        }
+        if (keep.isEmpty()) {
+            clear();
+            return;
+        }
+        NDArray[] kept = new NDArray[cache.length];
+        try (NDManager work = manager.newSubManager()) {
+            moveTo(work, cache);
+            for (int i = 0; i < cache.length; i++) {
+                kept[i] = selectRows(cache[i], keep);
+            }
+        }
+        List<Row> remaining = keep.stream().map(rows::get).toList();
+        rows.clear();
+        rows.addAll(remaining);
+        adopt(kept);
+        compactIfSparse();
+    }
+
+    @Override
+    public int size() {
+        return rows.size();
+    }
+
+    @Override
+    public long cachedTokens() {
+        return (long) rows.size() * length;
+    }
+
+    @Override
+    public void close() {
+        clear();
+        predictor.close();
+        manager.close();
+    }
+
+    private void clear() {
+        if (cache != null) {
+            for (NDArray a : cache) {
+                a.close();
+            }
+        }
+        cache = null;
+        rows.clear();
+        length = 0;
+    }
+
+    /** Adds rows whose cache is {@code presents} (as long as {@code joinedLength}), padding the shorter side. */
+    private void join(NDArray[] presents, List<Row> joined, int joinedLength) {
+        if (cache == null) {
+            for (NDArray p : presents) {
+                p.attach(manager);
+            }
+            cache = presents;
+            length = joinedLength;
+            rows.addAll(joined);
+            return;
+        }
+        int target = Math.max(length, joinedLength);
+        NDArray[] merged = new NDArray[cache.length];
+        try (NDManager work = manager.newSubManager()) {
+            moveTo(work, cache);
+            moveTo(work, presents);
+            for (int i = 0; i < cache.length; i++) {
+                merged[i] = padTo(cache[i], target).concat(padTo(presents[i], target), 0);
+                merged[i].attach(manager);
+            }
+        }
+        for (Row row : rows) {
+            row.mask = java.util.Arrays.copyOf(row.mask, target);
+        }
+        for (Row row : joined) {
+            row.mask = java.util.Arrays.copyOf(row.mask, target);
+        }
+        rows.addAll(joined);
+        adopt(merged);
+        length = target;
+    }
+
+    /**
+     * Rebuilds the cache without the columns no row uses, when padding makes up more than half of it:
+     * each row keeps its real columns in order, right-padded to the longest row.
+     */
+    private void compactIfSparse() {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int longest = rows.stream().mapToInt(r -> r.realLength).max().orElse(0);
+        if (length <= 2 * longest || length - longest < 16) {
+            return;
+        }
+        NDArray[] compacted = new NDArray[cache.length];
+        try (NDManager work = manager.newSubManager()) {
+            moveTo(work, cache);
+            for (int i = 0; i < cache.length; i++) {
+                List<NDArray> perRow = new ArrayList<>(rows.size());
+                for (int r = 0; r < rows.size(); r++) {
+                    NDArray row = cache[i].get(new NDIndex("{}:{}", r, r + 1));
+                    List<NDArray> runs = new ArrayList<>();
+                    long[] mask = rows.get(r).mask;
+                    for (int start = 0; start < length; ) {
+                        if (mask[start] == 0) {
+                            start++;
+                            continue;
+                        }
+                        int end = start;
+                        while (end < length && mask[end] == 1) {
+                            end++;
+                        }
+                        runs.add(row.get(new NDIndex(":, :, {}:{}", start, end)));
+                        start = end;
+                    }
+                    perRow.add(padTo(runs.size() == 1 ? runs.get(0) : NDArrays.concat(new NDList(runs), 2), longest));
+                }
+                compacted[i] = NDArrays.concat(new NDList(perRow), 0);
+                compacted[i].attach(manager);
+            }
+        }
+        for (Row row : rows) {
+            long[] mask = new long[longest];
+            java.util.Arrays.fill(mask, 0, row.realLength, 1);
+            row.mask = mask;
+        }
+        adopt(compacted);
+        length = longest;
+    }
+
+    private NDArray padTo(NDArray array, int target) {
+        long have = array.getShape().get(2);
+        if (have >= target) {
+            return array;
+        }
+        Shape s = array.getShape();
+        NDArray zeros = array.getManager().zeros(new Shape(s.get(0), s.get(1), target - have, s.get(3)), array.getDataType());
+        return array.concat(zeros, 2);
+    }
+
+    private NDArray selectRows(NDArray array, List<Integer> keep) {
+        List<NDArray> parts = new ArrayList<>();
+        for (int i = 0; i < keep.size(); ) {
+            int start = keep.get(i);
+            int end = start + 1;
+            while (i + 1 < keep.size() && keep.get(i + 1) == end) {
+                i++;
+                end++;
+            }
+            i++;
+            parts.add(array.get(new NDIndex("{}:{}", start, end)));
+        }
+        NDArray result = parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(new NDList(parts), 0);
+        result.attach(manager);
+        return result;
+    }
+
+    /**
+     * Moves arrays into a scratch manager: what is computed from them lands there too, and is freed
+     * with it, except the results attached back to the batch's manager.
+     */
+    private static void moveTo(NDManager work, NDArray[] arrays) {
+        for (NDArray a : arrays) {
+            a.attach(work);
+        }
+    }
+
+    /** Takes {@code next} as the cache; the old one was freed with the scratch manager it was moved to. */
+    private void adopt(NDArray[] next) {
+        for (NDArray a : next) {
+            a.attach(manager);
+        }
+        cache = next;
+    }
+
+    /** Takes {@code next} as the cache and frees the old one. */
+    private void replaceCache(NDArray[] next) {
+        NDArray[] old = cache;
+        for (NDArray a : next) {
+            a.attach(manager);
+        }
+        cache = next;
+        if (old != null) {
+            for (NDArray a : old) {
+                a.close();
+            }
+        }
+    }
+
+    private NDList inputs(NDManager m, Shape tokenShape, long[] ids, long[] positions, Shape maskShape, long[] mask,
+            NDArray[] past) {
+        NDList list = new NDList(3 + past.length);
+        list.add(named(m.create(ids, tokenShape), kv.inputIds()));
+        list.add(named(m.create(positions, tokenShape), kv.positionIds()));
+        list.add(named(m.create(mask, maskShape), kv.attentionMask()));
+        for (NDArray p : past) {
+            p.setName(kv.past() + "[]");
+            list.add(p);
+        }
+        return list;
+    }
+
+    private NDArray[] emptyPast(NDManager m, int batch) {
+        NDArray[] past = new NDArray[2 * kv.numLayers()];
+        for (int i = 0; i < past.length; i++) {
+            past[i] = m.zeros(new Shape(batch, kv.numHeads(), 0, kv.headDim()), DataType.FLOAT32);
+        }
+        return past;
+    }
+
+    private NDArray[] presents(NDList out) {
+        int first = kv.presentsOutputIndex();
+        if (out.size() < first + 2 * kv.numLayers()) {
+            throw new LlmaosException(ErrorCode.ENGINE_FAILURE, spec.ref() + " returned " + out.size()
+                    + " outputs; its kv_cache declares presents from output " + first + " for " + kv.numLayers() + " layers");
+        }
+        NDArray[] presents = new NDArray[2 * kv.numLayers()];
+        for (int i = 0; i < presents.length; i++) {
+            presents[i] = out.get(first + i);
+        }
+        return presents;
+    }
+
+    private NDList run(NDList inputs) {
+        try {
+            return predictor.predict(inputs);
+        } catch (TranslateException | RuntimeException e) {
+            if (e instanceof LlmaosException known) {
+                throw known;
+            }
+            throw new LlmaosException(ErrorCode.ENGINE_FAILURE, spec.ref() + " failed a decode step: "
+                    + DjlEngine.rootMessage(e), e);
+        }
+    }
+
+    private void threads() {
+        if (pytorchThreads != null) {
+            pytorchThreads.onThisThread();
+        }
+    }
+
+    private static NDArray named(NDArray array, String name) {
+        array.setName(name);
+        return array;
+    }
+}

@@ -1,0 +1,254 @@
+package io.llmaos.server.scheduler;
+
+import io.llmaos.server.core.ErrorCode;
+import io.llmaos.server.core.FinishReason;
+import io.llmaos.server.core.GeneratedToken;
+import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.model.engine.DecodeBatch;
+import io.llmaos.server.model.engine.GenerationSpec;
+import io.llmaos.server.model.engine.GenerativeInstance;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Iteration-level scheduling on one instance: each pass admits waiting sequences (prefilled
+ * together), then runs one decode step for every active sequence, samples and streams each new
+ * token, and drops the sequences that ended (EOS, stop sequence, length, cancelled, deadline) at
+ * once, freeing their cache.
+ */
+final class DecodeLoop implements Runnable {
+    private final GenerationScheduler scheduler;
+    private final GenerativeInstance instance;
+    private final GenerationSpec spec;
+    /** Active sequences; read under the scheduler's lock for admission and statistics. */
+    private final List<PendingSequence> active = new ArrayList<>();
+    private volatile long reserved;
+
+    DecodeLoop(GenerationScheduler scheduler, GenerativeInstance instance) {
+        this.scheduler = scheduler;
+        this.instance = instance;
+        this.spec = scheduler.spec();
+    }
+
+    @Override
+    public void run() {
+        try (DecodeBatch batch = instance.newBatch()) {
+            while (true) {
+                List<PendingSequence> admitted = scheduler.admit(this);
+                if (admitted == null) {
+                    return;
+                }
+                try {
+                    pass(batch, admitted);
+                } catch (LlmaosException | IllegalArgumentException | IllegalStateException e) {
+                    failAll(batch, e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(DecodeLoop.class).error("decode loop of {} failed", scheduler.ref(), e);
+            failAll(null, e);
+        } finally {
+            scheduler.version().returnInstance(instance);
+        }
+    }
+
+    /** Whether this loop has no sequences. */
+    boolean idle() {
+        synchronized (active) {
+            return active.isEmpty();
+        }
+    }
+
+    /** Whether {@code s} fits the budget next to the active sequences and those admitted with it. */
+    boolean fits(PendingSequence s, List<PendingSequence> admitted) {
+        int count = admitted.size();
+        long tokens = s.reservation();
+        for (PendingSequence a : admitted) {
+            tokens += a.reservation();
+        }
+        synchronized (active) {
+            count += active.size();
+            tokens += reserved;
+        }
+        return count < spec.maxActiveSequences() && tokens <= spec.maxCachedTokens();
+    }
+
+    /**
+     * Frees room for the best waiting sequence by preempting active ones of strictly lower priority
+     * (the lowest first); they are recomputed from their prompt and tokens when re-admitted.
+     */
+    void preemptFor(PriorityRequestQueue<PendingSequence> queue, List<PendingSequence> admitted) {
+        List<PendingSequence> victims = new ArrayList<>();
+        PendingSequence best = queue.poll(s -> true, x -> { });
+        if (best == null) {
+            return;
+        }
+        synchronized (active) {
+            List<PendingSequence> lower = active.stream().filter(a -> a.level > best.level)
+                    .sorted(Comparator.comparingInt((PendingSequence a) -> a.level).reversed()).toList();
+            for (PendingSequence victim : lower) {
+                if (fits(best, admitted)) {
+                    break;
+                }
+                active.remove(victim);
+                reserved -= victim.reservation();
+                victims.add(victim);
+            }
+        }
+        if (fits(best, admitted)) {
+            admitted.add(best);
+        } else {
+            queue.offer(best, () -> java.time.Duration.ofMillis(100));
+        }
+        if (!victims.isEmpty()) {
+            preempted.addAll(victims);
+        }
+    }
+
+    /** Sequences preempted under the scheduler's lock, taken out of the batch at the next pass. */
+    private final List<PendingSequence> preempted = new ArrayList<>();
+
+    /** Active sequences per level (index 1..levels). */
+    int[] activeByLevel(int levels) {
+        int[] byLevel = new int[levels + 1];
+        synchronized (active) {
+            for (PendingSequence s : active) {
+                byLevel[Math.min(s.level, levels)]++;
+            }
+        }
+        return byLevel;
+    }
+
+    private void pass(DecodeBatch batch, List<PendingSequence> admitted) {
+        long now = scheduler.clock().nanoTime();
+        if (!preempted.isEmpty()) {
+            List<PendingSequence> out = new ArrayList<>(preempted);
+            preempted.clear();
+            batch.remove(out.stream().mapToLong(s -> s.id).toArray());
+            out.forEach(s -> s.enqueued = now);
+            scheduler.requeue(out);
+        }
+        if (!admitted.isEmpty()) {
+            prefill(batch, admitted, now);
+        }
+        List<PendingSequence> running;
+        synchronized (active) {
+            running = new ArrayList<>(active);
+        }
+        running.removeIf(s -> endIfGone(batch, s));
+        if (running.isEmpty()) {
+            return;
+        }
+        long[] ids = new long[running.size()];
+        long[] last = new long[running.size()];
+        for (int i = 0; i < ids.length; i++) {
+            PendingSequence s = running.get(i);
+            ids[i] = s.id;
+            last[i] = s.generated.get(s.generated.size() - 1);
+        }
+        long t0 = scheduler.clock().nanoTime();
+        float[][] logits = batch.step(ids, last);
+        long t1 = scheduler.clock().nanoTime();
+        scheduler.stats().batch(running.size(), t1 - t0);
+        for (int i = 0; i < ids.length; i++) {
+            next(batch, running.get(i), logits[i], t1);
+        }
+    }
+
+    private void prefill(DecodeBatch batch, List<PendingSequence> admitted, long now) {
+        long[] ids = new long[admitted.size()];
+        long[][] prompts = new long[admitted.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            PendingSequence s = admitted.get(i);
+            ids[i] = s.id;
+            prompts[i] = s.context();
+            s.start(scheduler.version().spec().ref().version(), now);
+        }
+        synchronized (active) {
+            active.addAll(admitted);
+            admitted.forEach(s -> reserved += s.reservation());
+        }
+        float[][] logits = batch.prefill(ids, prompts);
+        long t1 = scheduler.clock().nanoTime();
+        for (int i = 0; i < ids.length; i++) {
+            PendingSequence s = admitted.get(i);
+            scheduler.stats().completed(s.level, s.tenant(), s.queueNanos);
+            next(batch, s, logits[i], t1);
+        }
+    }
+
+    /** Samples the next token of {@code s}, streams it, and ends the sequence when it is done. */
+    private void next(DecodeBatch batch, PendingSequence s, float[] logits, long now) {
+        if (endIfGone(batch, s)) {
+            return;
+        }
+        Sampler.Pick pick = s.sampler.pick(logits);
+        int index = s.generated.size();
+        s.generated.add(pick.token());
+        if (!s.ignoreEos && spec.eosTokenIds().contains(pick.token())) {
+            s.emit(new GeneratedToken(pick.token(), s.text.flush(), index, pick.logprob()), now);
+            end(batch, s, FinishReason.EOS, now);
+            return;
+        }
+        String delta = s.text.add(pick.token());
+        if (s.text.stopped()) {
+            s.emit(new GeneratedToken(pick.token(), delta, index, pick.logprob()), now);
+            end(batch, s, FinishReason.STOP, now);
+            return;
+        }
+        boolean full = s.generated.size() >= s.maxNewTokens || s.prompt.length + s.generated.size() >= spec.maxContext();
+        if (full) {
+            delta += s.text.flush();
+        }
+        s.emit(new GeneratedToken(pick.token(), delta, index, pick.logprob()), now);
+        if (full) {
+            end(batch, s, FinishReason.LENGTH, now);
+        }
+    }
+
+    /** Ends {@code s} when its caller cancelled or its deadline passed; true when it did. */
+    private boolean endIfGone(DecodeBatch batch, PendingSequence s) {
+        long now = scheduler.clock().nanoTime();
+        if (s.cancelled()) {
+            end(batch, s, FinishReason.CANCELLED, now);
+            return true;
+        }
+        if (now >= s.request.deadlineNanos()) {
+            end(batch, s, FinishReason.DEADLINE, now);
+            return true;
+        }
+        return false;
+    }
+
+    private void end(DecodeBatch batch, PendingSequence s, FinishReason reason, long now) {
+        synchronized (active) {
+            if (active.remove(s)) {
+                reserved -= s.reservation();
+            }
+        }
+        batch.remove(new long[] {s.id});
+        s.finish(reason, now);
+    }
+
+    private void failAll(DecodeBatch batch, RuntimeException e) {
+        List<PendingSequence> all;
+        synchronized (active) {
+            all = new ArrayList<>(active);
+            active.clear();
+            reserved = 0;
+        }
+        LlmaosException error = e instanceof LlmaosException known ? known
+                : new LlmaosException(ErrorCode.ENGINE_FAILURE, scheduler.ref() + " failed to generate: " + e.getMessage(), e);
+        if (batch != null) {
+            try {
+                batch.remove(all.stream().mapToLong(s -> s.id).toArray());
+            } catch (RuntimeException ignored) {
+                // the batch is already broken; its memory is freed when it closes
+            }
+        }
+        all.forEach(s -> s.fail(error));
+    }
+}

@@ -1,0 +1,136 @@
+package io.llmaos.server.scheduler;
+
+import io.llmaos.server.core.FinishReason;
+import io.llmaos.server.core.GeneratedToken;
+import io.llmaos.server.core.GenerationListener;
+import io.llmaos.server.core.GenerationRequest;
+import io.llmaos.server.core.GenerationUsage;
+import io.llmaos.server.core.LlmaosException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One sequence of a Generate call, from its wait in the queue to its last token: its prompt and
+ * the tokens made so far (a preempted sequence is recomputed from both), its sampler, its text
+ * deltas, and the listener told of each token. Ends exactly once.
+ */
+final class PendingSequence implements QueueEntry {
+    final long id;
+    final GenerationRequest request;
+    final long[] prompt;
+    final int level;
+    final int maxNewTokens;
+    final boolean ignoreEos;
+    final Sampler sampler;
+    final TextDeltas text;
+    final long deadline;
+    final List<Long> generated = new ArrayList<>();
+    private final GenerationListener listener;
+    private final Runnable onEnd;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean cancelled;
+    long enqueued;
+    long firstTokenAt;
+    long queueNanos;
+    boolean started;
+
+    PendingSequence(long id, GenerationRequest request, long[] prompt, int level, int maxNewTokens, boolean ignoreEos,
+            Sampler sampler, TextDeltas text, long enqueued, long deadline, GenerationListener listener, Runnable onEnd) {
+        this.id = id;
+        this.request = request;
+        this.prompt = prompt;
+        this.level = level;
+        this.maxNewTokens = maxNewTokens;
+        this.ignoreEos = ignoreEos;
+        this.sampler = sampler;
+        this.text = text;
+        this.enqueued = enqueued;
+        this.deadline = deadline;
+        this.listener = listener;
+        this.onEnd = onEnd;
+    }
+
+    @Override
+    public int level() {
+        return level;
+    }
+
+    @Override
+    public String tenant() {
+        return request.tenant();
+    }
+
+    @Override
+    public long enqueuedNanos() {
+        return enqueued;
+    }
+
+    @Override
+    public long deadlineNanos() {
+        return deadline;
+    }
+
+    @Override
+    public boolean isDone() {
+        return ended.get() || cancelled;
+    }
+
+    /** Marks the caller gone: the decode loop ends the sequence at its next step boundary. */
+    void cancel() {
+        cancelled = true;
+    }
+
+    boolean cancelled() {
+        return cancelled || request.cancellation().isCancelled();
+    }
+
+    /** The prompt and the tokens made so far: what a preempted sequence is recomputed from. */
+    long[] context() {
+        long[] all = java.util.Arrays.copyOf(prompt, prompt.length + generated.size());
+        for (int i = 0; i < generated.size(); i++) {
+            all[prompt.length + i] = generated.get(i);
+        }
+        return all;
+    }
+
+    /** Tokens cached once the sequence is done at the latest: what admission reserves for it. */
+    long reservation() {
+        return prompt.length + (long) maxNewTokens;
+    }
+
+    void start(long modelVersion, long now) {
+        if (!started) {
+            started = true;
+            queueNanos = now - request.receivedNanos();
+            listener.onStart(prompt, modelVersion);
+        }
+    }
+
+    void emit(GeneratedToken token, long now) {
+        if (firstTokenAt == 0) {
+            firstTokenAt = now;
+        }
+        listener.onTokens(List.of(token));
+    }
+
+    boolean finish(FinishReason reason, long now) {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        onEnd.run();
+        long received = request.receivedNanos();
+        listener.onFinish(reason, new GenerationUsage(prompt.length, generated.size(),
+                firstTokenAt == 0 ? 0 : firstTokenAt - received, now - received, queueNanos));
+        return true;
+    }
+
+    boolean fail(LlmaosException error) {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        onEnd.run();
+        listener.onError(error);
+        return true;
+    }
+}
