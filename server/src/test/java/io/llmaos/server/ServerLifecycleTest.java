@@ -117,7 +117,7 @@ class ServerLifecycleTest {
     void rpcsOfLaterLayersAnswerUnimplemented() {
         StatusRuntimeException generate = assertThrows(StatusRuntimeException.class,
                 () -> InferenceServiceGrpc.newBlockingStub(channel).generate(GenerateRequest.getDefaultInstance()).next());
-        assertEquals(Status.Code.UNIMPLEMENTED, generate.getStatus().getCode());
+        assertEquals(Status.Code.INVALID_ARGUMENT, generate.getStatus().getCode(), "Generate is served: no model named");
         StatusRuntimeException resources = assertThrows(StatusRuntimeException.class,
                 () -> ResourceServiceGrpc.newBlockingStub(channel).getResources(GetResourcesRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNIMPLEMENTED, resources.getStatus().getCode());
