@@ -27,9 +27,7 @@ final class GrpcCalls {
     /** A scheduler request for the call of {@code context} (e.g. one message of a stream). */
     static InferenceRequest request(Context context, Clock clock, long received, String model, long version,
             String requestId, List<Tensor> inputs, int priority, Duration timeout) {
-        Deadline deadline = context.getDeadline();
-        long deadlineNanos = deadline == null ? Long.MAX_VALUE
-                : clock.nanoTime() + Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+        long deadlineNanos = deadlineNanos(context, clock);
         return new InferenceRequest(model, version, requestId, inputs, priority, timeout,
                 TenantInterceptor.of(context), deadlineNanos, received, cancellation(context));
     }
@@ -37,13 +35,18 @@ final class GrpcCalls {
     /** A generation request for the current call. */
     static GenerationRequest generation(Clock clock, long received, io.llmaos.proto.v1.GenerateRequest r) {
         Context context = Context.current();
-        Deadline deadline = context.getDeadline();
-        long deadlineNanos = deadline == null ? Long.MAX_VALUE
-                : clock.nanoTime() + Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+        long deadlineNanos = deadlineNanos(context, clock);
         return new GenerationRequest(r.getModelName(), r.getModelVersion(), r.getRequestId(),
                 GenerateMapping.promptText(r), GenerateMapping.promptIds(r), GenerateMapping.sampling(r),
                 r.getPriority(), duration(r.getTimeout()), TenantInterceptor.of(context), deadlineNanos, received,
                 cancellation(context));
+    }
+
+    /** The call's deadline on {@code clock}, {@link Long#MAX_VALUE} for none. */
+    private static long deadlineNanos(Context context, Clock clock) {
+        Deadline deadline = context.getDeadline();
+        return deadline == null ? Long.MAX_VALUE
+                : clock.nanoTime() + Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
     }
 
     static Duration duration(com.google.protobuf.Duration d) {

@@ -135,7 +135,7 @@ final class GenerationScheduler {
         }
         long seed = s.seed() != null ? s.seed() : System.nanoTime() ^ ids.get() * 0x9E3779B97F4A7C15L;
         long now = clock.nanoTime();
-        long deadline = deadline(request, p.levels().get(level - 1), now);
+        long deadline = p.levels().get(level - 1).deadline(request.deadlineNanos(), request.timeout(), now);
         version.admit();
         PendingSequence seq = new PendingSequence(ids.incrementAndGet(), request, prompt, level,
                 Math.min(maxNew, spec.maxContext() - prompt.length), s.ignoreEos(),
@@ -314,15 +314,5 @@ final class GenerationScheduler {
                     + " tokens, prompt and generated together");
         }
         return prompt;
-    }
-
-    private static long deadline(GenerationRequest request, LevelPolicy level, long now) {
-        long deadline = request.deadlineNanos();
-        Duration timeout = level.defaultTimeout();
-        if (request.timeout() != null && !request.timeout().isZero() && level.allowTimeoutOverride()
-                && (timeout == null || request.timeout().compareTo(timeout) < 0)) {
-            timeout = request.timeout();
-        }
-        return timeout == null ? deadline : Math.min(deadline, now + timeout.toNanos());
     }
 }

@@ -12,4 +12,17 @@ import java.time.Duration;
  */
 record LevelPolicy(int maxSize, Duration defaultTimeout, boolean delayOnTimeout, boolean allowTimeoutOverride) {
     static final LevelPolicy DEFAULT = new LevelPolicy(1024, null, false, true);
+
+    /**
+     * When a request arriving {@code now} must leave the queue: the caller's deadline, or sooner the
+     * level's timeout, or the request's own when it is shorter and the level allows it.
+     */
+    long deadline(long callerDeadline, Duration requested, long now) {
+        Duration timeout = defaultTimeout;
+        if (requested != null && !requested.isZero() && allowTimeoutOverride
+                && (timeout == null || requested.compareTo(timeout) < 0)) {
+            timeout = requested;
+        }
+        return timeout == null ? callerDeadline : Math.min(callerDeadline, now + timeout.toNanos());
+    }
 }

@@ -140,7 +140,7 @@ public final class Scheduler implements AutoCloseable {
             version.release();
         };
         long now = clock.nanoTime();
-        PendingRequest pending = new PendingRequest(request, level, now, deadline(request, policy.levels().get(level - 1), now),
+        PendingRequest pending = new PendingRequest(request, level, now, policy.levels().get(level - 1).deadline(request.deadlineNanos(), request.timeout(), now),
                 giveBack);
         try {
             if (scheduler.runInline(pending)) {
@@ -237,19 +237,6 @@ public final class Scheduler implements AutoCloseable {
         grower.shutdownNow();
     }
 
-    private long deadline(InferenceRequest request, LevelPolicy level, long now) {
-        long deadline = request.deadlineNanos();
-        java.time.Duration timeout = level.defaultTimeout();
-        if (request.timeout() != null && !request.timeout().isZero() && level.allowTimeoutOverride()
-                && (timeout == null || request.timeout().compareTo(timeout) < 0)) {
-            timeout = request.timeout();
-        }
-        if (timeout != null) {
-            deadline = Math.min(deadline, now + timeout.toNanos());
-        }
-        return deadline;
-    }
-
     private ModelScheduler schedulerFor(LoadedVersion version) {
         return schedulers.computeIfAbsent(version, v -> {
             ModelScheduler s = new ModelScheduler(v, policies.forModel(v.spec().ref().name(), v.config()), clock, budget,
@@ -280,38 +267,27 @@ public final class Scheduler implements AutoCloseable {
 
     private static ModelSchedulerStats stats(ModelScheduler s) {
         ModelScheduler.Snapshot snap = s.snapshot();
-        ModelStats st = s.stats();
         ModelPolicy p = s.policy();
-        ModelSchedulerStats.Builder b = ModelSchedulerStats.newBuilder()
-                .setModelName(s.ref().name())
-                .setModelVersion(s.ref().version())
-                .setInstances(InstanceStats.newBuilder().setCurrent(snap.workers()).setMin(p.minInstances())
-                        .setMax(p.maxInstances()).setBusy(snap.busy()).setScaleUps(st.scaleUps.sum())
-                        .setScaleDowns(st.scaleDowns.sum()))
-                .addAllBatchSizes(st.batchSizes())
-                .setQueueTime(st.queueTime())
-                .setComputeTime(st.computeTime())
-                .setRejections(st.rejections());
-        for (int l = 1; l < snap.depth().length; l++) {
-            b.addLevels(LevelStats.newBuilder().setLevel(l).setQueueDepth(snap.depth()[l])
-                    .setInFlight(snap.inFlight()[l]).setCompleted(st.completed(l)).setRejections(st.rejections(l)));
-        }
-        for (String tenant : st.tenants()) {
-            b.addTenants(TenantStats.newBuilder().setTenant(tenant).setQueueDepth(s.queuedOf(tenant))
-                    .setInFlight(s.quotas().inFlight(tenant)).setCompleted(st.completedByTenant(tenant))
-                    .setRejections(st.rejectionsOf(tenant)));
-        }
-        return b.build();
+        ModelStats st = s.stats();
+        return stats(s.ref(), snap, st, s::queuedOf, tenant -> s.quotas().inFlight(tenant),
+                InstanceStats.newBuilder().setCurrent(snap.workers()).setMin(p.minInstances()).setMax(p.maxInstances())
+                        .setBusy(snap.busy()).setScaleUps(st.scaleUps.sum()).setScaleDowns(st.scaleDowns.sum()));
     }
 
     private static ModelSchedulerStats stats(GenerationScheduler g) {
         ModelScheduler.Snapshot snap = g.snapshot();
-        ModelStats st = g.stats();
+        return stats(g.ref(), snap, g.stats(), g::queuedOf, tenant -> 0,
+                InstanceStats.newBuilder().setCurrent(snap.workers()).setMin(snap.workers()).setMax(snap.workers())
+                        .setBusy(snap.busy()));
+    }
+
+    private static ModelSchedulerStats stats(io.llmaos.server.core.ModelRef ref, ModelScheduler.Snapshot snap,
+            ModelStats st, java.util.function.ToIntFunction<String> queued, java.util.function.ToIntFunction<String> inFlight,
+            InstanceStats.Builder instances) {
         ModelSchedulerStats.Builder b = ModelSchedulerStats.newBuilder()
-                .setModelName(g.ref().name())
-                .setModelVersion(g.ref().version())
-                .setInstances(InstanceStats.newBuilder().setCurrent(snap.workers()).setMin(snap.workers())
-                        .setMax(snap.workers()).setBusy(snap.busy()))
+                .setModelName(ref.name())
+                .setModelVersion(ref.version())
+                .setInstances(instances)
                 .addAllBatchSizes(st.batchSizes())
                 .setQueueTime(st.queueTime())
                 .setComputeTime(st.computeTime())
@@ -321,8 +297,9 @@ public final class Scheduler implements AutoCloseable {
                     .setInFlight(snap.inFlight()[l]).setCompleted(st.completed(l)).setRejections(st.rejections(l)));
         }
         for (String tenant : st.tenants()) {
-            b.addTenants(TenantStats.newBuilder().setTenant(tenant).setQueueDepth(g.queuedOf(tenant))
-                    .setCompleted(st.completedByTenant(tenant)).setRejections(st.rejectionsOf(tenant)));
+            b.addTenants(TenantStats.newBuilder().setTenant(tenant).setQueueDepth(queued.applyAsInt(tenant))
+                    .setInFlight(inFlight.applyAsInt(tenant)).setCompleted(st.completedByTenant(tenant))
+                    .setRejections(st.rejectionsOf(tenant)));
         }
         return b.build();
     }
