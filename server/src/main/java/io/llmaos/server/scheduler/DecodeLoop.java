@@ -77,12 +77,12 @@ final class DecodeLoop implements Runnable {
     }
 
     /**
-     * Frees room for the best waiting sequence by preempting active ones of strictly lower priority
-     * (the lowest first); they are recomputed from their prompt and tokens when re-admitted.
+     * Frees room for the best waiting sequence that preempting active ones of strictly lower
+     * priority (the lowest first) would make fit; the victims are recomputed from their prompt and
+     * tokens when re-admitted. A waiting sequence no preemption can help stays where it is.
      */
     void preemptFor(PriorityRequestQueue<PendingSequence> queue, List<PendingSequence> admitted) {
-        List<PendingSequence> victims = new ArrayList<>();
-        PendingSequence best = queue.poll(s -> true, x -> { });
+        PendingSequence best = queue.poll(s -> fitsAfterPreempting(s, admitted), x -> { });
         if (best == null) {
             return;
         }
@@ -95,17 +95,31 @@ final class DecodeLoop implements Runnable {
                 }
                 active.remove(victim);
                 reserved -= victim.reservation();
-                victims.add(victim);
+                preempted.add(victim);
             }
         }
-        if (fits(best, admitted)) {
-            admitted.add(best);
-        } else {
-            queue.offer(best, () -> java.time.Duration.ofMillis(100));
+        admitted.add(best);
+    }
+
+    /** Whether {@code s} would fit once every active sequence of lower priority were preempted. */
+    private boolean fitsAfterPreempting(PendingSequence s, List<PendingSequence> admitted) {
+        int count = admitted.size() + 1;
+        long tokens = s.reservation();
+        for (PendingSequence a : admitted) {
+            tokens += a.reservation();
         }
-        if (!victims.isEmpty()) {
-            preempted.addAll(victims);
+        boolean anyLower = false;
+        synchronized (active) {
+            for (PendingSequence a : active) {
+                if (a.level > s.level) {
+                    anyLower = true;
+                } else {
+                    count++;
+                    tokens += a.reservation();
+                }
+            }
         }
+        return anyLower && count <= spec.maxActiveSequences() && tokens <= spec.maxCachedTokens();
     }
 
     /** Sequences preempted under the scheduler's lock, taken out of the batch at the next pass. */

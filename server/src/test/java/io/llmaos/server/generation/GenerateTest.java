@@ -218,6 +218,52 @@ class GenerateTest {
         assertTrue(shared > 0, "decode steps with more than one sequence: " + stats().getBatchSizesList());
     }
 
+    @Test
+    void aReaderThatTakesNothingStallsNoOtherStreamAndGetsEverythingLater() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<io.grpc.stub.ClientCallStreamObserver<GenerateRequest>> slowCall =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        List<GenerateResponse> slowMessages = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CompletableFuture<Void> slowDone = new java.util.concurrent.CompletableFuture<>();
+        GenerateRequest.Builder slow = prompt("In the beginning", 300);
+        slow.getSamplingBuilder().setIgnoreEos(true);
+        io.llmaos.proto.v1.InferenceServiceGrpc.newStub(server.channel()).generate(slow.build(),
+                new io.grpc.stub.ClientResponseObserver<GenerateRequest, GenerateResponse>() {
+                    @Override
+                    public void beforeStart(io.grpc.stub.ClientCallStreamObserver<GenerateRequest> call) {
+                        call.disableAutoRequestWithInitial(1);
+                        slowCall.set(call);
+                    }
+
+                    @Override
+                    public void onNext(GenerateResponse r) {
+                        slowMessages.add(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        slowDone.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        slowDone.complete(null);
+                    }
+                });
+        // while it takes nothing more, other streams run to the end
+        JsonNode c = reference.get("greedy").get(1);
+        List<Long> expected = new ArrayList<>();
+        c.get("greedy_token_ids").forEach(v -> expected.add(v.asLong()));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected, run(prompt(c.get("prompt").asText(), c.get("max_new_tokens").asInt()).build()).ids());
+        }
+        assertTrue(slowMessages.size() <= 1, "the slow reader asked for one message: " + slowMessages.size());
+        slowCall.get().request(Integer.MAX_VALUE);
+        slowDone.get(60, TimeUnit.SECONDS);
+        int tokens = slowMessages.stream().mapToInt(GenerateResponse::getTokensCount).sum();
+        assertEquals(300, tokens, "every token reached the slow reader");
+        assertEquals(FinishReason.LENGTH, slowMessages.get(slowMessages.size() - 1).getFinishReason());
+    }
+
     private static ModelSchedulerStats stats() {
         return SchedulerServiceGrpc.newBlockingStub(server.channel())
                 .getStats(GetStatsRequest.newBuilder().addModelNames(MODEL).build()).getModels(0);

@@ -50,7 +50,10 @@ final class DjlDecodeBatch implements DecodeBatch {
         this.pytorchThreads = pytorchThreads;
     }
 
-    /** One sequence in the batch: its id, its real length, and which cache columns are its own. */
+    /**
+     * One sequence in the batch: its id, its real length, and which cache columns are its own (1 in
+     * {@code mask}, over the batch's length; the array grows by doubling, zeros beyond).
+     */
     private static final class Row {
         final long id;
         int realLength;
@@ -60,6 +63,12 @@ final class DjlDecodeBatch implements DecodeBatch {
             this.id = id;
             this.realLength = realLength;
             this.mask = mask;
+        }
+
+        void ensure(int columns) {
+            if (mask.length < columns) {
+                mask = java.util.Arrays.copyOf(mask, Math.max(columns, 2 * mask.length));
+            }
         }
     }
 
@@ -139,7 +148,7 @@ final class DjlDecodeBatch implements DecodeBatch {
             length++;
             for (int r = 0; r < b; r++) {
                 Row row = rows.get(r);
-                row.mask = java.util.Arrays.copyOf(row.mask, length);
+                row.ensure(length);
                 row.mask[length - 1] = 1;
                 row.realLength++;
                 float[] l = new float[vocab];
@@ -234,10 +243,10 @@ final class DjlDecodeBatch implements DecodeBatch {
             }
         }
         for (Row row : rows) {
-            row.mask = java.util.Arrays.copyOf(row.mask, target);
+            row.ensure(target);
         }
         for (Row row : joined) {
-            row.mask = java.util.Arrays.copyOf(row.mask, target);
+            row.ensure(target);
         }
         rows.addAll(joined);
         adopt(merged);
