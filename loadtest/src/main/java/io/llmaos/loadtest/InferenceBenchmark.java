@@ -79,12 +79,7 @@ public final class InferenceBenchmark {
         ObjectNode inProcess = report.putObject("in_process");
         ObjectNode served = report.putObject("served");
         ObjectNode goals = report.putObject("goals");
-        List<String> serverJvm = new java.util.ArrayList<>(List.of("-Xmx1g"));
-        String extra = System.getenv("LLMAOS_BENCH_SERVER_JVM_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            serverJvm.addAll(List.of(extra.trim().split("\\s+")));
-        }
-        try (ServerProcess s = ServerProcess.start(serverClasspath, serverJvm, List.of("--models",
+        try (ServerProcess s = ServerProcess.start(serverClasspath, ServerProcess.benchmarkJvmOptions(), List.of("--models",
                 models.toString(), "--load-models", "mlp-classifier,all-MiniLM-L6-v2"))) {
             var infer = InferenceServiceGrpc.newFutureStub(s.channel());
             var scheduler = SchedulerServiceGrpc.newBlockingStub(s.channel());

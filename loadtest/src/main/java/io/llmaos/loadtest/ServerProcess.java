@@ -59,6 +59,19 @@ public final class ServerProcess implements AutoCloseable {
         return startMain(classpath, jvmOptions, "io.llmaos.server.Main", serve);
     }
 
+    /**
+     * The JVM options of a server under benchmark: a 1 GiB heap, plus what
+     * {@code LLMAOS_BENCH_SERVER_JVM_OPTS} adds (e.g. a profiler agent or JFR).
+     */
+    public static List<String> benchmarkJvmOptions() {
+        List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+        String extra = System.getenv("LLMAOS_BENCH_SERVER_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return options;
+    }
+
     /** Starts {@code mainClass} (which must print "serving on HOST:PORT"), waiting until it serves. */
     public static ServerProcess startMain(String classpath, List<String> jvmOptions, String mainClass, List<String> args)
             throws IOException, InterruptedException {

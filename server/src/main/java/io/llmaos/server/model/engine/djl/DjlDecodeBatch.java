@@ -24,11 +24,11 @@ import java.util.Map;
 /**
  * Continuous batching on the KV-cache contract: the batch's cache is one set of
  * {@code [rows, heads, length, head_dim]} arrays in engine memory, all rows as long as the longest.
- * A row's real keys are marked 1 in its attention mask and padding 0, so sequences of different
- * lengths step together; a step appends one column to every row. New sequences are prefilled
- * together (prompts right-padded, causal attention keeps padding out of real tokens) and joined by
- * padding the shorter side; leaving rows are cut out. When the padding grows past the longest real
- * row, the rows are compacted.
+ * Each row's own keys are contiguous and right-aligned, marked 1 in its attention mask, with
+ * padding (0) on the left, so sequences of different lengths step together and a step appends one
+ * column to every row. New sequences are prefilled together when their prompts are equally long and
+ * joined by left-padding the shorter side; leaving rows are cut out, and the padding every row then
+ * has is trimmed: the batch is always as long as its longest row.
  */
 final class DjlDecodeBatch implements DecodeBatch {
     private final ModelSpec spec;
@@ -65,6 +65,29 @@ final class DjlDecodeBatch implements DecodeBatch {
             this.mask = mask;
         }
 
+        /** Adds {@code columns} of padding on the left. */
+        void shiftRight(int columns) {
+            if (columns > 0) {
+                long[] shifted = new long[mask.length + columns];
+                System.arraycopy(mask, 0, shifted, columns, mask.length);
+                mask = shifted;
+            }
+        }
+
+        /** Drops the first {@code columns} (padding every row has). */
+        void shiftLeft(int columns) {
+            mask = java.util.Arrays.copyOfRange(mask, columns, Math.max(columns, mask.length));
+        }
+
+        /** Columns of padding before the row's first own column. */
+        int leadingPadding(int length) {
+            int i = 0;
+            while (i < length && mask[i] == 0) {
+                i++;
+            }
+            return i;
+        }
+
         void ensure(int columns) {
             if (mask.length < columns) {
                 mask = java.util.Arrays.copyOf(mask, Math.max(columns, 2 * mask.length));
@@ -75,42 +98,47 @@ final class DjlDecodeBatch implements DecodeBatch {
     @Override
     public float[][] prefill(long[] sequenceIds, long[][] prompts) {
         threads();
-        int n = prompts.length;
-        int longest = 0;
-        for (long[] p : prompts) {
-            longest = Math.max(longest, p.length);
+        // prompts of one length run together, unpadded, so every row's tokens stay contiguous
+        Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
+        for (int i = 0; i < prompts.length; i++) {
+            byLength.computeIfAbsent(prompts[i].length, k -> new ArrayList<>()).add(i);
         }
-        long[] ids = new long[n * longest];
-        long[] positions = new long[n * longest];
-        long[] mask = new long[n * longest];
+        float[][] logits = new float[prompts.length][];
+        for (List<Integer> group : byLength.values()) {
+            prefillGroup(sequenceIds, prompts, group, logits);
+        }
+        return logits;
+    }
+
+    private void prefillGroup(long[] sequenceIds, long[][] prompts, List<Integer> group, float[][] logits) {
+        int n = group.size();
+        int length = prompts[group.get(0)].length;
+        long[] ids = new long[n * length];
+        long[] positions = new long[n * length];
+        long[] mask = new long[n * length];
         for (int r = 0; r < n; r++) {
-            for (int t = 0; t < longest; t++) {
-                positions[r * longest + t] = t;
-                if (t < prompts[r].length) {
-                    ids[r * longest + t] = prompts[r][t];
-                    mask[r * longest + t] = 1;
-                }
+            System.arraycopy(prompts[group.get(r)], 0, ids, r * length, length);
+            for (int t = 0; t < length; t++) {
+                positions[r * length + t] = t;
             }
         }
-        float[][] logits = new float[n][];
+        java.util.Arrays.fill(mask, 1);
         try (NDManager step = manager.newSubManager()) {
-            NDList inputs = inputs(step, new Shape(n, longest), ids, positions, new Shape(n, longest), mask,
+            NDList inputs = inputs(step, new Shape(n, length), ids, positions, new Shape(n, length), mask,
                     emptyPast(step, n));
             NDList out = run(inputs);
             NDArray all = out.get(kv.logitsOutputIndex());
             for (int r = 0; r < n; r++) {
-                logits[r] = all.get(new NDIndex("{}, {}", r, prompts[r].length - 1)).toFloatArray();
+                logits[group.get(r)] = all.get(new NDIndex("{}, {}", r, length - 1)).toFloatArray();
             }
-            NDArray[] presents = presents(out);
             List<Row> joined = new ArrayList<>(n);
             for (int r = 0; r < n; r++) {
-                long[] rowMask = new long[longest];
-                System.arraycopy(mask, r * longest, rowMask, 0, longest);
-                joined.add(new Row(sequenceIds[r], prompts[r].length, rowMask));
+                long[] rowMask = new long[length];
+                java.util.Arrays.fill(rowMask, 1);
+                joined.add(new Row(sequenceIds[group.get(r)], length, rowMask));
             }
-            join(presents, joined, longest);
+            join(presents(out), joined, length);
         }
-        return logits;
     }
 
     @Override
@@ -156,7 +184,6 @@ final class DjlDecodeBatch implements DecodeBatch {
                 logits[order.get(row.id)] = l;
             }
         }
-        compactIfSparse();
         return logits;
     }
 
@@ -190,7 +217,7 @@ final class DjlDecodeBatch implements DecodeBatch {
         rows.clear();
         rows.addAll(remaining);
         adopt(kept);
-        compactIfSparse();
+        trimLeadingPadding();
     }
 
     @Override
@@ -238,77 +265,53 @@ final class DjlDecodeBatch implements DecodeBatch {
             moveTo(work, cache);
             moveTo(work, presents);
             for (int i = 0; i < cache.length; i++) {
-                merged[i] = padTo(cache[i], target).concat(padTo(presents[i], target), 0);
+                merged[i] = padLeft(cache[i], target).concat(padLeft(presents[i], target), 0);
                 merged[i].attach(manager);
             }
         }
         for (Row row : rows) {
-            row.ensure(target);
+            row.shiftRight(target - length);
         }
         for (Row row : joined) {
-            row.ensure(target);
+            row.shiftRight(target - joinedLength);
         }
         rows.addAll(joined);
         adopt(merged);
         length = target;
     }
 
-    /**
-     * Rebuilds the cache without the columns no row uses, when padding makes up more than half of it:
-     * each row keeps its real columns in order, right-padded to the longest row.
-     */
-    private void compactIfSparse() {
-        if (rows.isEmpty()) {
+    /** Drops the leading columns that are padding in every row (left by sequences that left). */
+    private void trimLeadingPadding() {
+        int lead = length;
+        for (Row row : rows) {
+            lead = Math.min(lead, row.leadingPadding(length));
+        }
+        if (lead == 0 || rows.isEmpty()) {
             return;
         }
-        int longest = rows.stream().mapToInt(r -> r.realLength).max().orElse(0);
-        if (length <= 2 * longest || length - longest < 16) {
-            return;
-        }
-        NDArray[] compacted = new NDArray[cache.length];
+        NDArray[] trimmed = new NDArray[cache.length];
         try (NDManager work = manager.newSubManager()) {
             moveTo(work, cache);
             for (int i = 0; i < cache.length; i++) {
-                List<NDArray> perRow = new ArrayList<>(rows.size());
-                for (int r = 0; r < rows.size(); r++) {
-                    NDArray row = cache[i].get(new NDIndex("{}:{}", r, r + 1));
-                    List<NDArray> runs = new ArrayList<>();
-                    long[] mask = rows.get(r).mask;
-                    for (int start = 0; start < length; ) {
-                        if (mask[start] == 0) {
-                            start++;
-                            continue;
-                        }
-                        int end = start;
-                        while (end < length && mask[end] == 1) {
-                            end++;
-                        }
-                        runs.add(row.get(new NDIndex(":, :, {}:{}", start, end)));
-                        start = end;
-                    }
-                    perRow.add(padTo(runs.size() == 1 ? runs.get(0) : NDArrays.concat(new NDList(runs), 2), longest));
-                }
-                compacted[i] = NDArrays.concat(new NDList(perRow), 0);
-                compacted[i].attach(manager);
+                trimmed[i] = cache[i].get(new NDIndex(":, :, {}:", lead)).duplicate();
+                trimmed[i].attach(manager);
             }
         }
+        adopt(trimmed);
         for (Row row : rows) {
-            long[] mask = new long[longest];
-            java.util.Arrays.fill(mask, 0, row.realLength, 1);
-            row.mask = mask;
+            row.shiftLeft(lead);
         }
-        adopt(compacted);
-        length = longest;
+        length -= lead;
     }
 
-    private NDArray padTo(NDArray array, int target) {
+    private static NDArray padLeft(NDArray array, int target) {
         long have = array.getShape().get(2);
         if (have >= target) {
             return array;
         }
         Shape s = array.getShape();
-        NDArray zeros = array.getManager().zeros(new Shape(s.get(0), s.get(1), target - have, s.get(3)), array.getDataType());
-        return array.concat(zeros, 2);
+        return array.getManager().zeros(new Shape(s.get(0), s.get(1), target - have, s.get(3)), array.getDataType())
+                .concat(array, 2);
     }
 
     private NDArray selectRows(NDArray array, List<Integer> keep) {
