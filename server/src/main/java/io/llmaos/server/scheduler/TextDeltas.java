@@ -20,6 +20,8 @@ final class TextDeltas {
     private final StringBuilder text = new StringBuilder();
     private int prefixOffset;
     private int readOffset;
+    /** The text of the tokens from prefixOffset to readOffset: the context of the next delta. */
+    private String prefixText = "";
     private int sent;
     private boolean stopped;
 
@@ -32,12 +34,12 @@ final class TextDeltas {
     /** Adds a token; returns the text that may be sent with it ("" when held back). */
     String add(long token) {
         ids.add(token);
-        String prefix = decode(prefixOffset, readOffset);
         String full = decode(prefixOffset, ids.size());
-        if (full.length() > prefix.length() && !full.endsWith("\uFFFD")) {
-            text.append(full, prefix.length(), full.length());
+        if (full.length() > prefixText.length() && !full.endsWith("\uFFFD")) {
+            text.append(full, prefixText.length(), full.length());
             prefixOffset = readOffset;
             readOffset = ids.size();
+            prefixText = decode(prefixOffset, readOffset);
         }
         return releasable();
     }
