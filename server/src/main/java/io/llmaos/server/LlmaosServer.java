@@ -14,7 +14,9 @@ import io.llmaos.server.model.engine.djl.DjlRuntime;
 import io.llmaos.server.model.lifecycle.ModelManager;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import io.llmaos.server.model.repository.ModelRepository;
+import io.llmaos.server.resource.MachineProbe;
 import io.llmaos.server.resource.ProcessMemory;
+import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Scheduler;
 import io.llmaos.server.scheduler.SchedulingPolicies;
 import java.io.IOException;
@@ -41,19 +43,24 @@ public final class LlmaosServer {
     private final ServerStatus status = new ServerStatus();
     private final ModelManager models;
     private final Scheduler scheduler;
+    private final ResourceMonitor resources;
     private final GrpcEndpoint endpoint;
     private final ScheduledExecutorService poller;
 
     public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock) {
         this.settings = settings;
         EngineRegistry engines = new EngineRegistry(DjlRuntime.engines(settings.pytorchThreads()));
-        this.models = new ModelManager(new ModelRepository(settings.modelsDir()), engines, new ProcessMemory(), clock,
+        ProcessMemory memory = new ProcessMemory();
+        this.resources = new ResourceMonitor(new MachineProbe(settings.modelsDir(), memory),
+                settings.resourceSampleInterval());
+        this.models = new ModelManager(new ModelRepository(settings.modelsDir()), engines, memory, clock,
                 pool("llmaos-load", settings.loadThreads()), TensorCodec::decode);
         this.scheduler = new Scheduler(models, new SchedulingPolicies(), clock, settings.threadBudget());
         this.endpoint = GrpcEndpoint.builder(settings, status, buildInfo)
                 .clock(clock)
                 .models(models)
                 .scheduler(scheduler)
+                .resources(resources)
                 .build();
         this.poller = settings.modelControlMode() == ModelControlMode.POLL
                 ? Executors.newSingleThreadScheduledExecutor(daemon("llmaos-poll")) : null;
@@ -101,6 +108,7 @@ public final class LlmaosServer {
         DrainReport report = endpoint.drain(settings.shutdownGrace());
         models.close();
         scheduler.close();
+        resources.close();
         return report;
     }
 

@@ -114,13 +114,12 @@ class ServerLifecycleTest {
     }
 
     @Test
-    void rpcsOfLaterLayersAnswerUnimplemented() {
+    void generateAndResourcesAreServed() {
         StatusRuntimeException generate = assertThrows(StatusRuntimeException.class,
                 () -> InferenceServiceGrpc.newBlockingStub(channel).generate(GenerateRequest.getDefaultInstance()).next());
         assertEquals(Status.Code.INVALID_ARGUMENT, generate.getStatus().getCode(), "Generate is served: no model named");
-        StatusRuntimeException resources = assertThrows(StatusRuntimeException.class,
-                () -> ResourceServiceGrpc.newBlockingStub(channel).getResources(GetResourcesRequest.getDefaultInstance()));
-        assertEquals(Status.Code.UNIMPLEMENTED, resources.getStatus().getCode());
+        assertTrue(ResourceServiceGrpc.newBlockingStub(channel).getResources(GetResourcesRequest.getDefaultInstance())
+                .getMemory().getTotalBytes() > 0);
     }
 
     @Test

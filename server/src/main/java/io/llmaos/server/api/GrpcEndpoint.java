@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.llmaos.server.api.interceptor.DrainGate;
+import io.llmaos.server.api.interceptor.NetworkMeter;
 import io.llmaos.server.api.interceptor.StatusSafetyNet;
 import io.llmaos.server.api.interceptor.TenantInterceptor;
 import io.llmaos.server.config.ServerSettings;
@@ -16,6 +17,7 @@ import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
 import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Scheduler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,7 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +55,12 @@ public final class GrpcEndpoint {
     private final DrainGate gate;
     private static final String LEAK_DETECTION_PROPERTY = "io.grpc.netty.shaded.io.netty.leakDetection.level";
     private final ExecutorService executor;
+    private final ScheduledExecutorService watchTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "llmaos-watch");
+        t.setDaemon(true);
+        return t;
+    });
+    private final NetworkMeter network = new NetworkMeter();
     private final List<String> serviceNames = new ArrayList<>();
     private final Server server;
 
@@ -62,20 +72,23 @@ public final class GrpcEndpoint {
         this.executor = boundedExecutor(settings.executorThreads());
         quietLeakDetection();
 
-        if (b.models == null || b.scheduler == null) {
-            throw new IllegalStateException("an endpoint needs the model manager and the scheduler");
+        if (b.models == null || b.scheduler == null || b.resources == null) {
+            throw new IllegalStateException("an endpoint needs the model manager, the scheduler and the resource monitor");
         }
+        Watches watches = new Watches(watchTimer);
         List<BindableService> services = new ArrayList<>(List.of(
                 new InferenceApi(b.scheduler, b.clock),
                 new ModelRepositoryApi(b.models),
-                new SchedulerApi(b.scheduler),
-                new ResourceApi(),
+                new SchedulerApi(b.scheduler, watches),
+                new ResourceApi(b.resources, b.scheduler, network, watches),
                 new OipApi(status, b.buildInfo, b.models, b.scheduler, b.clock)));
         services.addAll(b.extraServices);
 
         NettyServerBuilder nb = NettyServerBuilder
                 .forAddress(new InetSocketAddress(settings.host(), settings.port()))
                 .executor(executor)
+                .addTransportFilter(network.transportFilter())
+                .addStreamTracerFactory(network.streamTracer())
                 .maxInboundMessageSize(settings.maxInboundMessageBytes())
                 .maxInboundMetadataSize(settings.maxInboundMetadataBytes())
                 .maxConcurrentCallsPerConnection(settings.maxConcurrentCallsPerConnection())
@@ -163,6 +176,7 @@ public final class GrpcEndpoint {
                 log.warn("the gRPC server did not terminate within {} ms", TERMINATION_WAIT.toMillis());
             }
             executor.shutdownNow();
+            watchTimer.shutdownNow();
             if (!executor.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("gRPC executor threads still busy after {} ms", TERMINATION_WAIT.toMillis());
             }
@@ -209,6 +223,7 @@ public final class GrpcEndpoint {
         private final List<BindableService> extraServices = new ArrayList<>();
         private ModelManager models;
         private Scheduler scheduler;
+        private ResourceMonitor resources;
 
         private Builder(ServerSettings settings, ServerStatus status, BuildInfo buildInfo) {
             this.settings = settings;
@@ -231,6 +246,12 @@ public final class GrpcEndpoint {
         /** The scheduler the inference services submit to. */
         public Builder scheduler(Scheduler value) {
             this.scheduler = value;
+            return this;
+        }
+
+        /** The resource monitor the resource service reads. */
+        public Builder resources(ResourceMonitor value) {
+            this.resources = value;
             return this;
         }
 

@@ -1,10 +1,48 @@
 package io.llmaos.server.api;
 
+import io.grpc.stub.StreamObserver;
+import io.llmaos.proto.v1.GetResourcesRequest;
 import io.llmaos.proto.v1.ResourceServiceGrpc;
+import io.llmaos.proto.v1.ResourceSnapshot;
+import io.llmaos.proto.v1.WatchResourcesRequest;
+import io.llmaos.server.api.interceptor.NetworkMeter;
+import io.llmaos.server.api.mapping.ResourceMapping;
+import io.llmaos.server.resource.ResourceMonitor;
+import io.llmaos.server.scheduler.Scheduler;
 
 /**
- * {@code llmaos.v1.ResourceService}: resource snapshots. Registered so that clients and reflection see the whole
- * contract; every RPC answers UNIMPLEMENTED until the resource layer provides it.
+ * {@code llmaos.v1.ResourceService}: the monitor's latest machine sample with the network counters,
+ * each loaded model's footprint and demand, the budgets, U and LB. Watch sends a snapshot at every
+ * interval; a watcher not ready to read skips a snapshot rather than queueing it.
  */
 final class ResourceApi extends ResourceServiceGrpc.ResourceServiceImplBase {
+    private final ResourceMonitor monitor;
+    private final Scheduler scheduler;
+    private final NetworkMeter network;
+    private final Watches watches;
+
+    ResourceApi(ResourceMonitor monitor, Scheduler scheduler, NetworkMeter network, Watches watches) {
+        this.monitor = monitor;
+        this.scheduler = scheduler;
+        this.network = network;
+        this.watches = watches;
+    }
+
+    @Override
+    public void getResources(GetResourcesRequest request, StreamObserver<ResourceSnapshot> response) {
+        response.onNext(snapshot());
+        response.onCompleted();
+    }
+
+    @Override
+    public void watchResources(WatchResourcesRequest request, StreamObserver<ResourceSnapshot> responses) {
+        watches.every(responses, GrpcCalls.duration(request.getInterval()), monitor.interval(), this::snapshot);
+    }
+
+    private ResourceSnapshot snapshot() {
+        NetworkMeter.Counts n = network.counts();
+        int[] threads = scheduler.threadBudget();
+        return ResourceMapping.snapshot(monitor.latest(), new ResourceMapping.Network(n.bytesReceived(), n.bytesSent(),
+                n.openConnections(), n.openCalls()), scheduler.usage(), threads[0], threads[1]);
+    }
 }

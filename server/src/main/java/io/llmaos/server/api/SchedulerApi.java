@@ -1,6 +1,5 @@
 package io.llmaos.server.api;
 
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.llmaos.proto.v1.GetPolicyRequest;
 import io.llmaos.proto.v1.GetStatsRequest;
@@ -9,27 +8,19 @@ import io.llmaos.proto.v1.SchedulerStats;
 import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.SetPolicyRequest;
 import io.llmaos.proto.v1.WatchStatsRequest;
-import io.llmaos.server.api.mapping.StatusMapper;
 import io.llmaos.server.scheduler.Scheduler;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /** {@code llmaos.v1.SchedulerService}: statistics (now and as a stream) and live policies. */
 final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImplBase {
-    private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
 
     private final Scheduler scheduler;
-    private final ScheduledExecutorService watches = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "llmaos-scheduler-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Watches watches;
 
-    SchedulerApi(Scheduler scheduler) {
+    SchedulerApi(Scheduler scheduler, Watches watches) {
         this.scheduler = scheduler;
+        this.watches = watches;
     }
 
     @Override
@@ -39,20 +30,8 @@ final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImplBase {
 
     @Override
     public void watchStats(WatchStatsRequest request, StreamObserver<SchedulerStats> response) {
-        ServerCallStreamObserver<SchedulerStats> call = (ServerCallStreamObserver<SchedulerStats>) response;
-        Duration asked = GrpcCalls.duration(request.getInterval());
-        long every = Math.max(MIN_INTERVAL.toMillis(), asked == null ? 1000 : asked.toMillis());
-        ScheduledFuture<?> task = watches.scheduleAtFixedRate(() -> {
-            try {
-                if (!call.isCancelled()) {
-                    call.onNext(scheduler.stats(request.getModelNamesList()));
-                }
-            } catch (RuntimeException e) {
-                call.onError(StatusMapper.toStatusException(e));
-                throw e;
-            }
-        }, 0, every, TimeUnit.MILLISECONDS);
-        call.setOnCancelHandler(() -> task.cancel(false));
+        watches.every(response, GrpcCalls.duration(request.getInterval()), DEFAULT_INTERVAL,
+                () -> scheduler.stats(request.getModelNamesList()));
     }
 
     @Override

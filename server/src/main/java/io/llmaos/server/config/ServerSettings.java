@@ -31,7 +31,8 @@ public record ServerSettings(
         Duration permitKeepAliveTime,
         boolean permitKeepAliveWithoutCalls,
         Duration maxConnectionIdle,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Duration resourceSampleInterval) {
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
@@ -44,5 +45,6 @@ public record ServerSettings(
         Objects.requireNonNull(permitKeepAliveTime, "permitKeepAliveTime");
         Objects.requireNonNull(maxConnectionIdle, "maxConnectionIdle");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(resourceSampleInterval, "resourceSampleInterval");
     }
 }

@@ -43,7 +43,9 @@ public enum Setting {
             "Allow client pings on connections with no open call", "false"),
     MAX_CONNECTION_IDLE("max-connection-idle", "DURATION", "Close connections idle this long; 0 = never", "0"),
     SHUTDOWN_GRACE("shutdown-grace", "DURATION",
-            "On SIGTERM/SIGINT, how long in-flight calls may take to finish before they are cancelled", "30s");
+            "On SIGTERM/SIGINT, how long in-flight calls may take to finish before they are cancelled", "30s"),
+    RESOURCE_SAMPLE_INTERVAL("resource-sample-interval", "DURATION",
+            "How often the resource monitor samples CPU, memory, GPUs and disk (at least 100ms)", "1s");
 
     private final String key;
     private final String paramLabel;

@@ -69,13 +69,14 @@ public final class SettingsLoader {
         Boolean permitWithoutCalls = v.get(Setting.PERMIT_KEEPALIVE_WITHOUT_CALLS, ValueParsers::bool);
         Duration maxIdle = v.get(Setting.MAX_CONNECTION_IDLE, t -> atLeast(t, Duration.ZERO));
         Duration grace = v.get(Setting.SHUTDOWN_GRACE, t -> atLeast(t, Duration.ZERO));
+        Duration sampleInterval = v.get(Setting.RESOURCE_SAMPLE_INTERVAL, t -> atLeast(t, Duration.ofMillis(100)));
 
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }
         return new ServerSettings(host, port, models, mode, loadModels, pollInterval, loadThreads, pytorchThreads,
                 threadBudget, executorThreads, maxMessage, maxMetadata, maxCalls,
-                keepAlive, keepAliveTimeout, permitKeepAlive, permitWithoutCalls, maxIdle, grace);
+                keepAlive, keepAliveTimeout, permitKeepAlive, permitWithoutCalls, maxIdle, grace, sampleInterval);
     }
 
     private Source pick(Setting setting, Map<Setting, String> flags, Map<Setting, String> fromFile) {

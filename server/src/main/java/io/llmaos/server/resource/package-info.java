@@ -1,6 +1,6 @@
 /**
- * The resource layer: probes of the machine and the process (memory now; CPU, GPU, disk and
- * network as the layer grows), and later the ledger of budgets and admission. It imports no layer
+ * The resource layer: probes of the machine and the process (CPU, memory, GPUs, disk), sampled
+ * on an interval by the monitor; later the ledger of budgets and admission. It imports no layer
  * above it.
  */
 package io.llmaos.server.resource;

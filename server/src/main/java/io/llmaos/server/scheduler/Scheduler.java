@@ -203,6 +203,32 @@ public final class Scheduler implements AutoCloseable {
         return b.build();
     }
 
+    /** Every scheduled model copy: what it holds and its demand now. */
+    public List<ModelUsage> usage() {
+        List<ModelUsage> all = new ArrayList<>();
+        for (ModelScheduler s : schedulers.values()) {
+            ModelScheduler.Snapshot snap = s.snapshot();
+            all.add(usage(s.version(), snap, snap.workers() * s.policy().threadsPerInstance()));
+        }
+        for (GenerationScheduler g : generators.values()) {
+            ModelScheduler.Snapshot snap = g.snapshot();
+            all.add(usage(g.version(), snap, snap.workers() * g.policy().threadsPerInstance()));
+        }
+        all.sort(java.util.Comparator.comparing(ModelUsage::name).thenComparingLong(ModelUsage::version));
+        return all;
+    }
+
+    /** Engine threads all instance pools may hold together, and those held now. */
+    public int[] threadBudget() {
+        return new int[] {budget.limit(), budget.used()};
+    }
+
+    private static ModelUsage usage(LoadedVersion v, ModelScheduler.Snapshot snap, int threads) {
+        int demand = java.util.Arrays.stream(snap.depth()).sum() + java.util.Arrays.stream(snap.inFlight()).sum();
+        return new ModelUsage(v.spec().ref().name(), v.spec().ref().version(), v.memoryBytes(), snap.workers(), threads,
+                demand, v.config().getResources().getPinned(), v.lastUsed());
+    }
+
     /** The policy in force for {@code model} (empty = the server-wide default). */
     public SchedulingPolicy policy(String model) {
         if (model.isEmpty()) {

@@ -29,4 +29,14 @@ final class ThreadBudget {
     synchronized void give(int threads) {
         used -= threads;
     }
+
+    /** The most threads all pools may hold together. */
+    int limit() {
+        return limit;
+    }
+
+    /** Threads held now. */
+    synchronized int used() {
+        return used;
+    }
 }

@@ -71,7 +71,8 @@ public final class LoadedVersion {
         this.loadMillis = millis;
     }
 
-    long memoryBytes() {
+    /** Resident memory measured at load (process RSS growth over load and warm-up). */
+    public long memoryBytes() {
         return memoryBytes;
     }
 
