@@ -28,7 +28,9 @@ import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.djl.DjlRuntime;
 import io.llmaos.server.model.lifecycle.ModelManager;
 import io.llmaos.server.model.repository.ModelRepository;
+import io.llmaos.server.resource.MachineProbe;
 import io.llmaos.server.resource.ProcessMemory;
+import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Scheduler;
 import io.llmaos.server.scheduler.SchedulingPolicies;
 import java.util.concurrent.Executors;
@@ -65,6 +67,7 @@ class GracefulDrainTest {
                         BuildInfo.fromClasspath())
                 .models(manager)
                 .scheduler(new Scheduler(manager, new SchedulingPolicies(), Clock.system(), 2))
+                .resources(new ResourceMonitor(new MachineProbe(models, new ProcessMemory()), Duration.ofSeconds(1)))
                 .service(latch)
                 .build();
         endpoint.start();
