@@ -15,6 +15,7 @@ import io.llmaos.server.model.lifecycle.ModelManager;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.resource.MachineProbe;
+import io.llmaos.server.resource.MemoryLedger;
 import io.llmaos.server.resource.ProcessMemory;
 import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Scheduler;
@@ -54,7 +55,8 @@ public final class LlmaosServer {
         this.resources = new ResourceMonitor(new MachineProbe(settings.modelsDir(), memory),
                 settings.resourceSampleInterval());
         this.models = new ModelManager(new ModelRepository(settings.modelsDir()), engines, memory, clock,
-                pool("llmaos-load", settings.loadThreads()), TensorCodec::decode);
+                pool("llmaos-load", settings.loadThreads()), TensorCodec::decode,
+                new MemoryLedger(settings.modelMemoryBudget(), clock), settings.loadOnDemandWait());
         this.scheduler = new Scheduler(models, new SchedulingPolicies(), clock, settings.threadBudget());
         this.endpoint = GrpcEndpoint.builder(settings, status, buildInfo)
                 .clock(clock)

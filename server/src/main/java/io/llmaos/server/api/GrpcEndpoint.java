@@ -80,7 +80,7 @@ public final class GrpcEndpoint {
                 new InferenceApi(b.scheduler, b.clock),
                 new ModelRepositoryApi(b.models),
                 new SchedulerApi(b.scheduler, watches),
-                new ResourceApi(b.resources, b.scheduler, network, watches),
+                new ResourceApi(b.resources, b.scheduler, network, watches, b.models.ledger()),
                 new OipApi(status, b.buildInfo, b.models, b.scheduler, b.clock)));
         services.addAll(b.extraServices);
 

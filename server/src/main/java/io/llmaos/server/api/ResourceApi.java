@@ -7,6 +7,7 @@ import io.llmaos.proto.v1.ResourceSnapshot;
 import io.llmaos.proto.v1.WatchResourcesRequest;
 import io.llmaos.server.api.interceptor.NetworkMeter;
 import io.llmaos.server.api.mapping.ResourceMapping;
+import io.llmaos.server.resource.MemoryLedger;
 import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Scheduler;
 
@@ -20,8 +21,11 @@ final class ResourceApi extends ResourceServiceGrpc.ResourceServiceImplBase {
     private final Scheduler scheduler;
     private final NetworkMeter network;
     private final Watches watches;
+    private final MemoryLedger ledger;
 
-    ResourceApi(ResourceMonitor monitor, Scheduler scheduler, NetworkMeter network, Watches watches) {
+    ResourceApi(ResourceMonitor monitor, Scheduler scheduler, NetworkMeter network, Watches watches,
+            MemoryLedger ledger) {
+        this.ledger = ledger;
         this.monitor = monitor;
         this.scheduler = scheduler;
         this.network = network;
@@ -43,6 +47,6 @@ final class ResourceApi extends ResourceServiceGrpc.ResourceServiceImplBase {
         NetworkMeter.Counts n = network.counts();
         int[] threads = scheduler.threadBudget();
         return ResourceMapping.snapshot(monitor.latest(), new ResourceMapping.Network(n.bytesReceived(), n.bytesSent(),
-                n.openConnections(), n.openCalls()), scheduler.usage(), threads[0], threads[1]);
+                n.openConnections(), n.openCalls()), scheduler.usage(), threads[0], threads[1], ledger);
     }
 }

@@ -11,6 +11,8 @@ import java.util.Objects;
  *
  * @param loadModels        models to load at start; {@code ["*"]} means every model
  * @param maxConnectionIdle {@link Duration#ZERO} means connections are never closed for idleness
+ * @param modelMemoryBudget 0 means no limit
+ * @param loadOnDemandWait  null when load-on-demand is off
  */
 public record ServerSettings(
         String host,
@@ -32,7 +34,9 @@ public record ServerSettings(
         boolean permitKeepAliveWithoutCalls,
         Duration maxConnectionIdle,
         Duration shutdownGrace,
-        Duration resourceSampleInterval) {
+        Duration resourceSampleInterval,
+        long modelMemoryBudget,
+        Duration loadOnDemandWait) {
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");

@@ -45,7 +45,14 @@ public enum Setting {
     SHUTDOWN_GRACE("shutdown-grace", "DURATION",
             "On SIGTERM/SIGINT, how long in-flight calls may take to finish before they are cancelled", "30s"),
     RESOURCE_SAMPLE_INTERVAL("resource-sample-interval", "DURATION",
-            "How often the resource monitor samples CPU, memory, GPUs and disk (at least 100ms)", "1s");
+            "How often the resource monitor samples CPU, memory, GPUs and disk (at least 100ms)", "1s"),
+    MODEL_MEMORY_BUDGET("model-memory-budget", "SIZE",
+            "Memory all loaded models may reserve together (e.g. 8GiB); a load beyond it evicts idle models,"
+                    + " least recently used first, or fails; 0 = no limit", "0"),
+    LOAD_ON_DEMAND("load-on-demand", "BOOL",
+            "A request for a model of the repository that is not loaded loads it first", "false"),
+    LOAD_ON_DEMAND_WAIT("load-on-demand-wait", "DURATION",
+            "How long a request waits for its model to load on demand", "30s");
 
     private final String key;
     private final String paramLabel;

@@ -70,13 +70,17 @@ public final class SettingsLoader {
         Duration maxIdle = v.get(Setting.MAX_CONNECTION_IDLE, t -> atLeast(t, Duration.ZERO));
         Duration grace = v.get(Setting.SHUTDOWN_GRACE, t -> atLeast(t, Duration.ZERO));
         Duration sampleInterval = v.get(Setting.RESOURCE_SAMPLE_INTERVAL, t -> atLeast(t, Duration.ofMillis(100)));
+        Long memoryBudget = v.get(Setting.MODEL_MEMORY_BUDGET, t -> t.equals("0") ? 0L : ValueParsers.bytes(t));
+        Boolean onDemand = v.get(Setting.LOAD_ON_DEMAND, ValueParsers::bool);
+        Duration onDemandWait = v.get(Setting.LOAD_ON_DEMAND_WAIT, t -> atLeast(t, Duration.ofMillis(100)));
 
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }
         return new ServerSettings(host, port, models, mode, loadModels, pollInterval, loadThreads, pytorchThreads,
                 threadBudget, executorThreads, maxMessage, maxMetadata, maxCalls,
-                keepAlive, keepAliveTimeout, permitKeepAlive, permitWithoutCalls, maxIdle, grace, sampleInterval);
+                keepAlive, keepAliveTimeout, permitKeepAlive, permitWithoutCalls, maxIdle, grace, sampleInterval, memoryBudget,
+                onDemand ? onDemandWait : null);
     }
 
     private Source pick(Setting setting, Map<Setting, String> flags, Map<Setting, String> fromFile) {

@@ -225,7 +225,8 @@ public final class Scheduler implements AutoCloseable {
 
     private static ModelUsage usage(LoadedVersion v, ModelScheduler.Snapshot snap, int threads) {
         int demand = java.util.Arrays.stream(snap.depth()).sum() + java.util.Arrays.stream(snap.inFlight()).sum();
-        return new ModelUsage(v.spec().ref().name(), v.spec().ref().version(), v.memoryBytes(), snap.workers(), threads,
+        return new ModelUsage(v.spec().ref().name(), v.spec().ref().version(), v.memoryBytes(), v.reservedBytes(),
+                snap.workers(), threads,
                 demand, v.config().getResources().getPinned(), v.lastUsed());
     }
 

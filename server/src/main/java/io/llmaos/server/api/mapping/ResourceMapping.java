@@ -5,11 +5,13 @@ import io.llmaos.proto.v1.Budget;
 import io.llmaos.proto.v1.CpuUsage;
 import io.llmaos.proto.v1.DiskUsage;
 import io.llmaos.proto.v1.GpuDevice;
+import io.llmaos.proto.v1.LedgerEvent;
 import io.llmaos.proto.v1.MemoryUsage;
 import io.llmaos.proto.v1.ModelFootprint;
 import io.llmaos.proto.v1.NetworkUsage;
 import io.llmaos.proto.v1.ResourceSnapshot;
 import io.llmaos.server.resource.MachineSample;
+import io.llmaos.server.resource.MemoryLedger;
 import io.llmaos.server.scheduler.ModelUsage;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +29,7 @@ public final class ResourceMapping {
     }
 
     public static ResourceSnapshot snapshot(MachineSample m, Network net, List<ModelUsage> models, int threadLimit,
-            int threadsUsed) {
+            int threadsUsed, MemoryLedger ledger) {
         ResourceSnapshot.Builder b = ResourceSnapshot.newBuilder()
                 .setTime(timestamp(m.time()))
                 .setCpu(CpuUsage.newBuilder().setCores(m.cores()).setSystemLoad(m.systemLoad())
@@ -39,9 +41,17 @@ public final class ResourceMapping {
                         .setFreeBytes(m.disk().free()))
                 .setNetwork(NetworkUsage.newBuilder().setBytesReceived(net.bytesReceived()).setBytesSent(net.bytesSent())
                         .setOpenConnections(net.openConnections()).setOpenCalls(net.openCalls()))
+                .addBudgets(Budget.newBuilder().setName(MemoryLedger.BUDGET).setLimit(ledger.limit())
+                        .setReserved(ledger.reserved())
+                        .setFree(ledger.limit() == 0 ? 0 : Math.max(0, ledger.limit() - ledger.reserved())))
                 .addBudgets(Budget.newBuilder().setName("engine_threads").setLimit(threadLimit).setReserved(threadsUsed)
                         .setFree(Math.max(0, threadLimit - threadsUsed)))
                 .setSamplingCostUs(m.costNanos() / 1000);
+        for (MemoryLedger.Event e : ledger.events()) {
+            b.addRecentLedgerEvents(LedgerEvent.newBuilder().setTime(timestamp(e.time())).setAction(e.action())
+                    .setModelName(e.model()).setModelVersion(e.version()).setBudget(MemoryLedger.BUDGET)
+                    .setAmount(e.bytes()).setReason(e.reason()));
+        }
         double gpuUtilization = 0;
         for (MachineSample.Gpu g : m.gpus()) {
             b.addGpus(GpuDevice.newBuilder().setIndex(g.index()).setName(g.name()).setMemoryTotalBytes(g.memoryTotal())
@@ -56,12 +66,13 @@ public final class ResourceMapping {
             weighted += u.demand() * share;
             demand += u.demand();
             b.addModels(ModelFootprint.newBuilder().setModelName(u.name()).setModelVersion(u.version())
-                    .setMemoryBytes(u.memoryBytes()).setReservedBytes(u.memoryBytes()).setInstances(u.instances())
+                    .setMemoryBytes(u.memoryBytes()).setReservedBytes(u.reservedBytes()).setInstances(u.instances())
                     .setThreads(u.threads()).setDemand(u.demand()).setAllocationShare(share).setPinned(u.pinned())
                     .setLastUsed(timestamp(u.lastUsed())));
         }
         b.setLoadBalance(demand == 0 ? 0 : weighted / demand);
-        double memory = m.memoryTotal() == 0 ? 0 : (double) m.processRss() / m.memoryTotal();
+        double memory = ledger.limit() > 0 ? (double) ledger.reserved() / ledger.limit()
+                : m.memoryTotal() == 0 ? 0 : (double) m.processRss() / m.memoryTotal();
         double threads = threadLimit == 0 ? 0 : (double) threadsUsed / threadLimit;
         double sum = m.processLoad() + memory + threads + (m.gpus().isEmpty() ? 0 : gpuUtilization);
         b.setUtilization(Math.min(1, sum / (m.gpus().isEmpty() ? 3 : 4)));

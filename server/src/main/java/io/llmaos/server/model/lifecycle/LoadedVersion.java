@@ -35,6 +35,7 @@ public final class LoadedVersion {
     private final List<Runnable> closingListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong lastUsedMillis;
     private int admitted;
+    private volatile long reservedBytes;
     private boolean closing;
     private long memoryBytes;
     private long loadMillis;
@@ -90,6 +91,22 @@ public final class LoadedVersion {
     /** When this copy last admitted work. */
     public Instant lastUsed() {
         return Instant.ofEpochMilli(lastUsedMillis.get());
+    }
+
+    /** Memory this copy holds in the model-memory budget. */
+    public long reservedBytes() {
+        return reservedBytes;
+    }
+
+    void reservedBytes(long bytes) {
+        this.reservedBytes = bytes;
+    }
+
+    /** Whether no admitted request is in flight and the copy is not closing. */
+    public boolean idle() {
+        synchronized (lock) {
+            return admitted == 0 && !closing;
+        }
     }
 
     /** Admits one request; MODEL_NOT_READY ({@link VersionClosingException}) once the copy is closing. */

@@ -32,6 +32,11 @@ final class ManagedModel {
         return next;
     }
 
+    /** Whether no operation is queued or running. */
+    synchronized boolean quiet() {
+        return tail.isDone();
+    }
+
     synchronized Slot slot(long version, Instant now) {
         return slots.computeIfAbsent(version, v -> new Slot(VersionStatus.unavailable(v, "", now)));
     }
@@ -80,6 +85,8 @@ final class ManagedModel {
     static final class Slot {
         volatile LoadedVersion serving;
         volatile VersionStatus status;
+        /** The memory reserved for the copy serving. */
+        volatile io.llmaos.server.resource.MemoryLedger.Reservation reservation;
 
         Slot(VersionStatus status) {
             this.status = status;

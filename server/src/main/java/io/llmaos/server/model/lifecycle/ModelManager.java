@@ -11,6 +11,9 @@ import io.llmaos.server.model.repository.ModelFingerprint;
 import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.model.repository.ModelSource;
 import io.llmaos.server.model.repository.RepositoryPaths;
+import io.llmaos.server.core.CapacityExceededException;
+import io.llmaos.server.model.engine.ModelSpec;
+import io.llmaos.server.resource.MemoryLedger;
 import io.llmaos.server.resource.ProcessMemory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +46,8 @@ public final class ModelManager implements AutoCloseable {
     private final ConcurrentMap<String, ManagedModel> models = new ConcurrentHashMap<>();
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     private Map<String, ModelFingerprint> lastSeen = Map.of();
+    private final MemoryLedger ledger;
+    private final java.time.Duration onDemandWait;
 
     /**
      * @param loadPool      the bounded pool loads and unloads run on (owned: closed by {@link #close})
@@ -50,6 +55,19 @@ public final class ModelManager implements AutoCloseable {
      */
     public ModelManager(ModelRepository repository, EngineRegistry engines, ProcessMemory memory, Clock clock,
             ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
+        this(repository, engines, memory, clock, loadPool, warmupDecoder, new MemoryLedger(0, clock), null);
+    }
+
+    /**
+     * @param ledger       the model-memory budget loads reserve from (evicting idle models when short)
+     * @param onDemandWait when set, a request for a model in the repository that is not loaded loads
+     *                     it and waits this long at most; null: such requests are answered UNAVAILABLE
+     */
+    public ModelManager(ModelRepository repository, EngineRegistry engines, ProcessMemory memory, Clock clock,
+            ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder, MemoryLedger ledger,
+            java.time.Duration onDemandWait) {
+        this.ledger = ledger;
+        this.onDemandWait = onDemandWait;
         this.repository = repository;
         this.loader = new VersionLoader(engines, memory, clock, warmupDecoder);
         this.memory = memory;
@@ -133,8 +151,45 @@ public final class ModelManager implements AutoCloseable {
         return new ModelStatus(name, config, configError, sorted, lastUsed);
     }
 
-    /** The copy serving {@code name} at {@code version} (0 = the highest READY version). */
+    /** The model-memory ledger. */
+    public MemoryLedger ledger() {
+        return ledger;
+    }
+
+    /**
+     * The copy serving {@code name} at {@code version} (0 = the highest READY version). With
+     * load-on-demand, a model of the repository that has no READY copy is loaded first (waiting a
+     * bounded time).
+     */
     public LoadedVersion resolve(String name, long version) {
+        try {
+            return resolveLoaded(name, version);
+        } catch (LlmaosException e) {
+            if (onDemandWait == null || e.code() != ErrorCode.MODEL_NOT_READY || !repository.modelNames().contains(name)) {
+                throw e;
+            }
+        }
+        log.info("loading '{}' on demand", name);
+        try {
+            load(name, null).get(onDemandWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new LlmaosException(ErrorCode.MODEL_NOT_READY, "model '" + name + "' is still loading on demand after "
+                    + onDemandWait.toMillis() + " ms; try again shortly");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof LlmaosException known) {
+                throw known;
+            }
+            throw new LlmaosException(ErrorCode.MODEL_NOT_READY, "model '" + name + "' failed to load on demand: "
+                    + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LlmaosException(ErrorCode.CANCELLED, "interrupted while loading '" + name + "' on demand");
+        }
+        return resolveLoaded(name, version);
+    }
+
+    private LoadedVersion resolveLoaded(String name, long version) {
         RepositoryPaths.requireValidName(name);
         ManagedModel model = models.get(name);
         if (model == null) {
@@ -247,17 +302,34 @@ public final class ModelManager implements AutoCloseable {
         if (current == null) {
             transition(model, slot, slot.status.moveTo(ModelState.LOADING, "", clock.now()));
         }
+        ModelSpec spec;
+        MemoryLedger.Reservation reservation;
         try {
-            LoadedVersion fresh = loader.load(repository.spec(source, version), source.config(), stamp);
+            spec = repository.spec(source, version);
+            reservation = admit(model, version, estimate(source.config(), spec));
+        } catch (LlmaosException e) {
+            if (current == null) {
+                transition(model, slot, slot.status.moveTo(ModelState.FAILED, e.getMessage(), clock.now()));
+            }
+            throw e;
+        }
+        try {
+            LoadedVersion fresh = loader.load(spec, source.config(), stamp);
+            ledger.settle(reservation, fresh.memoryBytes());
+            fresh.reservedBytes(reservation.bytes());
+            MemoryLedger.Reservation previous = slot.reservation;
+            slot.reservation = reservation;
             slot.serving = fresh;
             transition(model, slot, new VersionStatus(version, ModelState.READY, "", fresh.memoryBytes(),
                     fresh.instanceCount(), clock.now(), fresh.loadMillis()));
             if (current != null) {
                 current.drainAndClose();
                 memory.returnFreedMemory();
+                ledger.release(previous, "release", "replaced by a new copy");
                 log.info("swapped in a new copy of {}/{}", model.name, version);
             }
         } catch (LlmaosException e) {
+            ledger.release(reservation, "release", "the load failed");
             if (current == null) {
                 transition(model, slot, slot.status.moveTo(ModelState.FAILED, e.getMessage(), clock.now()));
             } else {
@@ -268,6 +340,69 @@ public final class ModelManager implements AutoCloseable {
             log.warn("{}/{} failed to load: {}", model.name, version, e.getMessage());
             throw e;
         }
+    }
+
+    /** What loading {@code spec} should reserve: the config's hint, else the size of its files. */
+    private static long estimate(ModelConfig config, ModelSpec spec) {
+        long hint = config.getResources().getMemoryEstimateBytes();
+        if (hint > 0) {
+            return hint;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(spec.directory())) {
+            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Reserves {@code bytes} for {@code model}/{@code version}, evicting idle models of other names,
+     * least recently used first (never pinned ones, never ones with work in flight or an operation
+     * under way), until it fits; RESOURCE_EXHAUSTED naming the shortfall when it cannot.
+     */
+    private MemoryLedger.Reservation admit(ManagedModel model, long version, long bytes) {
+        MemoryLedger.Reservation r = ledger.tryReserve(model.name, version, bytes);
+        while (r == null) {
+            List<String> kept = new ArrayList<>();
+            List<Map.Entry<ManagedModel, java.time.Instant>> evictable = new ArrayList<>();
+            long evictableBytes = 0;
+            for (ManagedModel other : models.values()) {
+                LoadedVersion serving = other == model ? null : other.highestServing();
+                if (serving == null) {
+                    continue;
+                }
+                if (serving.config().getResources().getPinned()) {
+                    kept.add(other.name + " (pinned)");
+                } else if (!serving.idle() || !other.quiet()) {
+                    kept.add(other.name + " (busy)");
+                } else {
+                    evictable.add(Map.entry(other, serving.lastUsed()));
+                    evictableBytes += serving.reservedBytes();
+                }
+            }
+            if (ledger.free() + evictableBytes < bytes) {
+                // evicting everything evictable would not make room: evict nothing
+                String why = "loading " + model.name + "/" + version + " needs " + mib(bytes)
+                        + " of the model memory budget; " + mib(ledger.free()) + " free of " + mib(ledger.limit())
+                        + ", " + mib(evictableBytes) + " held by idle models"
+                        + (kept.isEmpty() ? "" : "; not evictable: " + String.join(", ", new java.util.TreeSet<>(kept)));
+                ledger.refused(model.name, version, bytes, why);
+                throw new CapacityExceededException("MODEL_MEMORY_BUDGET", why, java.time.Duration.ofSeconds(1));
+            }
+            ManagedModel victim = evictable.stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            String why = "evicted (least recently used) to make room for " + model.name + "/" + version;
+            log.info("{}: {}", victim.name, why);
+            victim.enqueue(() -> {
+                victim.versions().forEach(v -> unloadSlot(victim, v, why));
+                return null;
+            }, Runnable::run).join();
+            r = ledger.tryReserve(model.name, version, bytes);
+        }
+        return r;
+    }
+
+    private static String mib(long bytes) {
+        return bytes == Long.MAX_VALUE ? "unlimited" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private ModelStatus doUnload(ManagedModel model, long version, String why) {
@@ -293,6 +428,8 @@ public final class ModelManager implements AutoCloseable {
             slot.serving = null;
             serving.drainAndClose();
             memory.returnFreedMemory();
+            ledger.release(slot.reservation, why.startsWith("evicted") ? "evict" : "release", why);
+            slot.reservation = null;
         }
         if (slot.status.state() != ModelState.UNAVAILABLE) {
             transition(model, slot, slot.status.moveTo(ModelState.UNAVAILABLE, why, clock.now()));

@@ -1,0 +1,115 @@
+package io.llmaos.server.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.llmaos.proto.v1.GetModelRequest;
+import io.llmaos.proto.v1.GetResourcesRequest;
+import io.llmaos.proto.v1.LedgerEvent;
+import io.llmaos.proto.v1.LoadModelRequest;
+import io.llmaos.proto.v1.ModelState;
+import io.llmaos.proto.v1.ModelSummary;
+import io.llmaos.proto.v1.ResourceServiceGrpc;
+import io.llmaos.proto.v1.ResourceSnapshot;
+import io.llmaos.server.DemoRequests;
+import io.llmaos.server.TempRepository;
+import io.llmaos.server.TestServer;
+import io.llmaos.server.config.Setting;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The model-memory budget through the real server, on copies of the demo MLP that declare their
+ * memory: the least recently used idle model is evicted to make room, a pinned one never is, a
+ * load that cannot fit fails with RESOURCE_EXHAUSTED naming the shortfall (evicting nothing), and
+ * load-on-demand serves a first request for a model that was not loaded.
+ */
+class MemoryAdmissionTest {
+    private static final long MIB = 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private Path repository(String pinned) throws Exception {
+        TempRepository repo = new TempRepository(dir);
+        for (String name : new String[] {"a", "b", "c", "d"}) {
+            Path model = repo.copyDemo("mlp-classifier", name);
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode config = (ObjectNode) json.readTree(model.resolve("config.json").toFile());
+            ObjectNode hints = config.putObject("resources");
+            hints.put("memory_estimate_bytes", (name.equals("d") ? 90 : 40) * MIB);
+            hints.put("pinned", name.equals(pinned));
+            json.writeValue(model.resolve("config.json").toFile(), config);
+        }
+        return repo.root();
+    }
+
+    @Test
+    void theLeastRecentlyUsedIdleModelIsEvictedAndPinnedOnesNever() throws Exception {
+        try (TestServer server = TestServer.start(repository("a"), "a,b",
+                Map.of(Setting.MODEL_MEMORY_BUDGET, "100MiB"))) {
+            // a (pinned) is the least recently used; b was used last
+            server.inference().infer(DemoRequests.mlpRequest("a"));
+            server.inference().infer(DemoRequests.mlpRequest("b"));
+            server.repository().loadModel(LoadModelRequest.newBuilder().setName("c").build());
+            assertEquals(ModelState.READY, state(server, "a"), "pinned: never evicted");
+            assertEquals(ModelState.UNAVAILABLE, state(server, "b"));
+            assertTrue(reason(server, "b").contains("evicted"), reason(server, "b"));
+            assertEquals(ModelState.READY, state(server, "c"));
+
+            ResourceSnapshot s = ResourceServiceGrpc.newBlockingStub(server.channel())
+                    .getResources(GetResourcesRequest.getDefaultInstance());
+            assertTrue(s.getRecentLedgerEventsList().stream()
+                    .anyMatch(e -> e.getAction().equals("evict") && e.getModelName().equals("b")), s.toString());
+            assertEquals(80 * MIB, s.getBudgets(0).getReserved(), "a and c hold 40 MiB each");
+            assertEquals(100 * MIB, s.getBudgets(0).getLimit());
+
+            // d needs 90 MiB: 20 free + 40 held by idle c is not enough, a is pinned: refused, c kept
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> server.repository()
+                    .loadModel(LoadModelRequest.newBuilder().setName("d").build()));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().contains("needs 90.0 MiB"), e.getStatus().getDescription());
+            assertTrue(e.getStatus().getDescription().contains("a (pinned)"), e.getStatus().getDescription());
+            assertEquals(ModelState.READY, state(server, "c"), "nothing was evicted for a load that could not fit");
+            LedgerEvent refused = ResourceServiceGrpc.newBlockingStub(server.channel())
+                    .getResources(GetResourcesRequest.getDefaultInstance()).getRecentLedgerEvents(0);
+            assertEquals("refuse", refused.getAction());
+            assertEquals("d", refused.getModelName());
+        }
+    }
+
+    @Test
+    void loadOnDemandServesTheFirstRequest() throws Exception {
+        try (TestServer server = TestServer.start(repository(""), "a",
+                Map.of(Setting.LOAD_ON_DEMAND, "true"))) {
+            assertEquals(ModelState.UNAVAILABLE, state(server, "b"));
+            assertTrue(server.inference().infer(DemoRequests.mlpRequest("b")).getOutputsCount() > 0);
+            assertEquals(ModelState.READY, state(server, "b"));
+        }
+        try (TestServer server = TestServer.start(repository(""), "a")) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> server.inference().infer(DemoRequests.mlpRequest("b")));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), "without load-on-demand");
+        }
+    }
+
+    private static ModelSummary status(TestServer server, String name) {
+        return server.repository().getModel(GetModelRequest.newBuilder().setName(name).build()).getSummary();
+    }
+
+    private static ModelState state(TestServer server, String name) {
+        return status(server, name).getVersions(0).getState();
+    }
+
+    private static String reason(TestServer server, String name) {
+        return status(server, name).getVersions(0).getReason();
+    }
+}
