@@ -45,8 +45,12 @@ class ResourceServiceTest {
             assertTrue(mlp.getLastUsed().getSeconds() > 0);
             assertTrue(s.getUtilization() > 0 && s.getUtilization() <= 1);
             assertEquals(0, s.getLoadBalance(), 1e-9, "nothing is in demand between calls");
-            assertEquals("engine_threads", s.getBudgets(0).getName());
-            assertEquals(s.getBudgets(0).getLimit(), s.getBudgets(0).getReserved() + s.getBudgets(0).getFree());
+            assertEquals("model_memory_bytes", s.getBudgets(0).getName());
+            assertEquals(0, s.getBudgets(0).getLimit(), "no model memory budget: no limit");
+            assertTrue(s.getBudgets(0).getReserved() > 0, "the loaded MLP holds a reservation");
+            assertEquals("engine_threads", s.getBudgets(1).getName());
+            assertEquals(s.getBudgets(1).getLimit(), s.getBudgets(1).getReserved() + s.getBudgets(1).getFree());
+            assertEquals(mlp.getReservedBytes(), s.getBudgets(0).getReserved());
 
             long before = s.getNetwork().getBytesReceived();
             server.inference().infer(DemoRequests.mlpRequest("mlp-classifier"));
