@@ -27,4 +27,15 @@ public final class DemoRequests {
         return InferRequest.newBuilder().setModelName(model).addInputs(Tensor.newBuilder().setName("features")
                 .setDatatype(DataType.FP32).addShape(1).addShape(16).setContents(c)).build();
     }
+
+    /** A request for the test model {@code spin} (64 floats), at {@code priority}. */
+    public static InferRequest spinRequest(int priority, String id) {
+        TensorContents.Builder c = TensorContents.newBuilder();
+        for (int i = 0; i < 64; i++) {
+            c.addFp32Contents(i / 64f);
+        }
+        return InferRequest.newBuilder().setModelName("spin").setRequestId(id).setPriority(priority)
+                .addInputs(Tensor.newBuilder().setName("x").setDatatype(DataType.FP32).addShape(1).addShape(64)
+                        .setContents(c)).build();
+    }
 }

@@ -22,6 +22,7 @@ import io.llmaos.server.TestServer;
 import io.llmaos.server.config.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +84,34 @@ class MemoryAdmissionTest {
                     .getResources(GetResourcesRequest.getDefaultInstance()).getRecentLedgerEvents(0);
             assertEquals("refuse", refused.getAction());
             assertEquals("d", refused.getModelName());
+        }
+    }
+
+    @Test
+    void aModelWithWorkInFlightIsNeverEvicted() throws Exception {
+        Path root = repository("");
+        TempRepository.copyTree(Path.of("src", "test", "resources", "models", "spin", "1"), root.resolve("spin/1"));
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(
+                Path.of("src", "test", "resources", "models", "spin", "config.json").toFile());
+        config.putObject("resources").put("memory_estimate_bytes", 40 * MIB);
+        json.writeValue(root.resolve("spin/config.json").toFile(), config);
+        try (TestServer server = TestServer.start(root, "spin,a", Map.of(Setting.MODEL_MEMORY_BUDGET, "100MiB"))) {
+            var async = io.llmaos.proto.v1.InferenceServiceGrpc.newFutureStub(server.channel());
+            List<com.google.common.util.concurrent.ListenableFuture<io.llmaos.proto.v1.InferResponse>> work =
+                    new java.util.ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                work.add(async.infer(DemoRequests.spinRequest(1, "w" + i)));
+            }
+            // spin is now the least recently used of the two, but it has work in flight
+            server.inference().infer(DemoRequests.mlpRequest("a"));
+            assertTrue(work.stream().anyMatch(f -> !f.isDone()), "spin is still busy");
+            server.repository().loadModel(LoadModelRequest.newBuilder().setName("b").build());
+            assertEquals(ModelState.READY, state(server, "spin"), "busy: never evicted");
+            assertEquals(ModelState.UNAVAILABLE, state(server, "a"), "the idle one made room");
+            for (var f : work) {
+                assertEquals(1, f.get(60, java.util.concurrent.TimeUnit.SECONDS).getOutputsCount());
+            }
         }
     }
 

@@ -22,6 +22,7 @@ import io.llmaos.proto.v1.SetPolicyRequest;
 import io.llmaos.proto.v1.Tensor;
 import io.llmaos.proto.v1.TensorContents;
 import io.llmaos.proto.v1.TenantPolicy;
+import io.llmaos.server.DemoRequests;
 import io.llmaos.server.TempRepository;
 import io.llmaos.server.TestServer;
 import java.nio.file.Files;
@@ -60,13 +61,7 @@ class SchedulingTest {
     }
 
     static InferRequest request(int priority, String id) {
-        TensorContents.Builder c = TensorContents.newBuilder();
-        for (int i = 0; i < 64; i++) {
-            c.addFp32Contents(i / 64f);
-        }
-        return InferRequest.newBuilder().setModelName("spin").setRequestId(id).setPriority(priority)
-                .addInputs(Tensor.newBuilder().setName("x").setDatatype(DataType.FP32).addShape(1).addShape(64)
-                        .setContents(c)).build();
+        return DemoRequests.spinRequest(priority, id);
     }
 
     private static ModelSchedulerStats stats(TestServer server) {
