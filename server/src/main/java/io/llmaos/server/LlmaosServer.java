@@ -14,6 +14,7 @@ import io.llmaos.server.model.engine.djl.DjlRuntime;
 import io.llmaos.server.model.lifecycle.ModelManager;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import io.llmaos.server.model.repository.ModelRepository;
+import io.llmaos.server.resource.EngineBudget;
 import io.llmaos.server.resource.MachineProbe;
 import io.llmaos.server.resource.MemoryLedger;
 import io.llmaos.server.resource.ProcessMemory;
@@ -52,12 +53,13 @@ public final class LlmaosServer {
         this.settings = settings;
         EngineRegistry engines = new EngineRegistry(DjlRuntime.engines(settings.pytorchThreads()));
         ProcessMemory memory = new ProcessMemory();
+        EngineBudget engineBudget = new EngineBudget(settings.threadBudget(), settings.instanceBudget());
         this.resources = new ResourceMonitor(new MachineProbe(settings.modelsDir(), memory),
                 settings.resourceSampleInterval());
         this.models = new ModelManager(new ModelRepository(settings.modelsDir()), engines, memory, clock,
                 pool("llmaos-load", settings.loadThreads()), TensorCodec::decode,
-                new MemoryLedger(settings.modelMemoryBudget(), clock), settings.loadOnDemandWait());
-        this.scheduler = new Scheduler(models, new SchedulingPolicies(), clock, settings.threadBudget());
+                new MemoryLedger(settings.modelMemoryBudget(), clock), settings.loadOnDemandWait(), engineBudget);
+        this.scheduler = new Scheduler(models, new SchedulingPolicies(), clock, engineBudget);
         this.endpoint = GrpcEndpoint.builder(settings, status, buildInfo)
                 .clock(clock)
                 .models(models)

@@ -45,8 +45,7 @@ final class ResourceApi extends ResourceServiceGrpc.ResourceServiceImplBase {
 
     private ResourceSnapshot snapshot() {
         NetworkMeter.Counts n = network.counts();
-        int[] threads = scheduler.threadBudget();
         return ResourceMapping.snapshot(monitor.latest(), new ResourceMapping.Network(n.bytesReceived(), n.bytesSent(),
-                n.openConnections(), n.openCalls()), scheduler.usage(), threads[0], threads[1], ledger);
+                n.openConnections(), n.openCalls()), scheduler.usage(), scheduler.engineBudget(), ledger);
     }
 }

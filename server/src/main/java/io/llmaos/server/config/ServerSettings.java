@@ -11,6 +11,7 @@ import java.util.Objects;
  *
  * @param loadModels        models to load at start; {@code ["*"]} means every model
  * @param maxConnectionIdle {@link Duration#ZERO} means connections are never closed for idleness
+ * @param instanceBudget    0 means no limit
  * @param modelMemoryBudget 0 means no limit
  * @param loadOnDemandWait  null when load-on-demand is off
  */
@@ -24,6 +25,7 @@ public record ServerSettings(
         int loadThreads,
         int pytorchThreads,
         int threadBudget,
+        int instanceBudget,
         int executorThreads,
         int maxInboundMessageBytes,
         int maxInboundMetadataBytes,

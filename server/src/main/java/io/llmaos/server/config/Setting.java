@@ -25,6 +25,8 @@ public enum Setting {
     THREAD_BUDGET("thread-budget", "N",
             "Engine threads all instance pools may use together (threads per instance x instances);"
                     + " pools grow only within it", "the number of cores"),
+    INSTANCE_BUDGET("instance-budget", "N",
+            "Model instances all pools may hold together; a load or scale-up beyond it is refused; 0 = no limit", "0"),
     EXECUTOR_THREADS("executor-threads", "N", "Threads of the bounded executor that runs gRPC calls",
             "max(4, 2 x cores)"),
     MAX_INBOUND_MESSAGE_SIZE("max-inbound-message-size", "SIZE",

@@ -55,6 +55,7 @@ public final class SettingsLoader {
         Integer pytorchThreads = v.get(Setting.PYTORCH_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 1024));
         Integer threadBudget = v.get(Setting.THREAD_BUDGET, String.valueOf(cores),
                 t -> (int) range(ValueParsers.integer(t), 1, 4096));
+        Integer instanceBudget = v.get(Setting.INSTANCE_BUDGET, t -> (int) range(ValueParsers.integer(t), 0, 1 << 20));
         Integer executorThreads = v.get(Setting.EXECUTOR_THREADS, String.valueOf(Math.max(4, 2 * cores)),
                 t -> (int) range(ValueParsers.integer(t), 1, 4096));
         Integer maxMessage = v.get(Setting.MAX_INBOUND_MESSAGE_SIZE,
@@ -78,7 +79,7 @@ public final class SettingsLoader {
             throw new SettingsException(problems);
         }
         return new ServerSettings(host, port, models, mode, loadModels, pollInterval, loadThreads, pytorchThreads,
-                threadBudget, executorThreads, maxMessage, maxMetadata, maxCalls,
+                threadBudget, instanceBudget, executorThreads, maxMessage, maxMetadata, maxCalls,
                 keepAlive, keepAliveTimeout, permitKeepAlive, permitWithoutCalls, maxIdle, grace, sampleInterval, memoryBudget,
                 onDemand ? onDemandWait : null);
     }

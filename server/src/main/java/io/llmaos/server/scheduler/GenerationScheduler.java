@@ -15,6 +15,7 @@ import io.llmaos.server.model.engine.GenerativeInstance;
 import io.llmaos.server.model.engine.ModelInstance;
 import io.llmaos.server.model.engine.TokenCodec;
 import io.llmaos.server.model.lifecycle.LoadedVersion;
+import io.llmaos.server.resource.EngineBudget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,8 @@ final class GenerationScheduler {
     private volatile ModelPolicy policy;
     private boolean closing;
 
-    GenerationScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, ThreadFactory threads) {
+    GenerationScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, EngineBudget budget,
+            ThreadFactory threads) {
         this.version = version;
         this.spec = version.spec().generation();
         this.clock = clock;
@@ -61,7 +63,8 @@ final class GenerationScheduler {
                 throw new LlmaosException(ErrorCode.INTERNAL, ref() + " has no generative instance");
             }
             codec = codec == null ? generative.tokenizer() : codec;
-            DecodeLoop loop = new DecodeLoop(this, generative);
+            budget.take(policy.threadsPerInstance());
+            DecodeLoop loop = new DecodeLoop(this, generative, () -> budget.give(policy.threadsPerInstance()));
             loops.add(loop);
             threads.newThread(loop).start();
         }

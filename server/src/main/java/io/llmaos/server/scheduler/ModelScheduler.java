@@ -6,6 +6,7 @@ import io.llmaos.server.core.LlmaosException;
 import io.llmaos.server.core.ModelRef;
 import io.llmaos.server.model.engine.ModelInstance;
 import io.llmaos.server.model.lifecycle.LoadedVersion;
+import io.llmaos.server.resource.EngineBudget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ final class ModelScheduler {
 
     private final LoadedVersion version;
     private final Clock clock;
-    private final ThreadBudget budget;
+    private final EngineBudget budget;
     private final ThreadFactory threads;
     private final Executor grower;
     private final ModelStats stats = new ModelStats();
@@ -46,7 +47,7 @@ final class ModelScheduler {
     private boolean growing;
     private long pressureSince = -1;
 
-    ModelScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, ThreadBudget budget, ThreadFactory threads,
+    ModelScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, EngineBudget budget, ThreadFactory threads,
             Executor grower) {
         this.version = version;
         this.policy = policy;

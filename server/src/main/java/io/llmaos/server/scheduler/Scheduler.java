@@ -21,6 +21,7 @@ import io.llmaos.server.model.engine.ServingKind;
 import io.llmaos.server.model.lifecycle.LoadedVersion;
 import io.llmaos.server.model.lifecycle.ModelManager;
 import io.llmaos.server.model.lifecycle.ModelState;
+import io.llmaos.server.resource.EngineBudget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class Scheduler implements AutoCloseable {
     private final ModelManager models;
     private final SchedulingPolicies policies;
     private final Clock clock;
-    private final ThreadBudget budget;
+    private final EngineBudget budget;
     private final Map<LoadedVersion, ModelScheduler> schedulers = new ConcurrentHashMap<>();
     private final Map<LoadedVersion, GenerationScheduler> generators = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
@@ -57,10 +58,15 @@ public final class Scheduler implements AutoCloseable {
      * @param threadBudget the engine threads all instance pools may use together (defaults to the cores)
      */
     public Scheduler(ModelManager models, SchedulingPolicies policies, Clock clock, int threadBudget) {
+        this(models, policies, clock, new EngineBudget(threadBudget, 0));
+    }
+
+    /** @param budget the engine threads and instances all instance pools may hold together */
+    public Scheduler(ModelManager models, SchedulingPolicies policies, Clock clock, EngineBudget budget) {
         this.models = models;
         this.policies = policies;
         this.clock = clock;
-        this.budget = new ThreadBudget(threadBudget);
+        this.budget = budget;
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("llmaos-scheduler-tick"));
         this.grower = Executors.newSingleThreadExecutor(daemon("llmaos-scheduler-grow"));
         ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -218,9 +224,9 @@ public final class Scheduler implements AutoCloseable {
         return all;
     }
 
-    /** Engine threads all instance pools may hold together, and those held now. */
-    public int[] threadBudget() {
-        return new int[] {budget.limit(), budget.used()};
+    /** The engine threads and instances all instance pools hold together, with their limits. */
+    public EngineBudget engineBudget() {
+        return budget;
     }
 
     private static ModelUsage usage(LoadedVersion v, ModelScheduler.Snapshot snap, int threads) {
@@ -276,7 +282,7 @@ public final class Scheduler implements AutoCloseable {
     private GenerationScheduler generatorFor(LoadedVersion version) {
         return generators.computeIfAbsent(version, v -> {
             GenerationScheduler g = new GenerationScheduler(v, policies.forModel(v.spec().ref().name(), v.config()),
-                    clock, daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-decode"));
+                    clock, budget, daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-decode"));
             v.onClosing(() -> generators.remove(v));
             return g;
         });

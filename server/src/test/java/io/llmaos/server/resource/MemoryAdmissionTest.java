@@ -116,6 +116,30 @@ class MemoryAdmissionTest {
     }
 
     @Test
+    void aLoadBeyondTheInstanceBudgetIsRefused() throws Exception {
+        try (TestServer server = TestServer.start(repository(""), "a,b", Map.of(Setting.INSTANCE_BUDGET, "2"))) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> server.repository()
+                    .loadModel(LoadModelRequest.newBuilder().setName("c").build()));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().contains("instance budget allows 2"), e.getStatus().getDescription());
+            ResourceSnapshot s = ResourceServiceGrpc.newBlockingStub(server.channel())
+                    .getResources(GetResourcesRequest.getDefaultInstance());
+            assertEquals("instances", s.getBudgets(1).getName());
+            assertEquals(2, s.getBudgets(1).getReserved());
+            assertEquals(0, s.getBudgets(1).getFree());
+            server.repository().unloadModel(io.llmaos.proto.v1.UnloadModelRequest.newBuilder().setName("b").build());
+            // b's worker gives its instance back as it stops, moments after the unload answers
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (ResourceServiceGrpc.newBlockingStub(server.channel()).getResources(
+                    GetResourcesRequest.getDefaultInstance()).getBudgets(1).getReserved() > 1 && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            server.repository().loadModel(LoadModelRequest.newBuilder().setName("c").build());
+            assertEquals(ModelState.READY, state(server, "c"), "an unload released its instance");
+        }
+    }
+
+    @Test
     void loadOnDemandServesTheFirstRequest() throws Exception {
         try (TestServer server = TestServer.start(repository(""), "a",
                 Map.of(Setting.LOAD_ON_DEMAND, "true"))) {

@@ -48,8 +48,10 @@ class ResourceServiceTest {
             assertEquals("model_memory_bytes", s.getBudgets(0).getName());
             assertEquals(0, s.getBudgets(0).getLimit(), "no model memory budget: no limit");
             assertTrue(s.getBudgets(0).getReserved() > 0, "the loaded MLP holds a reservation");
-            assertEquals("engine_threads", s.getBudgets(1).getName());
-            assertEquals(s.getBudgets(1).getLimit(), s.getBudgets(1).getReserved() + s.getBudgets(1).getFree());
+            assertEquals("instances", s.getBudgets(1).getName());
+            assertEquals(mlp.getInstances(), s.getBudgets(1).getReserved());
+            assertEquals("engine_threads", s.getBudgets(2).getName());
+            assertEquals(s.getBudgets(2).getLimit(), s.getBudgets(2).getReserved() + s.getBudgets(2).getFree());
             assertEquals(mlp.getReservedBytes(), s.getBudgets(0).getReserved());
 
             long before = s.getNetwork().getBytesReceived();

@@ -10,6 +10,7 @@ import io.llmaos.proto.v1.MemoryUsage;
 import io.llmaos.proto.v1.ModelFootprint;
 import io.llmaos.proto.v1.NetworkUsage;
 import io.llmaos.proto.v1.ResourceSnapshot;
+import io.llmaos.server.resource.EngineBudget;
 import io.llmaos.server.resource.MachineSample;
 import io.llmaos.server.resource.MemoryLedger;
 import io.llmaos.server.scheduler.ModelUsage;
@@ -28,8 +29,12 @@ public final class ResourceMapping {
     public record Network(long bytesReceived, long bytesSent, int openConnections, int openCalls) {
     }
 
-    public static ResourceSnapshot snapshot(MachineSample m, Network net, List<ModelUsage> models, int threadLimit,
-            int threadsUsed, MemoryLedger ledger) {
+    public static ResourceSnapshot snapshot(MachineSample m, Network net, List<ModelUsage> models,
+            EngineBudget engines, MemoryLedger ledger) {
+        int threadLimit = engines.threadLimit();
+        int threadsUsed = engines.threads();
+        int instanceLimit = engines.instanceLimit();
+        int instances = engines.instances();
         ResourceSnapshot.Builder b = ResourceSnapshot.newBuilder()
                 .setTime(timestamp(m.time()))
                 .setCpu(CpuUsage.newBuilder().setCores(m.cores()).setSystemLoad(m.systemLoad())
@@ -44,6 +49,8 @@ public final class ResourceMapping {
                 .addBudgets(Budget.newBuilder().setName(MemoryLedger.BUDGET).setLimit(ledger.limit())
                         .setReserved(ledger.reserved())
                         .setFree(ledger.limit() == 0 ? 0 : Math.max(0, ledger.limit() - ledger.reserved())))
+                .addBudgets(Budget.newBuilder().setName("instances").setLimit(instanceLimit).setReserved(instances)
+                        .setFree(instanceLimit == 0 ? 0 : Math.max(0, instanceLimit - instances)))
                 .addBudgets(Budget.newBuilder().setName("engine_threads").setLimit(threadLimit).setReserved(threadsUsed)
                         .setFree(Math.max(0, threadLimit - threadsUsed)))
                 .setSamplingCostUs(m.costNanos() / 1000);

@@ -13,6 +13,7 @@ import io.llmaos.server.model.repository.ModelSource;
 import io.llmaos.server.model.repository.RepositoryPaths;
 import io.llmaos.server.core.CapacityExceededException;
 import io.llmaos.server.model.engine.ModelSpec;
+import io.llmaos.server.resource.EngineBudget;
 import io.llmaos.server.resource.MemoryLedger;
 import io.llmaos.server.resource.ProcessMemory;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ public final class ModelManager implements AutoCloseable {
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     private Map<String, ModelFingerprint> lastSeen = Map.of();
     private final MemoryLedger ledger;
+    private final EngineBudget engineBudget;
     private final java.time.Duration onDemandWait;
 
     /**
@@ -55,17 +57,19 @@ public final class ModelManager implements AutoCloseable {
      */
     public ModelManager(ModelRepository repository, EngineRegistry engines, ProcessMemory memory, Clock clock,
             ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
-        this(repository, engines, memory, clock, loadPool, warmupDecoder, new MemoryLedger(0, clock), null);
+        this(repository, engines, memory, clock, loadPool, warmupDecoder, new MemoryLedger(0, clock), null, null);
     }
 
     /**
      * @param ledger       the model-memory budget loads reserve from (evicting idle models when short)
      * @param onDemandWait when set, a request for a model in the repository that is not loaded loads
      *                     it and waits this long at most; null: such requests are answered UNAVAILABLE
+     * @param engineBudget the instance budget a new load's start-up instances must fit (null: none)
      */
     public ModelManager(ModelRepository repository, EngineRegistry engines, ProcessMemory memory, Clock clock,
             ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder, MemoryLedger ledger,
-            java.time.Duration onDemandWait) {
+            java.time.Duration onDemandWait, EngineBudget engineBudget) {
+        this.engineBudget = engineBudget;
         this.ledger = ledger;
         this.onDemandWait = onDemandWait;
         this.repository = repository;
@@ -306,6 +310,9 @@ public final class ModelManager implements AutoCloseable {
         MemoryLedger.Reservation reservation;
         try {
             spec = repository.spec(source, version);
+            if (current == null) {
+                requireInstances(model.name, version, Math.max(1, source.config().getInstances().getMin()));
+            }
             reservation = admit(model, version, estimate(source.config(), spec));
         } catch (LlmaosException e) {
             if (current == null) {
@@ -399,6 +406,15 @@ public final class ModelManager implements AutoCloseable {
             r = ledger.tryReserve(model.name, version, bytes);
         }
         return r;
+    }
+
+    /** RESOURCE_EXHAUSTED when {@code n} more instances do not fit the instance budget. */
+    private void requireInstances(String name, long version, int n) {
+        if (engineBudget != null && !engineBudget.instancesFit(n)) {
+            throw new CapacityExceededException("INSTANCE_BUDGET", "loading " + name + "/" + version + " needs " + n
+                    + " instance(s); the instance budget allows " + engineBudget.instanceLimit() + " and "
+                    + engineBudget.instances() + " are held", java.time.Duration.ofSeconds(1));
+        }
     }
 
     private static String mib(long bytes) {
