@@ -26,6 +26,8 @@ public final class MachineProbe {
     private final GpuProbe gpus = new GpuProbe();
     private final com.sun.management.OperatingSystemMXBean os;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    /** Found once: looking a file store up scans the mount table. */
+    private FileStore store;
     private long lastBusy = -1;
     private long lastTotal = -1;
     private long lastProcessCpu = -1;
@@ -109,7 +111,9 @@ public final class MachineProbe {
 
     private MachineSample.Disk disk() {
         try {
-            FileStore store = Files.getFileStore(repository);
+            if (store == null) {
+                store = Files.getFileStore(repository);
+            }
             return new MachineSample.Disk(repository, store.getTotalSpace(), store.getUsableSpace());
         } catch (IOException e) {
             return new MachineSample.Disk(repository, 0, 0);
