@@ -1,4 +1,8 @@
 /**
- * The Java client SDK over the generated stubs (a builder-made {@code LlmaosClient} with typed methods for every RPC) and the {@code llmaos} command line. It depends only on the contract, never on the server.
+ * The Java SDK of LLMA OS: {@link io.llmaos.client.LlmaosClient} (built with a builder: one or
+ * several targets balanced round-robin with health checking, TLS, token, tenant, default deadline,
+ * retries of idempotent calls) with a typed method for every RPC, typed exceptions from status
+ * codes ({@link io.llmaos.client.LlmaosClientException}), and tensor helpers
+ * ({@link io.llmaos.client.Tensors}).
  */
 package io.llmaos.client;

@@ -1,0 +1,472 @@
+package io.llmaos.client;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import io.llmaos.proto.v1.GenerateRequest;
+import io.llmaos.proto.v1.GenerateResponse;
+import io.llmaos.proto.v1.GetModelRequest;
+import io.llmaos.proto.v1.GetModelResponse;
+import io.llmaos.proto.v1.GetPolicyRequest;
+import io.llmaos.proto.v1.GetResourcesRequest;
+import io.llmaos.proto.v1.GetStatsRequest;
+import io.llmaos.proto.v1.InferRequest;
+import io.llmaos.proto.v1.InferResponse;
+import io.llmaos.proto.v1.InferStreamResponse;
+import io.llmaos.proto.v1.InferenceServiceGrpc;
+import io.llmaos.proto.v1.ListModelsRequest;
+import io.llmaos.proto.v1.ListModelsResponse;
+import io.llmaos.proto.v1.LoadModelRequest;
+import io.llmaos.proto.v1.LoadModelResponse;
+import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.proto.v1.ModelEvent;
+import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
+import io.llmaos.proto.v1.ResourceServiceGrpc;
+import io.llmaos.proto.v1.ResourceSnapshot;
+import io.llmaos.proto.v1.SchedulerServiceGrpc;
+import io.llmaos.proto.v1.SchedulerStats;
+import io.llmaos.proto.v1.SchedulingPolicy;
+import io.llmaos.proto.v1.SetPolicyRequest;
+import io.llmaos.proto.v1.UnloadModelRequest;
+import io.llmaos.proto.v1.UnloadModelResponse;
+import io.llmaos.proto.v1.WatchModelsRequest;
+import io.llmaos.proto.v1.WatchResourcesRequest;
+import io.llmaos.proto.v1.WatchStatsRequest;
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * The Java client of an LLMA OS server (or several, balanced round-robin with health checking).
+ * Build one with {@link #builder()}, share it, close it when done. Every RPC of the contract has a
+ * typed method; failures are thrown (or completed) as {@link LlmaosClientException} subclasses.
+ *
+ * <pre>{@code
+ * try (LlmaosClient client = LlmaosClient.builder().target("127.0.0.1:8001").build()) {
+ *     InferResponse r = client.infer(InferRequest.newBuilder().setModelName("mlp-classifier")
+ *             .addInputs(Tensors.fp32("features", new long[] {1, 16}, new float[16])).build());
+ * }
+ * }</pre>
+ */
+public final class LlmaosClient implements AutoCloseable {
+    private static final Metadata.Key<String> TENANT = Metadata.Key.of("x-llmaos-tenant", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final ManagedChannel channel;
+    private final InferenceServiceGrpc.InferenceServiceBlockingStub inference;
+    private final InferenceServiceGrpc.InferenceServiceStub inferenceAsync;
+    private final ModelRepositoryServiceGrpc.ModelRepositoryServiceBlockingStub repository;
+    private final ModelRepositoryServiceGrpc.ModelRepositoryServiceStub repositoryAsync;
+    private final SchedulerServiceGrpc.SchedulerServiceBlockingStub scheduler;
+    private final SchedulerServiceGrpc.SchedulerServiceStub schedulerAsync;
+    private final ResourceServiceGrpc.ResourceServiceBlockingStub resources;
+    private final ResourceServiceGrpc.ResourceServiceStub resourcesAsync;
+    private final HealthGrpc.HealthBlockingStub health;
+
+    private LlmaosClient(ManagedChannel channel) {
+        this.channel = channel;
+        this.inference = InferenceServiceGrpc.newBlockingStub(channel);
+        this.inferenceAsync = InferenceServiceGrpc.newStub(channel);
+        this.repository = ModelRepositoryServiceGrpc.newBlockingStub(channel);
+        this.repositoryAsync = ModelRepositoryServiceGrpc.newStub(channel);
+        this.scheduler = SchedulerServiceGrpc.newBlockingStub(channel);
+        this.schedulerAsync = SchedulerServiceGrpc.newStub(channel);
+        this.resources = ResourceServiceGrpc.newBlockingStub(channel);
+        this.resourcesAsync = ResourceServiceGrpc.newStub(channel);
+        this.health = HealthGrpc.newBlockingStub(channel);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The channel underneath, for calls this class does not wrap (e.g. the OIP service). */
+    public Channel channel() {
+        return channel;
+    }
+
+    /** Whether the server (any of the targets) reports SERVING on the standard health service. */
+    public boolean isServing() {
+        return call(() -> health.check(HealthCheckRequest.getDefaultInstance()).getStatus()
+                == HealthCheckResponse.ServingStatus.SERVING);
+    }
+
+    // inference
+
+    /** One inference, waiting for its answer. */
+    public InferResponse infer(InferRequest request) {
+        return call(() -> inference.infer(request));
+    }
+
+    /** One inference; the future completes with the answer or a {@link LlmaosClientException}. */
+    public CompletableFuture<InferResponse> inferAsync(InferRequest request) {
+        CompletableFuture<InferResponse> result = new CompletableFuture<>();
+        inferenceAsync.infer(request, new StreamObserver<>() {
+            @Override
+            public void onNext(InferResponse value) {
+                result.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(LlmaosClientException.from(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                // completed with the value
+            }
+        });
+        return result;
+    }
+
+    /**
+     * A bidirectional inference stream: send requests (tagged with ids) on the returned observer;
+     * answers arrive on {@code answers}, possibly out of order.
+     */
+    public StreamObserver<InferRequest> inferStream(StreamObserver<InferStreamResponse> answers) {
+        return inferenceAsync.inferStream(answers);
+    }
+
+    /**
+     * Generates text, as an iterator over the stream's messages (tokens as they are made; the last
+     * carries the finish reason and usage). Close the stream to cancel it on the server.
+     */
+    public GenerationStream generate(GenerateRequest request) {
+        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+        io.grpc.Context previous = context.attach();
+        try {
+            return new GenerationStream(call(() -> inference.generate(request)), context);
+        } finally {
+            context.detach(previous);
+        }
+    }
+
+    /**
+     * Generates text, calling {@code onMessage} for each message and then {@code onEnd} (null when
+     * the stream ended normally). Run the returned task to cancel the generation on the server.
+     */
+    public Runnable generate(GenerateRequest request, java.util.function.Consumer<GenerateResponse> onMessage,
+            java.util.function.Consumer<LlmaosClientException> onEnd) {
+        return streaming(observer -> inferenceAsync.generate(request, observer), onMessage, onEnd);
+    }
+
+    // models
+
+    public ListModelsResponse listModels() {
+        return call(() -> repository.listModels(ListModelsRequest.getDefaultInstance()));
+    }
+
+    public GetModelResponse getModel(String name) {
+        return call(() -> repository.getModel(GetModelRequest.newBuilder().setName(name).build()));
+    }
+
+    /** Loads (or reloads) a model and waits until it is READY or has failed. */
+    public LoadModelResponse loadModel(String name) {
+        return call(() -> repository.loadModel(LoadModelRequest.newBuilder().setName(name).build()));
+    }
+
+    /** Loads a model with {@code override} in place of its config.json. */
+    public LoadModelResponse loadModel(String name, ModelConfig override) {
+        return call(() -> repository.loadModel(LoadModelRequest.newBuilder().setName(name).setConfigOverride(override)
+                .build()));
+    }
+
+    /** Unloads every version of a model (in-flight work finishes first). */
+    public UnloadModelResponse unloadModel(String name) {
+        return call(() -> repository.unloadModel(UnloadModelRequest.newBuilder().setName(name).build()));
+    }
+
+    /** Streams model state changes; run the returned task to stop. */
+    public Runnable watchModels(java.util.function.Consumer<ModelEvent> onEvent,
+            java.util.function.Consumer<LlmaosClientException> onEnd) {
+        return streaming(o -> repositoryAsync.watchModels(WatchModelsRequest.getDefaultInstance(), o), onEvent, onEnd);
+    }
+
+    // scheduler
+
+    /** Scheduler statistics of the named models (none: every model). */
+    public SchedulerStats schedulerStats(String... models) {
+        return call(() -> scheduler.getStats(GetStatsRequest.newBuilder().addAllModelNames(List.of(models)).build()));
+    }
+
+    /** Streams scheduler statistics every {@code interval}; run the returned task to stop. */
+    public Runnable watchStats(Duration interval, java.util.function.Consumer<SchedulerStats> onStats,
+            java.util.function.Consumer<LlmaosClientException> onEnd) {
+        return streaming(o -> schedulerAsync.watchStats(WatchStatsRequest.newBuilder().setInterval(duration(interval))
+                .build(), o), onStats, onEnd);
+    }
+
+    /** The scheduling policy in force for {@code model} ("" = the server's default). */
+    public SchedulingPolicy policy(String model) {
+        return call(() -> scheduler.getPolicy(GetPolicyRequest.newBuilder().setModelName(model).build()));
+    }
+
+    /** Sets a scheduling policy live; returns the policy now in force. */
+    public SchedulingPolicy setPolicy(SchedulingPolicy policy) {
+        return call(() -> scheduler.setPolicy(SetPolicyRequest.newBuilder().setPolicy(policy).build()));
+    }
+
+    // resources
+
+    public ResourceSnapshot resources() {
+        return call(() -> resources.getResources(GetResourcesRequest.getDefaultInstance()));
+    }
+
+    /** Streams resource snapshots every {@code interval}; run the returned task to stop. */
+    public Runnable watchResources(Duration interval, java.util.function.Consumer<ResourceSnapshot> onSnapshot,
+            java.util.function.Consumer<LlmaosClientException> onEnd) {
+        return streaming(o -> resourcesAsync.watchResources(WatchResourcesRequest.newBuilder()
+                .setInterval(duration(interval)).build(), o), onSnapshot, onEnd);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <T> T call(Supplier<T> rpc) {
+        try {
+            return rpc.get();
+        } catch (RuntimeException e) {
+            throw LlmaosClientException.from(e);
+        }
+    }
+
+    private static <T> Runnable streaming(java.util.function.Consumer<StreamObserver<T>> start,
+            java.util.function.Consumer<T> onMessage, java.util.function.Consumer<LlmaosClientException> onEnd) {
+        AtomicReference<ClientCallStreamObserver<?>> call = new AtomicReference<>();
+        start.accept(new ClientResponseObserver<Object, T>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<Object> requests) {
+                call.set(requests);
+            }
+
+            @Override
+            public void onNext(T value) {
+                onMessage.accept(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                onEnd.accept(LlmaosClientException.from(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                onEnd.accept(null);
+            }
+        });
+        return () -> call.get().cancel("cancelled by the client", null);
+    }
+
+    private static com.google.protobuf.Duration duration(Duration d) {
+        return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    }
+
+    /** Generated text as an iterator; {@link #close} cancels the generation on the server. */
+    public static final class GenerationStream implements Iterator<GenerateResponse>, AutoCloseable {
+        private final Iterator<GenerateResponse> messages;
+        private final io.grpc.Context.CancellableContext context;
+
+        GenerationStream(Iterator<GenerateResponse> messages, io.grpc.Context.CancellableContext context) {
+            this.messages = messages;
+            this.context = context;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return call(messages::hasNext);
+        }
+
+        @Override
+        public GenerateResponse next() {
+            return call(messages::next);
+        }
+
+        @Override
+        public void close() {
+            context.cancel(null);
+        }
+    }
+
+    /** Builds a client: targets, security, identity, deadlines and retries. */
+    public static final class Builder {
+        private final List<String> targets = new ArrayList<>();
+        private File trustCertificates;
+        private boolean tls;
+        private String token;
+        private String tenant;
+        private Duration defaultDeadline;
+        private int maxAttempts = 3;
+
+        private Builder() {
+        }
+
+        /** A server, {@code host:port}; call again (or use {@link #targets}) for several. */
+        public Builder target(String hostPort) {
+            StaticTargets.address(hostPort);
+            targets.add(hostPort);
+            return this;
+        }
+
+        /** Several servers, balanced round-robin; unhealthy ones are skipped. */
+        public Builder targets(List<String> hostPorts) {
+            hostPorts.forEach(this::target);
+            return this;
+        }
+
+        /** TLS, trusting the system's certificate authorities. */
+        public Builder useTls() {
+            this.tls = true;
+            return this;
+        }
+
+        /** TLS, trusting the certificates in {@code pemFile}. */
+        public Builder useTls(File pemFile) {
+            this.tls = true;
+            this.trustCertificates = pemFile;
+            return this;
+        }
+
+        /** A bearer token sent with every call. */
+        public Builder token(String value) {
+            this.token = value;
+            return this;
+        }
+
+        /** The tenant every call is accounted to (the server's weights and quotas). */
+        public Builder tenant(String value) {
+            this.tenant = value;
+            return this;
+        }
+
+        /** The deadline of unary calls that set none of their own (streams are left unbounded). */
+        public Builder defaultDeadline(Duration value) {
+            this.defaultDeadline = value;
+            return this;
+        }
+
+        /** Attempts of idempotent calls answered UNAVAILABLE (1 = no retry); default 3. */
+        public Builder maxAttempts(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = value;
+            return this;
+        }
+
+        public LlmaosClient build() {
+            if (targets.isEmpty()) {
+                throw new IllegalStateException("no target: call target(\"host:port\")");
+            }
+            NettyChannelBuilder b;
+            if (targets.size() == 1) {
+                b = NettyChannelBuilder.forTarget(targets.get(0));
+            } else {
+                b = NettyChannelBuilder.forTarget(StaticTargets.SCHEME + ":///servers");
+                nameResolver(b, new StaticTargets(targets));
+            }
+            if (tls) {
+                try {
+                    b.sslContext(trustCertificates == null ? GrpcSslContexts.forClient().build()
+                            : GrpcSslContexts.forClient().trustManager(trustCertificates).build());
+                } catch (SSLException e) {
+                    throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
+                }
+            } else {
+                b.usePlaintext();
+            }
+            b.defaultServiceConfig(serviceConfig(maxAttempts, targets.size() > 1)).enableRetry();
+            b.maxInboundMessageSize(64 << 20);
+            b.intercept(new Defaults(tenant, token, defaultDeadline));
+            return new LlmaosClient(b.build());
+        }
+
+        @SuppressWarnings("deprecation")
+        private static void nameResolver(NettyChannelBuilder b, StaticTargets resolver) {
+            b.nameResolverFactory(resolver);
+        }
+
+        /** round_robin with health checking across targets; retries of idempotent calls on UNAVAILABLE. */
+        private static Map<String, ?> serviceConfig(int attempts, boolean balanced) {
+            List<Map<String, ?>> idempotent = List.of(
+                    name("llmaos.v1.InferenceService", "Infer"),
+                    name("llmaos.v1.ModelRepositoryService", "ListModels"),
+                    name("llmaos.v1.ModelRepositoryService", "GetModel"),
+                    name("llmaos.v1.SchedulerService", "GetStats"),
+                    name("llmaos.v1.SchedulerService", "GetPolicy"),
+                    name("llmaos.v1.ResourceService", "GetResources"),
+                    name("grpc.health.v1.Health", "Check"));
+            Map<String, Object> retry = Map.of(
+                    "maxAttempts", (double) Math.max(2, attempts),
+                    "initialBackoff", "0.05s",
+                    "maxBackoff", "1s",
+                    "backoffMultiplier", 2.0,
+                    "retryableStatusCodes", List.of("UNAVAILABLE"));
+            Map<String, Object> config = new java.util.HashMap<>();
+            if (attempts > 1) {
+                config.put("methodConfig", List.of(Map.of("name", idempotent, "retryPolicy", retry)));
+            }
+            if (balanced) {
+                config.put("loadBalancingConfig", List.of(Map.of("round_robin", Map.of())));
+                config.put("healthCheckConfig", Map.of("serviceName", ""));
+            }
+            return config;
+        }
+
+        private static Map<String, ?> name(String service, String method) {
+            return Map.of("service", service, "method", method);
+        }
+    }
+
+    /** Adds the tenant and token headers, and the default deadline of unary calls. */
+    private record Defaults(String tenant, String token, Duration deadline) implements ClientInterceptor {
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            CallOptions o = options;
+            if (deadline != null && o.getDeadline() == null && method.getType() == MethodDescriptor.MethodType.UNARY) {
+                o = o.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, o)) {
+                @Override
+                public void start(Listener<R> listener, Metadata headers) {
+                    if (tenant != null) {
+                        headers.put(TENANT, tenant);
+                    }
+                    if (token != null) {
+                        headers.put(AUTHORIZATION, "Bearer " + token);
+                    }
+                    super.start(listener, headers);
+                }
+            };
+        }
+    }
+}
