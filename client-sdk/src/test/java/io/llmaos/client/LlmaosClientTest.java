@@ -207,6 +207,26 @@ class LlmaosClientTest {
     }
 
     @Test
+    void idempotentCallsAnsweredUnavailableAreRetried() {
+        // tf-dense is in the repository but not loaded: Infer is answered UNAVAILABLE
+        InferRequest unloaded = InferRequest.newBuilder().setModelName("tf-dense")
+                .addInputs(Tensors.fp32("x", new long[] {1, 4}, 1, 2, 3, 4)).build();
+        long once = bytesReceivedFor(1, unloaded);
+        long thrice = bytesReceivedFor(3, unloaded);
+        assertTrue(once > 0);
+        assertEquals(3 * once, thrice, "three attempts reached the server");
+    }
+
+    private static long bytesReceivedFor(int attempts, InferRequest request) {
+        try (LlmaosClient c = LlmaosClient.builder().target("127.0.0.1:" + server.server().port())
+                .maxAttempts(attempts).build()) {
+            long before = c.resources().getNetwork().getBytesReceived();
+            assertThrows(LlmaosClientException.Unavailable.class, () -> c.infer(request));
+            return c.resources().getNetwork().getBytesReceived() - before;
+        }
+    }
+
+    @Test
     void aBuilderWithoutTargetsIsRefused() {
         assertThrows(IllegalStateException.class, () -> LlmaosClient.builder().build());
         assertThrows(IllegalArgumentException.class, () -> LlmaosClient.builder().target("no-port"));

@@ -98,7 +98,7 @@ final class ModelsCommand {
         }
     }
 
-    @Command(name = "watch", description = "Print model state changes as they happen (Ctrl-C stops)")
+    @Command(name = "watch", description = "Print every model's state, then changes as they happen (Ctrl-C stops)")
     static final class Watch extends ClientCommand {
         @picocli.CommandLine.Option(names = "--count", description = "Stop after this many events")
         int count;
@@ -110,8 +110,9 @@ final class ModelsCommand {
             java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
             Runnable stop = client.watchModels(e -> {
                 synchronized (out) {
+                    boolean initial = e.getPreviousState() == io.llmaos.proto.v1.ModelState.MODEL_STATE_UNSPECIFIED;
                     out.println(json() ? Output.json(e) : e.getName() + "/" + e.getStatus().getVersion() + " "
-                            + e.getPreviousState() + " -> " + e.getStatus().getState()
+                            + (initial ? "" : e.getPreviousState() + " -> ") + e.getStatus().getState()
                             + (e.getStatus().getReason().isEmpty() ? "" : " (" + e.getStatus().getReason() + ")"));
                     out.flush();
                 }

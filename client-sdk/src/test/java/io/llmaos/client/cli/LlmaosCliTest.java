@@ -104,6 +104,24 @@ class LlmaosCliTest {
     }
 
     @Test
+    void watchPrintsModelStateChanges() throws Exception {
+        java.util.concurrent.CompletableFuture<Run> watch = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run("models", "watch", "--count", "6"));
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (!watch.isDone() && System.nanoTime() < until) {
+            // each cycle makes events; the watch may subscribe after the first ones
+            run("models", "load", "tf-dense");
+            run("models", "unload", "tf-dense");
+        }
+        Run w = watch.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, w.code(), w.err());
+        assertEquals(6, w.out().lines().count(), w.out());
+        assertTrue(w.out().contains("mlp-classifier/1 READY"), "first every model's state: " + w.out());
+        assertTrue(w.out().lines().anyMatch(l -> l.startsWith("tf-dense/1 ") && l.contains(" -> ")),
+                "then the changes: " + w.out());
+    }
+
+    @Test
     void errorsGiveClearMessagesAndExitCodes() {
         Run missing = run("models", "get", "no-such-model");
         assertEquals(4, missing.code());
