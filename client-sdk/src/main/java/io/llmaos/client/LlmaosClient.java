@@ -98,6 +98,7 @@ public final class LlmaosClient implements AutoCloseable {
         this.health = HealthGrpc.newBlockingStub(channel);
     }
 
+    /** A builder; at least one target is required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -175,10 +176,12 @@ public final class LlmaosClient implements AutoCloseable {
 
     // models
 
+    /** Every model of the repository (or loaded), with its kind, engine and version states. */
     public ListModelsResponse listModels() {
         return call(() -> repository.listModels(ListModelsRequest.getDefaultInstance()));
     }
 
+    /** One model: summary, configuration in force, and what its requests and responses look like. */
     public GetModelResponse getModel(String name) {
         return call(() -> repository.getModel(GetModelRequest.newBuilder().setName(name).build()));
     }
@@ -231,6 +234,7 @@ public final class LlmaosClient implements AutoCloseable {
 
     // resources
 
+    /** The latest resource snapshot: machine, network, models, budgets, U and LB. */
     public ResourceSnapshot resources() {
         return call(() -> resources.getResources(GetResourcesRequest.getDefaultInstance()));
     }

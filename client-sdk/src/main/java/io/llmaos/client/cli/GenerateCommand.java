@@ -43,9 +43,12 @@ final class GenerateCommand extends ClientCommand {
     @Option(names = "--priority", description = "1 = highest; 0 = the model's default")
     int priority;
 
+    @Option(names = "--ignore-eos", description = "Keep generating past end-of-sequence tokens")
+    boolean ignoreEos;
+
     @Override
     int run(LlmaosClient client, PrintWriter out) {
-        SamplingParams.Builder s = SamplingParams.newBuilder().addAllStopSequences(stops);
+        SamplingParams.Builder s = SamplingParams.newBuilder().addAllStopSequences(stops).setIgnoreEos(ignoreEos);
         if (maxTokens != null) {
             s.setMaxNewTokens(maxTokens);
         }

@@ -122,6 +122,46 @@ class LlmaosCliTest {
     }
 
     @Test
+    void stoppingTheCommandLineCancelsTheGenerationOnTheServer() throws Exception {
+        long before = decodeSteps();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process cli = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LlmaosCli.class.getName(),
+                "generate", "gpt-kjv", "And it came to pass", "--max-tokens", "500", "--ignore-eos", "--target", target)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // wait for text to arrive, then stop it as Ctrl-C does (SIGINT and SIGTERM both run the hook)
+        int first = cli.getInputStream().read();
+        assertTrue(first >= 0, "the command printed text");
+        cli.destroy();
+        assertTrue(cli.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        long steps = decodeSteps();
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+            long now = decodeSteps();
+            if (now == steps && activeSequences() == 0) {
+                break;
+            }
+            steps = now;
+        }
+        assertEquals(0, activeSequences(), "the sequence left the decode loop");
+        assertTrue(steps - before < 500, "decoding stopped early: " + (steps - before) + " of 500 tokens made");
+    }
+
+    /** Tokens the decode loop of gpt-kjv has made so far (rows summed over steps). */
+    private static long decodeSteps() {
+        try (var c = io.llmaos.client.LlmaosClient.builder().target(target).build()) {
+            return c.schedulerStats("gpt-kjv").getModels(0).getBatchSizesList().stream()
+                    .mapToLong(b -> b.getCount() * b.getBatchSize()).sum();
+        }
+    }
+
+    private static long activeSequences() {
+        try (var c = io.llmaos.client.LlmaosClient.builder().target(target).build()) {
+            return c.schedulerStats("gpt-kjv").getModels(0).getLevelsList().stream().mapToLong(l -> l.getInFlight()).sum();
+        }
+    }
+
+    @Test
     void errorsGiveClearMessagesAndExitCodes() {
         Run missing = run("models", "get", "no-such-model");
         assertEquals(4, missing.code());
