@@ -30,6 +30,13 @@ final class ModelsCommand {
         return b.toString();
     }
 
+    /** Prints {@code line}; the exit code of success. */
+    static int printed(PrintWriter out, String line) {
+        out.println(line);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
     @Command(name = "list", description = "Every model, its kind, engine and version states")
     static final class ListModels extends ClientCommand {
         @Override
@@ -78,9 +85,7 @@ final class ModelsCommand {
         @Override
         int run(LlmaosClient client, PrintWriter out) {
             var r = client.loadModel(name);
-            out.println(json() ? Output.json(r) : name + ": " + versions(r.getModel()));
-            out.flush();
-            return ExitCodes.OK;
+            return printed(out, json() ? Output.json(r) : name + ": " + versions(r.getModel()));
         }
     }
 
@@ -92,9 +97,7 @@ final class ModelsCommand {
         @Override
         int run(LlmaosClient client, PrintWriter out) {
             var r = client.unloadModel(name);
-            out.println(json() ? Output.json(r) : name + ": " + versions(r.getModel()));
-            out.flush();
-            return ExitCodes.OK;
+            return printed(out, json() ? Output.json(r) : name + ": " + versions(r.getModel()));
         }
     }
 
