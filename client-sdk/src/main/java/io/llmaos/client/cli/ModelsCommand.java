@@ -113,17 +113,25 @@ final class ModelsCommand {
             java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
             Runnable stop = client.watchModels(e -> {
                 synchronized (out) {
+                    if (count > 0 && seen.get() >= count) {
+                        return;
+                    }
                     boolean initial = e.getPreviousState() == io.llmaos.proto.v1.ModelState.MODEL_STATE_UNSPECIFIED;
                     out.println(json() ? Output.json(e) : e.getName() + "/" + e.getStatus().getVersion() + " "
                             + (initial ? "" : e.getPreviousState() + " -> ") + e.getStatus().getState()
                             + (e.getStatus().getReason().isEmpty() ? "" : " (" + e.getStatus().getReason() + ")"));
                     out.flush();
-                }
-                if (count > 0 && seen.incrementAndGet() >= count) {
-                    done.countDown();
+                    if (count > 0 && seen.incrementAndGet() >= count) {
+                        done.countDown();
+                    }
                 }
             }, e -> {
-                failure.set(e);
+                synchronized (out) {
+                    // the cancel that stopping after --count events sends is not a failure
+                    if (count == 0 || seen.get() < count) {
+                        failure.set(e);
+                    }
+                }
                 done.countDown();
             });
             Runtime.getRuntime().addShutdownHook(new Thread(stop));
