@@ -55,7 +55,7 @@ public final class LlmaosServer {
         ProcessMemory memory = new ProcessMemory();
         EngineBudget engineBudget = new EngineBudget(settings.threadBudget(), settings.instanceBudget());
         this.resources = new ResourceMonitor(new MachineProbe(settings.modelsDir(), memory),
-                settings.resourceSampleInterval());
+                settings.resourceSampleInterval(), clock);
         this.models = new ModelManager(new ModelRepository(settings.modelsDir()), engines, memory, clock,
                 pool("llmaos-load", settings.loadThreads()), TensorCodec::decode,
                 new MemoryLedger(settings.modelMemoryBudget(), clock), settings.loadOnDemandWait(), engineBudget);

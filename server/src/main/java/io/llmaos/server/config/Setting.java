@@ -47,7 +47,8 @@ public enum Setting {
     SHUTDOWN_GRACE("shutdown-grace", "DURATION",
             "On SIGTERM/SIGINT, how long in-flight calls may take to finish before they are cancelled", "30s"),
     RESOURCE_SAMPLE_INTERVAL("resource-sample-interval", "DURATION",
-            "How often the resource monitor samples CPU, memory, GPUs and disk (at least 100ms)", "1s"),
+            "The most often CPU, memory, GPUs and disk are sampled (at least 100ms); samples are taken only"
+                    + " when ResourceService is read, never in the background", "1s"),
     MODEL_MEMORY_BUDGET("model-memory-budget", "SIZE",
             "Memory all loaded models may reserve together (e.g. 8GiB); a load beyond it evicts idle models,"
                     + " least recently used first, or fails; 0 = no limit", "0"),

@@ -1,34 +1,41 @@
 package io.llmaos.server.resource;
 
+import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.Durations;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Samples the machine on a fixed interval on its own thread and keeps the latest sample; readers
- * never wait for a sample to be taken.
+ * The machine's latest sample, taken on demand: a reader gets the last sample while it is younger
+ * than the interval, else a fresh one (CPU loads then cover the time since the previous sample). No
+ * thread samples in the background, so a server nobody watches spends nothing on monitoring; a
+ * Watch stream's timer is what drives sampling at its interval.
  */
 public final class ResourceMonitor implements AutoCloseable {
     private final MachineProbe probe;
     private final Duration interval;
-    private final ScheduledExecutorService sampler;
-    private volatile MachineSample latest;
+    private final Clock clock;
+    private MachineSample latest;
+    private long takenAt;
 
-    public ResourceMonitor(MachineProbe probe, Duration interval) {
+    public ResourceMonitor(MachineProbe probe, Duration interval, Clock clock) {
         this.probe = probe;
         this.interval = interval;
+        this.clock = clock;
         this.latest = probe.sample();
-        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "llmaos-resource-monitor");
-            t.setDaemon(true);
-            return t;
-        });
-        sampler.scheduleAtFixedRate(this::sample, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+        this.takenAt = clock.nanoTime();
     }
 
-    /** The most recent sample. */
-    public MachineSample latest() {
+    /** The most recent sample, taken now when the last one is older than the interval. */
+    public synchronized MachineSample latest() {
+        long now = clock.nanoTime();
+        if (now - takenAt >= Durations.nanos(interval)) {
+            try {
+                latest = probe.sample();
+                takenAt = now;
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ResourceMonitor.class).warn("resource sample failed: {}", e.getMessage());
+            }
+        }
         return latest;
     }
 
@@ -37,16 +44,8 @@ public final class ResourceMonitor implements AutoCloseable {
         return interval;
     }
 
-    private void sample() {
-        try {
-            latest = probe.sample();
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(ResourceMonitor.class).warn("resource sample failed: {}", e.getMessage());
-        }
-    }
-
     @Override
     public void close() {
-        sampler.shutdownNow();
+        // nothing runs in the background
     }
 }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,8 +32,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * preempts a running one of lower priority, which goes back to the queue and is recomputed later.
  */
 final class GenerationScheduler {
-    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
     private final LoadedVersion version;
     private final GenerationSpec spec;
     private final Clock clock;
@@ -225,7 +222,13 @@ final class GenerationScheduler {
                 if (!admitted.isEmpty() || !loop.idle() || !dropped.isEmpty()) {
                     break;
                 }
-                work.awaitNanos(IDLE_WAIT_NANOS);
+                // nothing to run: block until signalled, or until a waiting sequence's time runs out
+                long expiry = queue.nextExpiryNanos();
+                if (expiry == Long.MAX_VALUE) {
+                    work.await();
+                } else {
+                    work.awaitNanos(Math.max(1, expiry - clock.nanoTime()));
+                }
             }
         } finally {
             lock.unlock();

@@ -1,5 +1,6 @@
 package io.llmaos.server.scheduler;
 
+import io.llmaos.server.core.Durations;
 import java.time.Duration;
 
 /**
@@ -23,6 +24,6 @@ record LevelPolicy(int maxSize, Duration defaultTimeout, boolean delayOnTimeout,
                 && (timeout == null || requested.compareTo(timeout) < 0)) {
             timeout = requested;
         }
-        return timeout == null ? callerDeadline : Math.min(callerDeadline, now + timeout.toNanos());
+        return timeout == null ? callerDeadline : Math.min(callerDeadline, Durations.deadline(now, timeout));
     }
 }

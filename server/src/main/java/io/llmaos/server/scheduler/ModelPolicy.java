@@ -80,7 +80,7 @@ record ModelPolicy(
         int min = Math.max(1, instances.getMin());
         int max = Math.max(min, instances.getMax());
         return new ModelPolicy(levels, defaultPriority, aging, tenants, defaultTenant, maxBatch, Math.max(1, target),
-                batching.getMaxQueueDelayUs() * 1000, min, max, Math.max(1, instances.getThreadsPerInstance()),
+                io.llmaos.server.core.Durations.multiply(batching.getMaxQueueDelayUs(), 1000), min, max, Math.max(1, instances.getThreadsPerInstance()),
                 instances.hasScaleUpQueueDelay() ? duration(instances.getScaleUpQueueDelay()) : Duration.ofMillis(5),
                 instances.hasScaleUpAfter() ? duration(instances.getScaleUpAfter()) : Duration.ofSeconds(1),
                 instances.hasScaleDownIdle() ? duration(instances.getScaleDownIdle()) : Duration.ofSeconds(60));

@@ -1,6 +1,7 @@
 package io.llmaos.server.scheduler;
 
 import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.Durations;
 import io.llmaos.server.core.ErrorCode;
 import io.llmaos.server.core.LlmaosException;
 import io.llmaos.server.core.ModelRef;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,13 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * scaling. Requests leave only by being answered: served, timed out, cancelled or rejected.
  */
 final class ModelScheduler {
-    private static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
     private final LoadedVersion version;
     private final Clock clock;
     private final EngineBudget budget;
     private final ThreadFactory threads;
     private final Executor grower;
+    private final Runnable onQueued;
     private final ModelStats stats = new ModelStats();
     private final TenantQuotas quotas;
     private final ReentrantLock lock = new ReentrantLock();
@@ -48,8 +47,9 @@ final class ModelScheduler {
     private long pressureSince = -1;
 
     ModelScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, EngineBudget budget, ThreadFactory threads,
-            Executor grower) {
+            Executor grower, Runnable onQueued) {
         this.version = version;
+        this.onQueued = onQueued;
         this.policy = policy;
         this.clock = clock;
         this.budget = budget;
@@ -116,6 +116,7 @@ final class ModelScheduler {
         } finally {
             lock.unlock();
         }
+        onQueued.run();
     }
 
     /**
@@ -145,6 +146,7 @@ final class ModelScheduler {
             lock.lock();
             try {
                 slot.lent = false;
+                slot.lastUsed = clock.nanoTime();
                 busy--;
                 running[Math.min(p.level, running.length - 1)]--;
                 idleSlots.addFirst(slot);
@@ -216,12 +218,18 @@ final class ModelScheduler {
     /** Marks a pass of {@link #take} that found nothing to hand out yet. */
     private static final List<PendingRequest> AGAIN = List.of();
 
-    /** One pass under the lock: a batch, null to stop, or {@link #AGAIN} after waiting a while. */
+    /**
+     * One pass under the lock: a batch, null to stop, or {@link #AGAIN} after waiting. A worker with
+     * nothing to do blocks until it is signalled (work queued, its instance given back, a policy
+     * change, closing); only a worker the pool may shed waits with a timer, until its idle time
+     * reaches scale_down_idle.
+     */
     private List<PendingRequest> pass(Slot slot, long idleSince, List<PendingRequest> dropped)
             throws InterruptedException {
         ModelPolicy p = policy;
         if (slot.lent) {
-            work.awaitNanos(IDLE_CHECK_NANOS);
+            // a caller runs on this instance; giving it back signals when work is waiting
+            work.await();
             return AGAIN;
         }
         if (queue.size() == 0) {
@@ -230,17 +238,22 @@ final class ModelScheduler {
                 workers--;
                 return null;
             }
-            long idle = clock.nanoTime() - idleSince;
-            if (workers > p.minInstances() && idle >= p.scaleDownIdle().toNanos()) {
+            if (!idleSlots.contains(slot)) {
+                idleSlots.addFirst(slot);
+            }
+            if (workers <= p.minInstances()) {
+                work.await();
+                return AGAIN;
+            }
+            long idle = clock.nanoTime() - Math.max(idleSince, slot.lastUsed);
+            long left = Durations.nanos(p.scaleDownIdle()) - idle;
+            if (left <= 0) {
                 idleSlots.remove(slot);
                 workers--;
                 retiring.set(true);
                 return null;
             }
-            if (!idleSlots.contains(slot)) {
-                idleSlots.addFirst(slot);
-            }
-            work.awaitNanos(Math.max(1, Math.min(p.scaleDownIdle().toNanos() - idle, IDLE_CHECK_NANOS)));
+            work.awaitNanos(left);
             return AGAIN;
         }
         idleSlots.remove(slot);
@@ -328,11 +341,22 @@ final class ModelScheduler {
         }
     }
 
+    /** Whether any request waits in the queue. */
+    boolean hasQueued() {
+        lock.lock();
+        try {
+            return queue.size() > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
-     * Runs every few milliseconds: answers requests whose time ran out at any depth of the queue, and
-     * grows the pool when the oldest request has waited too long for long enough (within the budget).
+     * Runs every few milliseconds while requests wait: answers those whose time ran out at any depth
+     * of the queue, and grows the pool when the oldest request has waited too long for long enough
+     * (within the budget). Returns whether requests still wait.
      */
-    void tick() {
+    boolean tick() {
         List<PendingRequest> dropped = new ArrayList<>();
         boolean grow = false;
         lock.lock();
@@ -341,12 +365,12 @@ final class ModelScheduler {
             dropped.forEach(r -> queuedRows -= r.rows);
             ModelPolicy p = policy;
             long now = clock.nanoTime();
-            boolean pressed = queue.oldestWaitNanos() > p.scaleUpDelay().toNanos();
+            boolean pressed = queue.oldestWaitNanos() > Durations.nanos(p.scaleUpDelay());
             if (!pressed || closing || growing || workers >= p.maxInstances()) {
                 pressureSince = pressed ? pressureSince : -1;
             } else if (pressureSince < 0) {
                 pressureSince = now;
-            } else if (now - pressureSince >= p.scaleUpAfter().toNanos() && budget.tryTake(threadsPerInstance)) {
+            } else if (now - pressureSince >= Durations.nanos(p.scaleUpAfter()) && budget.tryTake(threadsPerInstance)) {
                 growing = true;
                 grow = true;
                 pressureSince = -1;
@@ -358,6 +382,7 @@ final class ModelScheduler {
         if (grow) {
             grower.execute(this::grow);
         }
+        return hasQueued();
     }
 
     private void grow() {

@@ -46,7 +46,8 @@ final class PriorityRequestQueue<E extends QueueEntry> {
         levels.forEach(l -> l.tenants.values().forEach(t -> carried.addAll(t.entries)));
         levels.clear();
         policies.forEach(p -> levels.add(new Level(p)));
-        this.agingNanos = agingInterval == null || agingInterval.isZero() ? Long.MAX_VALUE : agingInterval.toNanos();
+        this.agingNanos = agingInterval == null || agingInterval.isZero() ? Long.MAX_VALUE
+                : Math.max(1, io.llmaos.server.core.Durations.nanos(agingInterval));
         this.weights = tenantWeights;
         size = 0;
         carried.forEach(e -> level(e.level()).add(e));
@@ -164,6 +165,25 @@ final class PriorityRequestQueue<E extends QueueEntry> {
             }
         }
         return before - size;
+    }
+
+    /**
+     * The earliest moment an entry will be rejected for its time (its deadline, on levels that reject
+     * timed-out entries): when a waiting owner must look again. {@link Long#MAX_VALUE} when none.
+     */
+    long nextExpiryNanos() {
+        long next = Long.MAX_VALUE;
+        for (Level l : levels) {
+            if (l.policy.delayOnTimeout()) {
+                continue;
+            }
+            for (Tenant t : l.tenants.values()) {
+                for (E e : t.entries) {
+                    next = Math.min(next, e.deadlineNanos());
+                }
+            }
+        }
+        return next;
     }
 
     /** The longest any live entry has waited, in nanoseconds (0 when empty). */

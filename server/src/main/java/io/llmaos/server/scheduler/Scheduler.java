@@ -33,13 +33,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The scheduling layer's one entry point: {@link #submit} admits a request into the priority queue
  * of the model copy serving it (or rejects it at once) and returns the future of its result. Also
- * statistics and live policies. Every ten milliseconds a tick answers timed-out requests and scales
- * the instance pools.
+ * statistics and live policies. While any request waits in a queue, a tick every ten milliseconds
+ * answers timed-out requests at any depth and scales the instance pools; with nothing queued the
+ * ticker is not scheduled at all, so an idle server does no work.
  */
 public final class Scheduler implements AutoCloseable {
     private static final long TICK_MILLIS = 10;
@@ -53,6 +55,8 @@ public final class Scheduler implements AutoCloseable {
     private final Map<LoadedVersion, GenerationScheduler> generators = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private final ExecutorService grower;
+    /** Whether a tick is scheduled or running. */
+    private final AtomicBoolean ticking = new AtomicBoolean();
 
     /**
      * @param threadBudget the engine threads all instance pools may use together (defaults to the cores)
@@ -69,7 +73,6 @@ public final class Scheduler implements AutoCloseable {
         this.budget = budget;
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("llmaos-scheduler-tick"));
         this.grower = Executors.newSingleThreadExecutor(daemon("llmaos-scheduler-grow"));
-        ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         models.watch(event -> {
             if (event.status().state() == ModelState.READY) {
                 try {
@@ -273,7 +276,8 @@ public final class Scheduler implements AutoCloseable {
     private ModelScheduler schedulerFor(LoadedVersion version) {
         return schedulers.computeIfAbsent(version, v -> {
             ModelScheduler s = new ModelScheduler(v, policies.forModel(v.spec().ref().name(), v.config()), clock, budget,
-                    daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-worker"), grower);
+                    daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-worker"), grower,
+                    this::wakeTicker);
             v.onClosing(() -> schedulers.remove(v));
             return s;
         });
@@ -288,14 +292,45 @@ public final class Scheduler implements AutoCloseable {
         });
     }
 
+    /** Makes sure a tick is coming: called whenever a request is queued. */
+    private void wakeTicker() {
+        if (!ticking.get() && ticking.compareAndSet(false, true)) {
+            scheduleTick();
+        }
+    }
+
+    private void scheduleTick() {
+        try {
+            ticker.schedule(this::tick, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ticking.set(false);
+        }
+    }
+
     private void tick() {
+        if (anyQueued(true)) {
+            scheduleTick();
+            return;
+        }
+        ticking.set(false);
+        // a request queued while this tick looked elsewhere saw it running and relies on it: look again
+        if (anyQueued(false) && ticking.compareAndSet(false, true)) {
+            scheduleTick();
+        }
+    }
+
+    /** Whether any model has requests queued; {@code tick} runs each model's tick on the way. */
+    private boolean anyQueued(boolean tick) {
+        boolean queued = false;
         for (ModelScheduler s : schedulers.values()) {
             try {
-                s.tick();
+                queued |= tick ? s.tick() : s.hasQueued();
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(Scheduler.class).warn("scheduler tick of {} failed", s.ref(), e);
+                queued = true;
             }
         }
+        return queued;
     }
 
     private static ModelSchedulerStats stats(ModelScheduler s) {

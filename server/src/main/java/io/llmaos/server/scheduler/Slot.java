@@ -10,6 +10,8 @@ import io.llmaos.server.model.engine.ModelInstance;
 final class Slot {
     final ModelInstance instance;
     boolean lent;
+    /** When a caller last gave the instance back (clock nanos): lending counts as use, not idleness. */
+    long lastUsed = Long.MIN_VALUE;
 
     Slot(ModelInstance instance) {
         this.instance = instance;

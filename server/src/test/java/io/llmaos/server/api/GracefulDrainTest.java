@@ -67,7 +67,8 @@ class GracefulDrainTest {
                         BuildInfo.fromClasspath())
                 .models(manager)
                 .scheduler(new Scheduler(manager, new SchedulingPolicies(), Clock.system(), 2))
-                .resources(new ResourceMonitor(new MachineProbe(models, new ProcessMemory()), Duration.ofSeconds(1)))
+                .resources(new ResourceMonitor(new MachineProbe(models, new ProcessMemory()), Duration.ofSeconds(1),
+                        io.llmaos.server.core.Clock.system()))
                 .service(latch)
                 .build();
         endpoint.start();

@@ -95,7 +95,7 @@ public final class DrainGate implements ServerInterceptor {
 
     /** Waits until no work call is in flight, or {@code timeout} passes; true when idle. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long remaining = timeout.toNanos();
+        long remaining = io.llmaos.server.core.Durations.nanos(timeout);
         lock.lock();
         try {
             while (inFlight > 0) {
