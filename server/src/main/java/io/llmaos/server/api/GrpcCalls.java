@@ -33,11 +33,12 @@ final class GrpcCalls {
     }
 
     /** A generation request for the current call. */
-    static GenerationRequest generation(Clock clock, long received, io.llmaos.proto.v1.GenerateRequest r) {
+    static GenerationRequest generation(Clock clock, long received, io.llmaos.proto.v1.GenerateRequest r,
+            int maxPromptBytes) {
         Context context = Context.current();
         long deadlineNanos = deadlineNanos(context, clock);
         return new GenerationRequest(r.getModelName(), r.getModelVersion(), r.getRequestId(),
-                GenerateMapping.promptText(r), GenerateMapping.promptIds(r), GenerateMapping.sampling(r),
+                GenerateMapping.promptText(r, maxPromptBytes), GenerateMapping.promptIds(r), GenerateMapping.sampling(r),
                 r.getPriority(), duration(r.getTimeout()), TenantInterceptor.of(context), deadlineNanos, received,
                 cancellation(context));
     }
@@ -49,8 +50,14 @@ final class GrpcCalls {
                 : clock.nanoTime() + Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
     }
 
+    /** A request's own timeout (null = none); INVALID_ARGUMENT for a negative or malformed one. */
     static Duration duration(com.google.protobuf.Duration d) {
-        return d.getSeconds() == 0 && d.getNanos() == 0 ? null : Duration.ofSeconds(d.getSeconds(), d.getNanos());
+        return duration(d, "timeout");
+    }
+
+    /** A duration field of a request (null = unset); INVALID_ARGUMENT for a negative or malformed one. */
+    static Duration duration(com.google.protobuf.Duration d, String field) {
+        return io.llmaos.server.api.mapping.Timeouts.of(d, field);
     }
 
     private static Cancellation cancellation(Context context) {

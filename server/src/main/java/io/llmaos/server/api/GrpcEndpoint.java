@@ -9,11 +9,13 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.llmaos.server.api.interceptor.DrainGate;
 import io.llmaos.server.api.interceptor.NetworkMeter;
+import io.llmaos.server.api.interceptor.RequestParsing;
 import io.llmaos.server.api.interceptor.StatusSafetyNet;
 import io.llmaos.server.api.interceptor.TenantInterceptor;
 import io.llmaos.server.config.ServerSettings;
 import io.llmaos.server.core.BuildInfo;
 import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.Durations;
 import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
 import io.llmaos.server.model.lifecycle.ModelManager;
@@ -77,11 +79,11 @@ public final class GrpcEndpoint {
         }
         Watches watches = new Watches(watchTimer);
         List<BindableService> services = new ArrayList<>(List.of(
-                new InferenceApi(b.scheduler, b.clock),
+                new InferenceApi(b.scheduler, b.clock, settings.maxElementBytes(), settings.maxPromptBytes()),
                 new ModelRepositoryApi(b.models),
                 new SchedulerApi(b.scheduler, watches),
                 new ResourceApi(b.resources, b.scheduler, network, watches, b.models.ledger()),
-                new OipApi(status, b.buildInfo, b.models, b.scheduler, b.clock)));
+                new OipApi(status, b.buildInfo, b.models, b.scheduler, b.clock, settings.maxElementBytes())));
         services.addAll(b.extraServices);
 
         NettyServerBuilder nb = NettyServerBuilder
@@ -92,21 +94,21 @@ public final class GrpcEndpoint {
                 .maxInboundMessageSize(settings.maxInboundMessageBytes())
                 .maxInboundMetadataSize(settings.maxInboundMetadataBytes())
                 .maxConcurrentCallsPerConnection(settings.maxConcurrentCallsPerConnection())
-                .keepAliveTime(settings.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
-                .keepAliveTimeout(settings.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-                .permitKeepAliveTime(settings.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTime(Durations.nanos(settings.keepAliveTime()), TimeUnit.NANOSECONDS)
+                .keepAliveTimeout(Durations.nanos(settings.keepAliveTimeout()), TimeUnit.NANOSECONDS)
+                .permitKeepAliveTime(Durations.nanos(settings.permitKeepAliveTime()), TimeUnit.NANOSECONDS)
                 .permitKeepAliveWithoutCalls(settings.permitKeepAliveWithoutCalls());
         if (!settings.maxConnectionIdle().isZero()) {
-            nb.maxConnectionIdle(settings.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS);
+            nb.maxConnectionIdle(Durations.nanos(settings.maxConnectionIdle()), TimeUnit.NANOSECONDS);
         }
         for (BindableService service : services) {
             ServerServiceDefinition definition = service.bindService();
             serviceNames.add(definition.getServiceDescriptor().getName());
-            nb.addService(definition);
+            nb.addService(RequestParsing.wrap(definition));
         }
-        nb.addService(health.getHealthService());
-        nb.addService(ProtoReflectionServiceV1.newInstance());
-        nb.addService(legacyReflection());
+        nb.addService(RequestParsing.wrap(health.getHealthService().bindService()));
+        nb.addService(RequestParsing.wrap(ProtoReflectionServiceV1.newInstance().bindService()));
+        nb.addService(RequestParsing.wrap(legacyReflection().bindService()));
         // interceptors run in reverse order of registration: the safety net is outermost
         nb.intercept(new TenantInterceptor());
         nb.intercept(gate);

@@ -11,6 +11,7 @@ import io.llmaos.proto.v1.InferResponse;
 import io.llmaos.proto.v1.InferStreamResponse;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.server.api.mapping.InferMapping;
+import io.llmaos.server.api.mapping.InputLimits;
 import io.llmaos.server.api.mapping.StatusMapper;
 import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.InferenceResult;
@@ -31,10 +32,18 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
 
     private final Scheduler scheduler;
     private final Clock clock;
+    private final int maxElementBytes;
+    private final int maxPromptBytes;
 
-    InferenceApi(Scheduler scheduler, Clock clock) {
+    /**
+     * @param maxElementBytes the largest BYTES element a request may carry
+     * @param maxPromptBytes  the largest prompt text, in UTF-8 bytes
+     */
+    InferenceApi(Scheduler scheduler, Clock clock, int maxElementBytes, int maxPromptBytes) {
         this.scheduler = scheduler;
         this.clock = clock;
+        this.maxElementBytes = maxElementBytes;
+        this.maxPromptBytes = maxPromptBytes;
     }
 
     @Override
@@ -59,7 +68,7 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
         ServerCallStreamObserver<GenerateResponse> call = (ServerCallStreamObserver<GenerateResponse>) responses;
         try {
             GenerateSession session = new GenerateSession(call, request.getRequestId(), request.getEchoPromptTokens());
-            scheduler.generate(GrpcCalls.generation(clock, received, request), session);
+            scheduler.generate(GrpcCalls.generation(clock, received, request, maxPromptBytes), session);
         } catch (RuntimeException e) {
             call.onError(StatusMapper.toStatusException(e));
         }
@@ -90,7 +99,7 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
 
     private CompletableFuture<InferenceResult> submit(Context context, InferRequest request, long received) {
         ModelSpec spec = scheduler.spec(request.getModelName(), request.getModelVersion());
-        List<Tensor> inputs = InferMapping.inputs(request, spec, spec.maxInputElements());
+        List<Tensor> inputs = InferMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
         return scheduler.submit(GrpcCalls.request(context, clock, received, request.getModelName(),
                 spec.ref().version(), request.getRequestId(), inputs, request.getPriority(),
                 GrpcCalls.duration(request.getTimeout())));

@@ -23,6 +23,7 @@ import io.llmaos.proto.oip.ServerReadyRequest;
 import io.llmaos.proto.oip.ServerReadyResponse;
 import io.llmaos.proto.v1.ModelConfig;
 import io.llmaos.proto.v1.TensorMetadata;
+import io.llmaos.server.api.mapping.InputLimits;
 import io.llmaos.server.api.mapping.ModelMapping;
 import io.llmaos.server.api.mapping.OipMapping;
 import io.llmaos.server.core.BuildInfo;
@@ -55,8 +56,11 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     private final ModelManager models;
     private final Scheduler scheduler;
     private final Clock clock;
+    private final int maxElementBytes;
 
-    OipApi(ServerStatus status, BuildInfo buildInfo, ModelManager models, Scheduler scheduler, Clock clock) {
+    OipApi(ServerStatus status, BuildInfo buildInfo, ModelManager models, Scheduler scheduler, Clock clock,
+            int maxElementBytes) {
+        this.maxElementBytes = maxElementBytes;
         this.status = status;
         this.buildInfo = buildInfo;
         this.models = models;
@@ -120,15 +124,27 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
         Replies.after(response, () -> {
             ModelSpec spec = scheduler.spec(request.getModelName(), OipMapping.version(request.getModelVersion(),
                     "model_version"));
-            List<Tensor> inputs = OipMapping.inputs(request, spec, spec.maxInputElements());
+            List<Tensor> inputs = OipMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
             return scheduler.submit(GrpcCalls.request(clock, received, request.getModelName(), spec.ref().version(),
                     request.getId(), inputs, OipMapping.priority(request), OipMapping.timeout(request)));
         }, result -> OipMapping.response(request, result));
     }
 
+    /**
+     * Triton's answer to a named repository: this server serves one repository, so repository_name
+     * must be empty (UNIMPLEMENTED otherwise, as Triton's "not supported").
+     */
+    private static void requireNoRepositoryName(String name) {
+        if (!name.isEmpty()) {
+            throw new LlmaosException(io.llmaos.server.core.ErrorCode.UNIMPLEMENTED, "repository_name is not supported:"
+                    + " this server serves one model repository; leave repository_name empty");
+        }
+    }
+
     @Override
     public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> response) {
         Replies.answer(response, () -> {
+            requireNoRepositoryName(request.getRepositoryName());
             RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
             for (ModelStatus s : models.list()) {
                 if (s.versions().isEmpty() && !request.getReady()) {
@@ -150,6 +166,7 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     public void repositoryModelLoad(RepositoryModelLoadRequest request,
             StreamObserver<RepositoryModelLoadResponse> response) {
         Replies.after(response, () -> {
+            requireNoRepositoryName(request.getRepositoryName());
             ModelConfig override = null;
             ModelRepositoryParameter config = request.getParametersMap().get("config");
             if (config != null) {
@@ -162,7 +179,10 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     @Override
     public void repositoryModelUnload(RepositoryModelUnloadRequest request,
             StreamObserver<RepositoryModelUnloadResponse> response) {
-        Replies.after(response, () -> models.unload(request.getModelName(), 0),
+        Replies.after(response, () -> {
+            requireNoRepositoryName(request.getRepositoryName());
+            return models.unload(request.getModelName(), 0);
+        },
                 s -> RepositoryModelUnloadResponse.getDefaultInstance());
     }
 

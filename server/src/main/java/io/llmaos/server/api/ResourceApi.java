@@ -40,7 +40,7 @@ final class ResourceApi extends ResourceServiceGrpc.ResourceServiceImplBase {
 
     @Override
     public void watchResources(WatchResourcesRequest request, StreamObserver<ResourceSnapshot> responses) {
-        watches.every(responses, GrpcCalls.duration(request.getInterval()), monitor.interval(), this::snapshot);
+        watches.every(responses, GrpcCalls.duration(request.getInterval(), "interval"), monitor.interval(), this::snapshot);
     }
 
     private ResourceSnapshot snapshot() {

@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param instanceBudget    0 means no limit
  * @param modelMemoryBudget 0 means no limit
  * @param loadOnDemandWait  null when load-on-demand is off
+ * @param loadTimeout       how long one load may take before it is abandoned
+ * @param maxElementBytes   the largest BYTES tensor element a request may carry
+ * @param maxPromptBytes    the largest Generate prompt text, in UTF-8 bytes
  */
 public record ServerSettings(
         String host,
@@ -38,7 +41,10 @@ public record ServerSettings(
         Duration shutdownGrace,
         Duration resourceSampleInterval,
         long modelMemoryBudget,
-        Duration loadOnDemandWait) {
+        Duration loadOnDemandWait,
+        Duration loadTimeout,
+        int maxElementBytes,
+        int maxPromptBytes) {
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
@@ -52,5 +58,6 @@ public record ServerSettings(
         Objects.requireNonNull(maxConnectionIdle, "maxConnectionIdle");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(resourceSampleInterval, "resourceSampleInterval");
+        Objects.requireNonNull(loadTimeout, "loadTimeout");
     }
 }

@@ -23,8 +23,8 @@ public enum Setting {
     PYTORCH_THREADS("pytorch-threads", "N",
             "libtorch intra- and inter-op threads, process-wide (small models run fastest on 1)", "1"),
     THREAD_BUDGET("thread-budget", "N",
-            "Engine threads all instance pools may use together (threads per instance x instances);"
-                    + " pools grow only within it", "the number of cores"),
+            "Engine threads all model instances may hold together (threads per instance x instances); a load or"
+                    + " scale-up beyond it is refused", "4 x the number of cores"),
     INSTANCE_BUDGET("instance-budget", "N",
             "Model instances all pools may hold together; a load or scale-up beyond it is refused; 0 = no limit", "0"),
     EXECUTOR_THREADS("executor-threads", "N", "Threads of the bounded executor that runs gRPC calls",
@@ -55,7 +55,14 @@ public enum Setting {
     LOAD_ON_DEMAND("load-on-demand", "BOOL",
             "A request for a model of the repository that is not loaded loads it first", "false"),
     LOAD_ON_DEMAND_WAIT("load-on-demand-wait", "DURATION",
-            "How long a request waits for its model to load on demand", "30s");
+            "How long a request waits for its model to load on demand", "30s"),
+    LOAD_TIMEOUT("load-timeout", "DURATION",
+            "How long one model load (engine load, instances and warmup) may take before it is abandoned", "5m"),
+    MAX_ELEMENT_BYTES("max-element-bytes", "SIZE",
+            "Largest element of a BYTES tensor (e.g. one text to embed), checked before anything tokenizes it",
+            "64KiB"),
+    MAX_PROMPT_BYTES("max-prompt-bytes", "SIZE",
+            "Largest Generate prompt text (UTF-8), checked before it is tokenized", "256KiB");
 
     private final String key;
     private final String paramLabel;

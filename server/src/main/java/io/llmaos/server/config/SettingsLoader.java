@@ -53,7 +53,7 @@ public final class SettingsLoader {
         Duration pollInterval = v.get(Setting.REPOSITORY_POLL_INTERVAL, t -> atLeast(t, Duration.ofMillis(100)));
         Integer loadThreads = v.get(Setting.LOAD_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 64));
         Integer pytorchThreads = v.get(Setting.PYTORCH_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 1024));
-        Integer threadBudget = v.get(Setting.THREAD_BUDGET, String.valueOf(cores),
+        Integer threadBudget = v.get(Setting.THREAD_BUDGET, String.valueOf(4 * cores),
                 t -> (int) range(ValueParsers.integer(t), 1, 4096));
         Integer instanceBudget = v.get(Setting.INSTANCE_BUDGET, t -> (int) range(ValueParsers.integer(t), 0, 1 << 20));
         Integer executorThreads = v.get(Setting.EXECUTOR_THREADS, String.valueOf(Math.max(4, 2 * cores)),
@@ -74,6 +74,11 @@ public final class SettingsLoader {
         Long memoryBudget = v.get(Setting.MODEL_MEMORY_BUDGET, t -> t.equals("0") ? 0L : ValueParsers.bytes(t));
         Boolean onDemand = v.get(Setting.LOAD_ON_DEMAND, ValueParsers::bool);
         Duration onDemandWait = v.get(Setting.LOAD_ON_DEMAND_WAIT, t -> atLeast(t, Duration.ofMillis(100)));
+        Duration loadTimeout = v.get(Setting.LOAD_TIMEOUT, t -> atLeast(t, Duration.ofMillis(100)));
+        Integer maxElementBytes = v.get(Setting.MAX_ELEMENT_BYTES,
+                t -> (int) range(ValueParsers.bytes(t), 1, MAX_MESSAGE_BYTES));
+        Integer maxPromptBytes = v.get(Setting.MAX_PROMPT_BYTES,
+                t -> (int) range(ValueParsers.bytes(t), 1, MAX_MESSAGE_BYTES));
 
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
@@ -81,7 +86,7 @@ public final class SettingsLoader {
         return new ServerSettings(host, port, models, mode, loadModels, pollInterval, loadThreads, pytorchThreads,
                 threadBudget, instanceBudget, executorThreads, maxMessage, maxMetadata, maxCalls,
                 keepAlive, keepAliveTimeout, permitKeepAlive, permitWithoutCalls, maxIdle, grace, sampleInterval, memoryBudget,
-                onDemand ? onDemandWait : null);
+                onDemand ? onDemandWait : null, loadTimeout, maxElementBytes, maxPromptBytes);
     }
 
     private Source pick(Setting setting, Map<Setting, String> flags, Map<Setting, String> fromFile) {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one batch on one instance: skips requests whose callers left, joins the inputs, calls the
+ * Runs one batch on one instance: skips requests whose callers left or whose deadline passed, joins the inputs, calls the
  * engine once, and answers each request with its rows of the outputs and its queue and compute time.
  * Whatever the engine throws answers the whole batch.
  */
@@ -20,8 +20,10 @@ final class BatchRunner {
 
     void run(List<PendingRequest> batch, ModelInstance instance) {
         List<PendingRequest> live = new ArrayList<>(batch.size());
+        long now = scheduler.clock().nanoTime();
         for (PendingRequest p : batch) {
-            if (p.isDone()) {
+            // a caller gone or out of time is answered before the engine (or a tokenizer) spends anything on it
+            if (p.isDone() || now >= p.deadline) {
                 scheduler.dropped(p);
             } else {
                 live.add(p);

@@ -130,6 +130,20 @@ final class DecodeLoop implements Runnable {
     /** Sequences preempted under the scheduler's lock, taken out of the batch at the next pass. */
     private final List<PendingSequence> preempted = new ArrayList<>();
 
+    /** Tenants of the active sequences. */
+    java.util.Set<String> activeTenants() {
+        synchronized (active) {
+            return active.stream().map(PendingSequence::tenant).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    /** Active sequences of {@code tenant}. */
+    int activeOf(String tenant) {
+        synchronized (active) {
+            return (int) active.stream().filter(s -> s.tenant().equals(tenant)).count();
+        }
+    }
+
     /** Active sequences per level (index 1..levels). */
     int[] activeByLevel(int levels) {
         int[] byLevel = new int[levels + 1];
@@ -194,7 +208,7 @@ final class DecodeLoop implements Runnable {
         long t1 = scheduler.clock().nanoTime();
         for (int i = 0; i < ids.length; i++) {
             PendingSequence s = admitted.get(i);
-            scheduler.stats().completed(s.level, s.tenant(), s.queueNanos);
+            scheduler.stats().queued(s.queueNanos);
             next(batch, s, logits[i], t1);
         }
     }
@@ -249,7 +263,9 @@ final class DecodeLoop implements Runnable {
             }
         }
         batch.remove(new long[] {s.id});
-        s.finish(reason, now);
+        if (s.finish(reason, now)) {
+            scheduler.stats().completed(s.level, s.tenant());
+        }
     }
 
     private void failAll(DecodeBatch batch, RuntimeException e) {

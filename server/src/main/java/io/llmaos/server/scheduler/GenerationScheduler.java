@@ -118,8 +118,8 @@ final class GenerationScheduler {
         float temperature = s.temperature() != null ? s.temperature() : spec.defaultTemperature();
         int topK = s.topK() != null ? s.topK() : spec.defaultTopK();
         float topP = s.topP() != null ? s.topP() : spec.defaultTopP();
-        if (temperature < 0 || Float.isNaN(temperature)) {
-            throw new InvalidInputException("sampling.temperature", "must be 0 (greedy) or more");
+        if (!(temperature >= 0 && temperature <= Float.MAX_VALUE)) {
+            throw new InvalidInputException("sampling.temperature", "must be a finite number, 0 (greedy) or more");
         }
         if (topK < 0) {
             throw new InvalidInputException("sampling.top_k", "must be 0 (no limit) or more");
@@ -136,11 +136,17 @@ final class GenerationScheduler {
         long seed = s.seed() != null ? s.seed() : System.nanoTime() ^ ids.get() * 0x9E3779B97F4A7C15L;
         long now = clock.nanoTime();
         long deadline = p.levels().get(level - 1).deadline(request.deadlineNanos(), request.timeout(), now);
-        version.admit();
         PendingSequence seq = new PendingSequence(ids.incrementAndGet(), request, prompt, level,
                 Math.min(maxNew, spec.maxContext() - prompt.length), s.ignoreEos(),
                 new Sampler(temperature, topK, topP, seed), new TextDeltas(tokenizer, s.stopSequences()),
                 now, deadline, listener, version::release);
+        if (seq.reservation() > spec.maxCachedTokens()) {
+            throw new InvalidInputException("sampling.max_new_tokens", "the prompt (" + prompt.length
+                    + " tokens) and max_new_tokens need " + seq.reservation() + " cached tokens; " + ref()
+                    + " caches at most " + spec.maxCachedTokens());
+        }
+        // from here the sequence holds an admission: every way out gives it back exactly once
+        version.admit();
         lock.lock();
         try {
             if (closing) {
@@ -152,8 +158,8 @@ final class GenerationScheduler {
             stats.rejected(level, request.tenant(), ModelStats.Rejection.QUEUE_FULL);
             seq.fail(e);
             return;
-        } catch (LlmaosException e) {
-            version.release();
+        } catch (RuntimeException | Error e) {
+            seq.abandon();
             throw e;
         } finally {
             lock.unlock();
@@ -281,6 +287,28 @@ final class GenerationScheduler {
                 busy += loop.idle() ? 0 : 1;
             }
             return new ModelScheduler.Snapshot(depth, inFlight, loops.size(), busy);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tenants with sequences waiting or running now. */
+    java.util.Set<String> liveTenants() {
+        lock.lock();
+        try {
+            java.util.Set<String> live = new java.util.TreeSet<>(queue.tenants());
+            loops.forEach(l -> live.addAll(l.activeTenants()));
+            return live;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sequences of {@code tenant} running in the decode loops. */
+    int inFlightOf(String tenant) {
+        lock.lock();
+        try {
+            return loops.stream().mapToInt(l -> l.activeOf(tenant)).sum();
         } finally {
             lock.unlock();
         }

@@ -42,7 +42,17 @@ final class ModelStats {
     }
 
     void completed(int level, String tenant, long queueNanos) {
+        queued(queueNanos);
+        completed(level, tenant);
+    }
+
+    /** A request or sequence left the queue to run after waiting {@code queueNanos}. */
+    void queued(long queueNanos) {
         queueUs.recordValue(Math.max(0, queueNanos / 1000));
+    }
+
+    /** A request or sequence was served to its end. */
+    void completed(int level, String tenant) {
         completed[Math.min(level, MAX_LEVELS)].increment();
         completedByTenant.computeIfAbsent(tenant, t -> new LongAdder()).increment();
     }

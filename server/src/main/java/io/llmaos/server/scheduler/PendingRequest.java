@@ -66,6 +66,18 @@ final class PendingRequest implements QueueEntry {
         return true;
     }
 
+    /**
+     * Gives the admission back without answering the caller (who retries on another copy); false
+     * when it was already finished.
+     */
+    boolean abandon() {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
+        onFinish.run();
+        return true;
+    }
+
     /** Fails the caller; false when it was already finished. */
     boolean fail(Throwable error) {
         if (!finished.compareAndSet(false, true)) {

@@ -125,6 +125,13 @@ final class PendingSequence implements QueueEntry {
         return true;
     }
 
+    /** Gives the admission back without telling the listener (the caller hears of it by an exception). */
+    void abandon() {
+        if (ended.compareAndSet(false, true)) {
+            onEnd.run();
+        }
+    }
+
     boolean fail(LlmaosException error) {
         if (!ended.compareAndSet(false, true)) {
             return false;

@@ -69,6 +69,13 @@ final class PriorityRequestQueue<E extends QueueEntry> {
         return level(level).size;
     }
 
+    /** The tenants with entries waiting. */
+    java.util.Set<String> tenants() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        levels.forEach(l -> names.addAll(l.tenants.keySet()));
+        return names;
+    }
+
     /** Entries of {@code tenant} waiting, at every level. */
     int sizeOf(String tenant) {
         int n = 0;

@@ -1,12 +1,9 @@
 package io.llmaos.server.scheduler;
 
 import com.google.protobuf.Timestamp;
-import io.llmaos.proto.v1.InstanceStats;
-import io.llmaos.proto.v1.LevelStats;
 import io.llmaos.proto.v1.ModelSchedulerStats;
 import io.llmaos.proto.v1.SchedulerStats;
 import io.llmaos.proto.v1.SchedulingPolicy;
-import io.llmaos.proto.v1.TenantStats;
 import io.llmaos.server.core.CapacityExceededException;
 import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ErrorCode;
@@ -46,6 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Scheduler implements AutoCloseable {
     private static final long TICK_MILLIS = 10;
     private static final int RESOLVE_RETRIES = 3;
+    /** Text prompts that may wait to be tokenized; more are refused with RESOURCE_EXHAUSTED. */
+    private static final int PROMPT_QUEUE = 256;
 
     private final ModelManager models;
     private final SchedulingPolicies policies;
@@ -55,6 +54,7 @@ public final class Scheduler implements AutoCloseable {
     private final Map<LoadedVersion, GenerationScheduler> generators = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private final ExecutorService grower;
+    private final PromptPreprocessor prompts;
     /** Whether a tick is scheduled or running. */
     private final AtomicBoolean ticking = new AtomicBoolean();
 
@@ -73,6 +73,8 @@ public final class Scheduler implements AutoCloseable {
         this.budget = budget;
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("llmaos-scheduler-tick"));
         this.grower = Executors.newSingleThreadExecutor(daemon("llmaos-scheduler-grow"));
+        this.prompts = new PromptPreprocessor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                PROMPT_QUEUE, clock, daemon("llmaos-tokenize"));
         models.watch(event -> {
             if (event.status().state() == ModelState.READY) {
                 try {
@@ -123,46 +125,64 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** One try on the copy serving now; VersionClosingException when it closed meanwhile. */
+    /**
+     * One try on the copy serving now; VersionClosingException when it closed meanwhile. Once the
+     * copy admitted the request, every way out gives the admission (and the tenant's quota) back:
+     * a rejection before queuing releases here, and a queued request releases when it is answered.
+     */
     private CompletableFuture<InferenceResult> submitOnce(InferenceRequest request) {
         LoadedVersion version = models.resolve(request.model(), request.version());
         version.admit();
-        ModelScheduler scheduler = schedulerFor(version);
-        ModelPolicy policy = scheduler.policy();
-        int level = request.priority() == 0 ? policy.defaultPriority() : request.priority();
-        if (level < 1 || level > policy.levels().size()) {
-            version.release();
-            scheduler.stats().rejected(Math.max(1, Math.min(level, policy.levels().size())), request.tenant(),
-                    ModelStats.Rejection.INVALID);
-            throw new InvalidInputException("priority", "model '" + request.model() + "' has priority levels 1.."
-                    + policy.levels().size() + " (1 = highest, 0 = its default " + policy.defaultPriority() + ")");
-        }
+        ModelScheduler scheduler;
+        PendingRequest pending;
         try {
-            scheduler.quotas().acquire(request.tenant(), policy.tenant(request.tenant()));
-        } catch (CapacityExceededException e) {
+            scheduler = schedulerFor(version);
+            ModelPolicy policy = scheduler.policy();
+            int level = request.priority() == 0 ? policy.defaultPriority() : request.priority();
+            if (level < 1 || level > policy.levels().size()) {
+                scheduler.stats().rejected(Math.max(1, Math.min(level, policy.levels().size())), request.tenant(),
+                        ModelStats.Rejection.INVALID);
+                throw new InvalidInputException("priority", "model '" + request.model() + "' has priority levels 1.."
+                        + policy.levels().size() + " (1 = highest, 0 = its default " + policy.defaultPriority() + ")");
+            }
+            try {
+                scheduler.quotas().acquire(request.tenant(), policy.tenant(request.tenant()));
+            } catch (CapacityExceededException e) {
+                scheduler.stats().rejected(level, request.tenant(), ModelStats.Rejection.QUOTA);
+                version.release();
+                return CompletableFuture.failedFuture(e);
+            }
+            Runnable giveBack = () -> {
+                scheduler.quotas().release(request.tenant());
+                version.release();
+            };
+            try {
+                long now = clock.nanoTime();
+                pending = new PendingRequest(request, level, now,
+                        policy.levels().get(level - 1).deadline(request.deadlineNanos(), request.timeout(), now), giveBack);
+            } catch (RuntimeException | Error e) {
+                scheduler.quotas().release(request.tenant());
+                throw e;
+            }
+        } catch (RuntimeException | Error e) {
             version.release();
-            scheduler.stats().rejected(level, request.tenant(), ModelStats.Rejection.QUOTA);
-            return CompletableFuture.failedFuture(e);
+            throw e;
         }
-        Runnable giveBack = () -> {
-            scheduler.quotas().release(request.tenant());
-            version.release();
-        };
-        long now = clock.nanoTime();
-        PendingRequest pending = new PendingRequest(request, level, now, policy.levels().get(level - 1).deadline(request.deadlineNanos(), request.timeout(), now),
-                giveBack);
         try {
             if (scheduler.runInline(pending)) {
                 return pending.future;
             }
             scheduler.enqueue(pending);
         } catch (LoadedVersion.VersionClosingException e) {
-            giveBack.run();
+            pending.abandon();
             throw e;
         } catch (LlmaosException e) {
             pending.fail(e);
-            scheduler.stats().rejected(level, request.tenant(), e.code() == ErrorCode.CAPACITY_EXCEEDED
+            scheduler.stats().rejected(pending.level, request.tenant(), e.code() == ErrorCode.CAPACITY_EXCEEDED
                     ? ModelStats.Rejection.QUEUE_FULL : ModelStats.Rejection.NOT_READY);
+            return pending.future;
+        } catch (RuntimeException | Error e) {
+            pending.fail(e);
             return pending.future;
         }
         request.cancellation().onCancel(() -> scheduler.cancel(pending));
@@ -179,14 +199,19 @@ public final class Scheduler implements AutoCloseable {
         if (request.model().isEmpty()) {
             throw new InvalidInputException("model_name", "is required");
         }
+        generative(request);
+        if (request.promptText() == null) {
+            submitSequence(request, listener);
+        } else {
+            prompts.run(request, listener, () -> submitSequence(request, listener));
+        }
+    }
+
+    /** Queues the sequence on the copy serving now, trying the next copy when that one closed meanwhile. */
+    private void submitSequence(GenerationRequest request, GenerationListener listener) {
         for (int attempt = 0; ; attempt++) {
-            LoadedVersion version = models.resolve(request.model(), request.version());
-            if (version.spec().kind() != ServingKind.GENERATIVE) {
-                throw new LlmaosException(ErrorCode.FAILED_PRECONDITION, "model '" + request.model() + "' is "
-                        + version.spec().kind() + ", not GENERATIVE: use InferenceService.Infer");
-            }
             try {
-                generatorFor(version).submit(request, listener);
+                generatorFor(generative(request)).submit(request, listener);
                 return;
             } catch (LoadedVersion.VersionClosingException e) {
                 if (attempt >= RESOLVE_RETRIES) {
@@ -194,6 +219,16 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The copy serving {@code request}'s model: NOT_FOUND, UNAVAILABLE, or FAILED_PRECONDITION when not GENERATIVE. */
+    private LoadedVersion generative(GenerationRequest request) {
+        LoadedVersion version = models.resolve(request.model(), request.version());
+        if (version.spec().kind() != ServingKind.GENERATIVE) {
+            throw new LlmaosException(ErrorCode.FAILED_PRECONDITION, "model '" + request.model() + "' is "
+                    + version.spec().kind() + ", not GENERATIVE: use InferenceService.Infer");
+        }
+        return version;
     }
 
     /** Statistics of every scheduled model copy, or those of the named models. */
@@ -204,11 +239,11 @@ public final class Scheduler implements AutoCloseable {
         schedulers.values().stream()
                 .filter(s -> names.isEmpty() || names.contains(s.ref().name()))
                 .sorted((x, y) -> x.ref().toString().compareTo(y.ref().toString()))
-                .forEach(s -> b.addModels(stats(s)));
+                .forEach(s -> b.addModels(StatsReport.of(s)));
         generators.values().stream()
                 .filter(g -> names.isEmpty() || names.contains(g.ref().name()))
                 .sorted((x, y) -> x.ref().toString().compareTo(y.ref().toString()))
-                .forEach(g -> b.addModels(stats(g)));
+                .forEach(g -> b.addModels(StatsReport.of(g)));
         return b.build();
     }
 
@@ -271,6 +306,7 @@ public final class Scheduler implements AutoCloseable {
     public void close() {
         ticker.shutdownNow();
         grower.shutdownNow();
+        prompts.close();
     }
 
     private ModelScheduler schedulerFor(LoadedVersion version) {
@@ -331,45 +367,6 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         return queued;
-    }
-
-    private static ModelSchedulerStats stats(ModelScheduler s) {
-        ModelScheduler.Snapshot snap = s.snapshot();
-        ModelPolicy p = s.policy();
-        ModelStats st = s.stats();
-        return stats(s.ref(), snap, st, s::queuedOf, tenant -> s.quotas().inFlight(tenant),
-                InstanceStats.newBuilder().setCurrent(snap.workers()).setMin(p.minInstances()).setMax(p.maxInstances())
-                        .setBusy(snap.busy()).setScaleUps(st.scaleUps.sum()).setScaleDowns(st.scaleDowns.sum()));
-    }
-
-    private static ModelSchedulerStats stats(GenerationScheduler g) {
-        ModelScheduler.Snapshot snap = g.snapshot();
-        return stats(g.ref(), snap, g.stats(), g::queuedOf, tenant -> 0,
-                InstanceStats.newBuilder().setCurrent(snap.workers()).setMin(snap.workers()).setMax(snap.workers())
-                        .setBusy(snap.busy()));
-    }
-
-    private static ModelSchedulerStats stats(io.llmaos.server.core.ModelRef ref, ModelScheduler.Snapshot snap,
-            ModelStats st, java.util.function.ToIntFunction<String> queued, java.util.function.ToIntFunction<String> inFlight,
-            InstanceStats.Builder instances) {
-        ModelSchedulerStats.Builder b = ModelSchedulerStats.newBuilder()
-                .setModelName(ref.name())
-                .setModelVersion(ref.version())
-                .setInstances(instances)
-                .addAllBatchSizes(st.batchSizes())
-                .setQueueTime(st.queueTime())
-                .setComputeTime(st.computeTime())
-                .setRejections(st.rejections());
-        for (int l = 1; l < snap.depth().length; l++) {
-            b.addLevels(LevelStats.newBuilder().setLevel(l).setQueueDepth(snap.depth()[l])
-                    .setInFlight(snap.inFlight()[l]).setCompleted(st.completed(l)).setRejections(st.rejections(l)));
-        }
-        for (String tenant : st.tenants()) {
-            b.addTenants(TenantStats.newBuilder().setTenant(tenant).setQueueDepth(queued.applyAsInt(tenant))
-                    .setInFlight(inFlight.applyAsInt(tenant)).setCompleted(st.completedByTenant(tenant))
-                    .setRejections(st.rejectionsOf(tenant)));
-        }
-        return b.build();
     }
 
     private static ThreadFactory daemon(String name) {

@@ -70,7 +70,7 @@ public final class SchedulingPolicies {
             if (!TENANT.matcher(t.getName()).matches()) {
                 v.add(new FieldViolation(at + ".name", "tenant names are 1-64 characters of [A-Za-z0-9._:@-]"));
             } else if (!names.add(t.getName())) {
-                v.add(new FieldViolation(at + ".name", "'" + t.getName() + "' is listed twice"));
+                v.add(new FieldViolation(at + ".name", "'" + io.llmaos.server.core.Echo.cut(t.getName()) + "' is listed twice"));
             }
             if (t.getQuota().getMaxRequestsPerSecond() < 0 || Double.isNaN(t.getQuota().getMaxRequestsPerSecond())) {
                 v.add(new FieldViolation(at + ".quota.max_requests_per_second", "must be >= 0"));

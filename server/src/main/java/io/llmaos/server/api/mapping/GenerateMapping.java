@@ -15,9 +15,25 @@ public final class GenerateMapping {
     private GenerateMapping() {
     }
 
-    /** The prompt as text, or null when it is given as token ids. */
-    public static String promptText(GenerateRequest r) {
-        return r.getPromptCase() == GenerateRequest.PromptCase.TEXT ? r.getText() : null;
+    /** The most stop sequences a request may give. */
+    static final int MAX_STOP_SEQUENCES = 16;
+    /** The most UTF-8 bytes of one stop sequence. */
+    static final int MAX_STOP_BYTES = 1024;
+
+    /**
+     * The prompt as text, or null when it is given as token ids; INVALID_ARGUMENT when it is longer
+     * than {@code maxBytes} (checked on the wire bytes, before the text is decoded or tokenized).
+     */
+    public static String promptText(GenerateRequest r, int maxBytes) {
+        if (r.getPromptCase() != GenerateRequest.PromptCase.TEXT) {
+            return null;
+        }
+        int size = r.getTextBytes().size();
+        if (size > maxBytes) {
+            throw new io.llmaos.server.core.InvalidInputException("text", "is " + size
+                    + " bytes; the server takes prompts of at most " + maxBytes + " bytes (--max-prompt-bytes)");
+        }
+        return r.getText();
     }
 
     /** The prompt as token ids, or null when it is given as text; INVALID_ARGUMENT when neither. */
@@ -30,8 +46,19 @@ public final class GenerateMapping {
         };
     }
 
+    /** The sampling parameters as given (the scheduler fills in the model's defaults and checks ranges). */
     public static SamplingParams sampling(GenerateRequest r) {
         var s = r.getSampling();
+        if (s.getStopSequencesCount() > MAX_STOP_SEQUENCES) {
+            throw new io.llmaos.server.core.InvalidInputException("sampling.stop_sequences", "has "
+                    + s.getStopSequencesCount() + " entries; at most " + MAX_STOP_SEQUENCES + " are taken");
+        }
+        for (int i = 0; i < s.getStopSequencesCount(); i++) {
+            if (s.getStopSequencesBytes(i).size() > MAX_STOP_BYTES) {
+                throw new io.llmaos.server.core.InvalidInputException("sampling.stop_sequences[" + i + "]",
+                        "is longer than " + MAX_STOP_BYTES + " bytes");
+            }
+        }
         return new SamplingParams(
                 s.hasMaxNewTokens() ? (int) Math.min(Integer.MAX_VALUE, s.getMaxNewTokens() & 0xffffffffL) : null,
                 s.hasTemperature() ? s.getTemperature() : null,

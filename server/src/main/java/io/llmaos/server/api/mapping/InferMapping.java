@@ -19,14 +19,15 @@ public final class InferMapping {
     }
 
     /** The request's inputs, validated against {@code spec} and decoded. */
-    public static List<Tensor> inputs(InferRequest request, ModelSpec spec, long maxElements) {
+    public static List<Tensor> inputs(InferRequest request, ModelSpec spec, InputLimits limits) {
+        RequestParameters.validate(request.getParametersMap(), spec);
         List<FieldViolation> violations = new ArrayList<>();
         List<TensorHeader> headers = new ArrayList<>();
         for (int i = 0; i < request.getInputsCount(); i++) {
             headers.add(TensorCodec.header("inputs[" + i + "]", request.getInputs(i), violations));
         }
-        return RequestTensors.decode(headers, violations, spec, limit(maxElements),
-                (i, h) -> TensorCodec.decode(h, request.getInputs(i), violations));
+        return RequestTensors.decode(headers, violations, spec, limits,
+                (i, h) -> TensorCodec.decode(h, request.getInputs(i), limits, violations));
     }
 
     /** The response: requested outputs (typed, or raw where asked) and the server-side timing. */
@@ -39,7 +40,8 @@ public final class InferMapping {
                 .setModelVersion(result.model().version())
                 .setRequestId(request.getRequestId())
                 .setTiming(timing(result, totalNanos));
-        for (Tensor t : RequestTensors.select(result.outputs(), names)) {
+        List<Tensor> outputs = RequestParameters.apply(request.getParametersMap(), result.outputs());
+        for (Tensor t : RequestTensors.select(outputs, names)) {
             io.llmaos.proto.v1.Tensor.Builder out = io.llmaos.proto.v1.Tensor.newBuilder()
                     .setName(t.name())
                     .setDatatype(io.llmaos.proto.v1.DataType.valueOf(t.type().name()));
@@ -63,9 +65,5 @@ public final class InferMapping {
                 .setTotalTimeUs(totalNanos / 1000)
                 .setBatchSize(result.batchSize())
                 .build();
-    }
-
-    static long limit(long configured) {
-        return configured > 0 ? configured : InputValidator.DEFAULT_MAX_ELEMENTS;
     }
 }

@@ -1,5 +1,6 @@
 package io.llmaos.server.api.mapping;
 
+import io.llmaos.server.core.Echo;
 import io.llmaos.server.core.FieldViolation;
 import io.llmaos.server.core.TensorSpec;
 import io.llmaos.server.model.engine.ModelSpec;
@@ -29,7 +30,7 @@ final class InputValidator {
         long batch = -1;
         for (TensorHeader h : headers) {
             if (!seen.add(h.name())) {
-                v.add(new FieldViolation(h.field() + ".name", "input '" + h.name() + "' is given twice"));
+                v.add(new FieldViolation(h.field() + ".name", "input '" + Echo.cut(h.name()) + "' is given twice"));
                 continue;
             }
             if (!shapeUsable(h, maxElements, v)) {
@@ -40,8 +41,8 @@ final class InputValidator {
             }
             TensorSpec d = declared.get(h.name());
             if (d == null) {
-                v.add(new FieldViolation(h.field() + ".name", "unknown input '" + h.name() + "'; the model takes "
-                        + declared.keySet()));
+                v.add(new FieldViolation(h.field() + ".name", "unknown input '" + Echo.cut(h.name()) + "'; the model takes "
+                        + Echo.list(declared.keySet())));
                 continue;
             }
             if (h.type() != null && h.type() != d.type()) {

@@ -5,6 +5,7 @@ import io.llmaos.proto.oip.InferParameter;
 import io.llmaos.proto.oip.ModelInferRequest;
 import io.llmaos.proto.oip.ModelInferResponse;
 import io.llmaos.server.core.DataType;
+import io.llmaos.server.core.Echo;
 import io.llmaos.server.core.FieldViolation;
 import io.llmaos.server.core.InferenceResult;
 import io.llmaos.server.core.InvalidInputException;
@@ -35,11 +36,11 @@ public final class OipMapping {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidInputException(field, "'" + version + "' is not a version number (a positive integer)");
+        throw new InvalidInputException(field, "'" + Echo.cut(version) + "' is not a version number (a positive integer)");
     }
 
     /** The request's inputs, validated against {@code spec} and decoded. */
-    public static List<Tensor> inputs(ModelInferRequest request, ModelSpec spec, long maxElements) {
+    public static List<Tensor> inputs(ModelInferRequest request, ModelSpec spec, InputLimits limits) {
         List<FieldViolation> violations = new ArrayList<>();
         boolean raw = request.getRawInputContentsCount() > 0;
         if (raw && request.getRawInputContentsCount() != request.getInputsCount()) {
@@ -52,7 +53,7 @@ public final class OipMapping {
             String field = "inputs[" + i + "]";
             DataType type = DataType.fromOipName(in.getDatatype()).orElse(null);
             if (type == null) {
-                violations.add(new FieldViolation(field + ".datatype", "unknown datatype '" + in.getDatatype()
+                violations.add(new FieldViolation(field + ".datatype", "unknown datatype '" + Echo.cut(in.getDatatype())
                         + "' (BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32, FP64, BYTES)"));
             }
             if (raw && in.hasContents()) {
@@ -61,9 +62,9 @@ public final class OipMapping {
             headers.add(new TensorHeader(field, in.getName(), type,
                     in.getShapeList().stream().mapToLong(Long::longValue).toArray()));
         }
-        return RequestTensors.decode(headers, violations, spec, InferMapping.limit(maxElements), (i, h) -> raw
-                ? TensorCodec.decodeRaw(h, request.getRawInputContents(i), violations)
-                : TensorCodec.decodeTyped(h, ContentsView.of(request.getInputs(i).getContents()), violations));
+        return RequestTensors.decode(headers, violations, spec, limits, (i, h) -> raw
+                ? TensorCodec.decodeRaw(h, request.getRawInputContents(i), limits, violations)
+                : TensorCodec.decodeTyped(h, ContentsView.of(request.getInputs(i).getContents()), limits, violations));
     }
 
     /** The "priority" parameter (1 = highest), or 0 for the model's default. */
@@ -72,9 +73,9 @@ public final class OipMapping {
         if (p == null) {
             return 0;
         }
-        long value = p.hasUint64Param() ? p.getUint64Param() : p.getInt64Param();
+        long value = integer(p, "parameters[priority]");
         if (value < 0 || value > Integer.MAX_VALUE) {
-            throw new InvalidInputException("parameters[priority]", "must be a level number, 1 = highest");
+            throw new InvalidInputException("parameters[priority]", "must be a level number, 1 = highest (0 = default)");
         }
         return (int) value;
     }
@@ -82,7 +83,22 @@ public final class OipMapping {
     /** The "timeout" parameter (microseconds), if any. */
     public static Duration timeout(ModelInferRequest request) {
         InferParameter p = request.getParametersMap().get("timeout");
-        return p != null && p.getInt64Param() > 0 ? Duration.ofNanos(p.getInt64Param() * 1000) : null;
+        if (p == null) {
+            return null;
+        }
+        long micros = integer(p, "parameters[timeout]");
+        // a uint64 beyond the range of a long reads as negative: it means "longer than any deadline"
+        return Timeouts.ofMicros(micros < 0 && p.hasUint64Param() ? Long.MAX_VALUE : micros, "parameters[timeout]");
+    }
+
+    /** An integer parameter (int64_param or uint64_param, as Triton's clients send them). */
+    private static long integer(InferParameter p, String field) {
+        return switch (p.getParameterChoiceCase()) {
+            case INT64_PARAM -> p.getInt64Param();
+            case UINT64_PARAM -> p.getUint64Param();
+            default -> throw new InvalidInputException(field, "must be an integer (int64_param or uint64_param), not "
+                    + p.getParameterChoiceCase().name().toLowerCase(java.util.Locale.ROOT));
+        };
     }
 
     /** The response, with the requested outputs as raw contents and the timing as parameters. */

@@ -21,8 +21,8 @@ final class RequestTensors {
      * @param decoder decodes input {@code i} given its validated header, adding any problems found
      */
     static List<Tensor> decode(List<TensorHeader> headers, List<FieldViolation> violations, ModelSpec spec,
-            long maxElements, BiFunction<Integer, TensorHeader, Tensor> decoder) {
-        InputValidator.validate(headers, spec, maxElements, violations);
+            InputLimits limits, BiFunction<Integer, TensorHeader, Tensor> decoder) {
+        InputValidator.validate(headers, spec, limits.maxElements(), violations);
         throwIfAny(violations);
         List<Tensor> inputs = new ArrayList<>(headers.size());
         for (int i = 0; i < headers.size(); i++) {
@@ -43,8 +43,9 @@ final class RequestTensors {
             String name = requested.get(i);
             Tensor found = produced.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
             if (found == null) {
-                violations.add(new FieldViolation("outputs[" + i + "].name", "unknown output '" + name
-                        + "'; the model produces " + produced.stream().map(Tensor::name).toList()));
+                violations.add(new FieldViolation("outputs[" + i + "].name", "unknown output '"
+                        + io.llmaos.server.core.Echo.cut(name) + "'; the model produces "
+                        + io.llmaos.server.core.Echo.list(produced.stream().map(Tensor::name).toList())));
             } else {
                 selected.add(found);
             }

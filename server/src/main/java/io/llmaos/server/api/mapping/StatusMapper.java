@@ -9,6 +9,7 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.llmaos.server.core.CapacityExceededException;
+import io.llmaos.server.core.Echo;
 import io.llmaos.server.core.ErrorCode;
 import io.llmaos.server.core.FieldViolation;
 import io.llmaos.server.core.InvalidInputException;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The one place where an exception becomes a gRPC status. Server exceptions carry an
  * {@link ErrorCode} that maps to one status code, with {@code google.rpc.ErrorInfo} (domain
  * {@value #DOMAIN}, reason = the code's name), {@code BadRequest} field violations for invalid
- * input and {@code RetryInfo} for exhausted capacity. Anything unexpected becomes INTERNAL with an
+ * input and {@code RetryInfo} for exhausted capacity. Messages and lists are bounded ({@link Echo}),
+ * so the trailers stay a few KiB whatever the request quoted. Anything unexpected becomes INTERNAL with an
  * incident id that is also logged with the stack trace. The result is never UNKNOWN.
  */
 public final class StatusMapper {
@@ -44,16 +46,28 @@ public final class StatusMapper {
         Throwable t = unwrap(thrown);
         if (t instanceof LlmaosException e) {
             if (e.code() == ErrorCode.ENGINE_FAILURE || e.code() == ErrorCode.INTERNAL) {
-                log.warn("{}: {}", e.code(), e.getMessage(), e);
+                // every INTERNAL answer names an incident that the log holds with the cause
+                String incident = UUID.randomUUID().toString();
+                log.warn("{} (incident {}): {}", e.code(), incident, e.getMessage(), e);
+                return StatusProto.toStatusRuntimeException(describe(e, " (incident " + incident + ")"));
             }
-            return StatusProto.toStatusRuntimeException(describe(e));
+            return StatusProto.toStatusRuntimeException(describe(e, ""));
         }
         if (t instanceof StatusRuntimeException || t instanceof StatusException) {
             Status status = Status.fromThrowable(t);
-            if (status.getCode() != Status.Code.UNKNOWN) {
+            if (status.getCode() == Status.Code.UNKNOWN) {
+                return internal(t);
+            }
+            if (StatusProto.fromThrowable(t) != null) {
                 return status.asRuntimeException(Status.trailersFromThrowable(t));
             }
-            return internal(t);
+            // a status made by gRPC or a library: the same code, with the details every error carries
+            String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
+            return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                    .setCode(status.getCode().value()).setMessage(Echo.message(description))
+                    .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(status.getCode().name())
+                            .build()))
+                    .build());
         }
         if (t instanceof CancellationException) {
             return toStatusException(new LlmaosException(ErrorCode.CANCELLED, "the request was cancelled"));
@@ -102,16 +116,20 @@ public final class StatusMapper {
         };
     }
 
-    private static com.google.rpc.Status describe(LlmaosException e) {
+    private static com.google.rpc.Status describe(LlmaosException e, String suffix) {
         ErrorInfo.Builder info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(e.code().name());
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(codeOf(e.code()).value())
-                .setMessage(e.getMessage());
+                .setMessage(Echo.message(e.getMessage()) + suffix);
         if (e instanceof InvalidInputException invalid) {
             BadRequest.Builder bad = BadRequest.newBuilder();
             for (FieldViolation v : invalid.violations()) {
                 bad.addFieldViolations(BadRequest.FieldViolation.newBuilder()
                         .setField(v.field()).setDescription(v.description()));
+            }
+            if (invalid.omitted() > 0) {
+                bad.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField("...")
+                        .setDescription("and " + invalid.omitted() + " more violations not listed"));
             }
             status.addDetails(Any.pack(bad.build()));
         }
@@ -131,7 +149,7 @@ public final class StatusMapper {
         String incident = UUID.randomUUID().toString();
         log.error("internal error, incident {}", incident, t);
         return StatusProto.toStatusRuntimeException(describe(new LlmaosException(ErrorCode.INTERNAL,
-                "internal error (incident " + incident + ")")));
+                "internal error (incident " + incident + ")"), ""));
     }
 
     private static Throwable unwrap(Throwable t) {

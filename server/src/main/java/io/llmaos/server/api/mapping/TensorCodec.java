@@ -24,7 +24,7 @@ public final class TensorCodec {
     public static Tensor decode(io.llmaos.proto.v1.Tensor proto) {
         List<FieldViolation> violations = new ArrayList<>();
         TensorHeader header = header("tensor", proto, violations);
-        Tensor t = violations.isEmpty() ? decode(header, proto, violations) : null;
+        Tensor t = violations.isEmpty() ? decode(header, proto, InputLimits.TRUSTED, violations) : null;
         if (!violations.isEmpty()) {
             throw new InvalidInputException(violations);
         }
@@ -42,13 +42,25 @@ public final class TensorCodec {
         return new TensorHeader(field, proto.getName(), type, proto.getShapeList().stream().mapToLong(Long::longValue).toArray());
     }
 
-    static Tensor decode(TensorHeader h, io.llmaos.proto.v1.Tensor proto, List<FieldViolation> violations) {
-        return proto.hasRawContents() ? decodeRaw(h, proto.getRawContents(), violations)
-                : decodeTyped(h, ContentsView.of(proto.getContents()), violations);
+    static Tensor decode(TensorHeader h, io.llmaos.proto.v1.Tensor proto, InputLimits limits,
+            List<FieldViolation> violations) {
+        return proto.hasRawContents() ? decodeRaw(h, proto.getRawContents(), limits, violations)
+                : decodeTyped(h, ContentsView.of(proto.getContents()), limits, violations);
+    }
+
+    /** Whether BYTES element {@code index} of {@code size} bytes is within the limit (else a violation). */
+    private static boolean elementFits(TensorHeader h, long size, int index, InputLimits limits,
+            List<FieldViolation> violations) {
+        if (size <= limits.maxElementBytes()) {
+            return true;
+        }
+        violations.add(new FieldViolation(h.field() + "[" + index + "]", "is a BYTES element of " + size
+                + " bytes; the server takes at most " + limits.maxElementBytes() + " (--max-element-bytes)"));
+        return false;
     }
 
     /** Typed contents: exactly the field matching the datatype, one value per element. */
-    static Tensor decodeTyped(TensorHeader h, ContentsView c, List<FieldViolation> violations) {
+    static Tensor decodeTyped(TensorHeader h, ContentsView c, InputLimits limits, List<FieldViolation> violations) {
         int count = (int) Tensor.elementCount(h.shape());
         String expected = fieldFor(h.type());
         for (String present : c.nonEmpty()) {
@@ -66,6 +78,11 @@ public final class TensorCodec {
             return null;
         }
         if (h.type() == DataType.BYTES) {
+            for (int i = 0; i < count; i++) {
+                if (!elementFits(h, c.bytes().get(i).size(), i, limits, violations)) {
+                    return null;
+                }
+            }
             return Tensor.ofStrings(h.name(), h.shape(), c.bytes().stream().map(ByteString::toByteArray).toList());
         }
         ByteBuffer b = ByteBuffer.allocate(count * h.type().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
@@ -80,7 +97,7 @@ public final class TensorCodec {
     }
 
     /** Raw little-endian contents; for BYTES, each element is a 4-byte length then its bytes. */
-    static Tensor decodeRaw(TensorHeader h, ByteString raw, List<FieldViolation> violations) {
+    static Tensor decodeRaw(TensorHeader h, ByteString raw, InputLimits limits, List<FieldViolation> violations) {
         long count = Tensor.elementCount(h.shape());
         if (h.type() != DataType.BYTES) {
             long expected = count * h.type().byteSize();
@@ -97,6 +114,9 @@ public final class TensorCodec {
             int length = b.getInt();
             if (length < 0 || length > b.remaining()) {
                 break;
+            }
+            if (!elementFits(h, length, elements.size(), limits, violations)) {
+                return null;
             }
             byte[] element = new byte[length];
             b.get(element);

@@ -42,7 +42,7 @@ public final class RepositoryPaths {
     public static void requireValidName(String name) {
         if (!isValidName(name)) {
             throw new InvalidInputException("name", "model names are 1-128 characters of [A-Za-z0-9._-] and not '.' or '..', got '"
-                    + name + "'");
+                    + io.llmaos.server.core.Echo.cut(name) + "'");
         }
     }
 
@@ -78,7 +78,8 @@ public final class RepositoryPaths {
     /** As {@link #resolveInside(Path, String, String)}; a missing file gives null unless {@code required}. */
     public Path resolveInside(Path base, String relative, String field, boolean required) {
         if (!isPlainRelative(relative)) {
-            throw new InvalidInputException(field, "'" + relative + "' must be a relative path inside the model folder");
+            throw new InvalidInputException(field, "'" + io.llmaos.server.core.Echo.cut(relative)
+                    + "' must be a relative path inside the model folder");
         }
         Path file = base.resolve(relative).normalize();
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {

@@ -32,7 +32,13 @@ class StatusMapperTest {
         StatusRuntimeException e = StatusMapper.toStatusException(new LlmaosException(code, "what happened"));
         assertNotEquals(Status.Code.UNKNOWN, e.getStatus().getCode());
         assertNotEquals(Status.Code.OK, e.getStatus().getCode());
-        assertEquals("what happened", e.getStatus().getDescription());
+        if (e.getStatus().getCode() == Status.Code.INTERNAL) {
+            // an INTERNAL answer names the incident the log holds
+            assertTrue(e.getStatus().getDescription().matches("what happened \\(incident [0-9a-f-]{36}\\)"),
+                    e.getStatus().getDescription());
+        } else {
+            assertEquals("what happened", e.getStatus().getDescription());
+        }
         ErrorInfo info = detail(e, ErrorInfo.class);
         assertEquals(StatusMapper.DOMAIN, info.getDomain());
         assertEquals(code.name(), info.getReason());
