@@ -11,6 +11,7 @@ import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.djl.DjlRuntime;
+import io.llmaos.server.model.lifecycle.LifecycleLimits;
 import io.llmaos.server.model.lifecycle.ModelManager;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import io.llmaos.server.model.repository.ModelRepository;
@@ -58,7 +59,8 @@ public final class LlmaosServer {
                 settings.resourceSampleInterval(), clock);
         this.models = new ModelManager(new ModelRepository(settings.modelsDir()), engines, memory, clock,
                 pool("llmaos-load", settings.loadThreads()), TensorCodec::decode,
-                new MemoryLedger(settings.modelMemoryBudget(), clock), settings.loadOnDemandWait(), engineBudget);
+                new LifecycleLimits(new MemoryLedger(settings.modelMemoryBudget(), clock), engineBudget,
+                        settings.loadTimeout(), settings.loadOnDemandWait()));
         this.scheduler = new Scheduler(models, new SchedulingPolicies(), clock, engineBudget);
         this.endpoint = GrpcEndpoint.builder(settings, status, buildInfo)
                 .clock(clock)

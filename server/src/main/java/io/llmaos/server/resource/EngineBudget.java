@@ -1,11 +1,10 @@
 package io.llmaos.server.resource;
 
 /**
- * The engine budgets of the ledger: threads (threads per instance x instances, so scaling up never
- * oversubscribes the CPU) and instances, held by every instance pool together. An instance takes
- * its threads and one instance when it starts and gives them back when it stops. Instances a load
- * starts with are granted as long as the instance budget allows them ({@link #instancesFit}); the
- * threads of start-up instances are always granted, growth only within both limits.
+ * The engine budgets of the ledger: threads (threads per instance x instances) and instances, held by
+ * every model instance together. Nothing is granted beyond either limit: a load reserves its
+ * start-up instances before the engine creates any, a scale-up reserves one more before it is made,
+ * and an instance gives its share back when it is closed.
  */
 public final class EngineBudget {
     private final int threadLimit;
@@ -13,36 +12,43 @@ public final class EngineBudget {
     private int threads;
     private int instances;
 
-    /** @param instanceLimit 0 = no limit */
+    /**
+     * @param threadLimit   the engine threads all instances may hold together
+     * @param instanceLimit the instances all models may hold together; 0 = no limit
+     */
     public EngineBudget(int threadLimit, int instanceLimit) {
         this.threadLimit = threadLimit;
         this.instanceLimit = instanceLimit;
     }
 
-    /** One instance of {@code threadsPerInstance} starts (at load: always granted). */
-    public synchronized void take(int threadsPerInstance) {
-        threads += threadsPerInstance;
-        instances++;
-    }
-
-    /** One more instance if it fits both budgets; false otherwise. */
-    public synchronized boolean tryTake(int threadsPerInstance) {
-        if (threads + threadsPerInstance > threadLimit || (instanceLimit > 0 && instances + 1 > instanceLimit)) {
+    /** {@code count} instances of {@code threadsPerInstance} threads each, if they fit both budgets. */
+    public synchronized boolean tryReserve(int count, int threadsPerInstance) {
+        long moreThreads = (long) count * threadsPerInstance;
+        if (threads + moreThreads > threadLimit || (instanceLimit > 0 && (long) instances + count > instanceLimit)) {
             return false;
         }
-        take(threadsPerInstance);
+        threads += (int) moreThreads;
+        instances += count;
         return true;
     }
 
-    /** One instance stopped. */
+    /** One instance stopped and gives back its threads. */
     public synchronized void give(int threadsPerInstance) {
         threads -= threadsPerInstance;
         instances--;
     }
 
-    /** Whether {@code n} more instances fit the instance budget. */
-    public synchronized boolean instancesFit(int n) {
-        return instanceLimit == 0 || instances + n <= instanceLimit;
+    /** Whether one more instance of {@code threadsPerInstance} threads would fit now. */
+    public synchronized boolean fits(int threadsPerInstance) {
+        return threads + threadsPerInstance <= threadLimit && (instanceLimit == 0 || instances < instanceLimit);
+    }
+
+    /** Why {@code count} instances of {@code threadsPerInstance} threads do not fit, for an error message. */
+    public synchronized String shortfall(int count, int threadsPerInstance) {
+        return count + " instance(s) of " + threadsPerInstance + " thread(s) do not fit: " + threads + " of "
+                + threadLimit + " engine threads (--thread-budget) and " + instances + " of "
+                + (instanceLimit == 0 ? "unlimited" : String.valueOf(instanceLimit))
+                + " instances (--instance-budget) are held";
     }
 
     public int threadLimit() {

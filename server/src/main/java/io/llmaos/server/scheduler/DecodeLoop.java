@@ -25,11 +25,7 @@ final class DecodeLoop implements Runnable {
     private final List<PendingSequence> active = new ArrayList<>();
     private volatile long reserved;
 
-    private final Runnable onExit;
-
-    /** @param onExit run once the loop has stopped and given its instance back */
-    DecodeLoop(GenerationScheduler scheduler, GenerativeInstance instance, Runnable onExit) {
-        this.onExit = onExit;
+    DecodeLoop(GenerationScheduler scheduler, GenerativeInstance instance) {
         this.scheduler = scheduler;
         this.instance = instance;
         this.spec = scheduler.spec();
@@ -56,7 +52,6 @@ final class DecodeLoop implements Runnable {
             failAll(null, e);
         } finally {
             scheduler.version().returnInstance(instance);
-            onExit.run();
         }
     }
 

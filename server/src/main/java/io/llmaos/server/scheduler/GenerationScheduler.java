@@ -15,7 +15,6 @@ import io.llmaos.server.model.engine.GenerativeInstance;
 import io.llmaos.server.model.engine.ModelInstance;
 import io.llmaos.server.model.engine.TokenCodec;
 import io.llmaos.server.model.lifecycle.LoadedVersion;
-import io.llmaos.server.resource.EngineBudget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +44,7 @@ final class GenerationScheduler {
     private volatile ModelPolicy policy;
     private boolean closing;
 
-    GenerationScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, EngineBudget budget,
-            ThreadFactory threads) {
+    GenerationScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, ThreadFactory threads) {
         this.version = version;
         this.spec = version.spec().generation();
         this.clock = clock;
@@ -60,8 +58,7 @@ final class GenerationScheduler {
                 throw new LlmaosException(ErrorCode.INTERNAL, ref() + " has no generative instance");
             }
             codec = codec == null ? generative.tokenizer() : codec;
-            budget.take(policy.threadsPerInstance());
-            DecodeLoop loop = new DecodeLoop(this, generative, () -> budget.give(policy.threadsPerInstance()));
+            DecodeLoop loop = new DecodeLoop(this, generative);
             loops.add(loop);
             threads.newThread(loop).start();
         }

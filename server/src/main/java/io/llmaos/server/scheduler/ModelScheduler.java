@@ -7,7 +7,6 @@ import io.llmaos.server.core.LlmaosException;
 import io.llmaos.server.core.ModelRef;
 import io.llmaos.server.model.engine.ModelInstance;
 import io.llmaos.server.model.lifecycle.LoadedVersion;
-import io.llmaos.server.resource.EngineBudget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ModelScheduler {
     private final LoadedVersion version;
     private final Clock clock;
-    private final EngineBudget budget;
     private final ThreadFactory threads;
     private final Executor grower;
     private final Runnable onQueued;
@@ -36,7 +34,6 @@ final class ModelScheduler {
     private final ThreadLocal<Boolean> retiring = ThreadLocal.withInitial(() -> false);
     private final java.util.Deque<Slot> idleSlots = new java.util.ArrayDeque<>();
     private final BatchRunner runner = new BatchRunner(this);
-    private final int threadsPerInstance;
     private volatile ModelPolicy policy;
     private int workers;
     private int busy;
@@ -46,22 +43,19 @@ final class ModelScheduler {
     private boolean growing;
     private long pressureSince = -1;
 
-    ModelScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, EngineBudget budget, ThreadFactory threads,
+    ModelScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, ThreadFactory threads,
             Executor grower, Runnable onQueued) {
         this.version = version;
         this.onQueued = onQueued;
         this.policy = policy;
         this.clock = clock;
-        this.budget = budget;
         this.threads = threads;
         this.grower = grower;
         this.quotas = new TenantQuotas(clock);
-        this.threadsPerInstance = policy.threadsPerInstance();
         this.running = new int[policy.levels().size() + 1];
         this.queue = new PriorityRequestQueue<>(policy.levels(), policy.aging(),
                 t -> this.policy.tenant(t).weight(), clock);
         for (ModelInstance instance = version.takeInstance(); instance != null; instance = version.takeInstance()) {
-            budget.take(threadsPerInstance);
             start(instance);
         }
         version.onClosing(this::close);
@@ -332,7 +326,6 @@ final class ModelScheduler {
                 lock.unlock();
             }
         }
-        budget.give(threadsPerInstance);
         if (retired) {
             version.removeInstance(slot.instance);
             stats.scaleDowns.increment();
@@ -370,7 +363,7 @@ final class ModelScheduler {
                 pressureSince = pressed ? pressureSince : -1;
             } else if (pressureSince < 0) {
                 pressureSince = now;
-            } else if (now - pressureSince >= Durations.nanos(p.scaleUpAfter()) && budget.tryTake(threadsPerInstance)) {
+            } else if (now - pressureSince >= Durations.nanos(p.scaleUpAfter()) && version.canGrow()) {
                 growing = true;
                 grow = true;
                 pressureSince = -1;
@@ -405,11 +398,8 @@ final class ModelScheduler {
         } finally {
             lock.unlock();
         }
-        if (!started) {
-            if (instance != null) {
-                version.removeInstance(instance);
-            }
-            budget.give(threadsPerInstance);
+        if (!started && instance != null) {
+            version.removeInstance(instance);
         }
     }
 

@@ -252,11 +252,11 @@ public final class Scheduler implements AutoCloseable {
         List<ModelUsage> all = new ArrayList<>();
         for (ModelScheduler s : schedulers.values()) {
             ModelScheduler.Snapshot snap = s.snapshot();
-            all.add(usage(s.version(), snap, snap.workers() * s.policy().threadsPerInstance()));
+            all.add(usage(s.version(), snap, snap.workers() * s.version().spec().threads()));
         }
         for (GenerationScheduler g : generators.values()) {
             ModelScheduler.Snapshot snap = g.snapshot();
-            all.add(usage(g.version(), snap, snap.workers() * g.policy().threadsPerInstance()));
+            all.add(usage(g.version(), snap, snap.workers() * g.version().spec().threads()));
         }
         all.sort(java.util.Comparator.comparing(ModelUsage::name).thenComparingLong(ModelUsage::version));
         return all;
@@ -311,7 +311,7 @@ public final class Scheduler implements AutoCloseable {
 
     private ModelScheduler schedulerFor(LoadedVersion version) {
         return schedulers.computeIfAbsent(version, v -> {
-            ModelScheduler s = new ModelScheduler(v, policies.forModel(v.spec().ref().name(), v.config()), clock, budget,
+            ModelScheduler s = new ModelScheduler(v, policies.forModel(v.spec().ref().name(), v.config()), clock,
                     daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-worker"), grower,
                     this::wakeTicker);
             v.onClosing(() -> schedulers.remove(v));
@@ -322,7 +322,7 @@ public final class Scheduler implements AutoCloseable {
     private GenerationScheduler generatorFor(LoadedVersion version) {
         return generators.computeIfAbsent(version, v -> {
             GenerationScheduler g = new GenerationScheduler(v, policies.forModel(v.spec().ref().name(), v.config()),
-                    clock, budget, daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-decode"));
+                    clock, daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-decode"));
             v.onClosing(() -> generators.remove(v));
             return g;
         });

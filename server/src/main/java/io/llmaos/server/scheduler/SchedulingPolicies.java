@@ -1,10 +1,10 @@
 package io.llmaos.server.scheduler;
 
 import io.llmaos.proto.v1.ModelConfig;
-import io.llmaos.proto.v1.PriorityLevel;
 import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.TenantPolicy;
 import io.llmaos.server.core.FieldViolation;
+import io.llmaos.server.model.repository.ConfigLimits;
 import io.llmaos.server.core.InvalidInputException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class SchedulingPolicies {
     private static final java.util.regex.Pattern TENANT = java.util.regex.Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
+    private static final int MAX_TENANTS = 1024;
+    private static final long MAX_WEIGHT = 1_000_000;
+    private static final double MAX_RATE = 1e9;
 
     private final AtomicReference<SchedulingPolicy> serverDefault = new AtomicReference<>(SchedulingPolicy.getDefaultInstance());
     private final Map<String, SchedulingPolicy> perModel = new ConcurrentHashMap<>();
@@ -53,15 +56,13 @@ public final class SchedulingPolicies {
 
     static List<FieldViolation> validate(SchedulingPolicy p, ModelConfig config) {
         List<FieldViolation> v = new ArrayList<>();
-        List<PriorityLevel> levels = p.getQueue().getLevelsList();
-        for (int i = 0; i < levels.size(); i++) {
-            if (levels.get(i).getLevel() != i + 1) {
-                v.add(new FieldViolation("policy.queue.levels[" + i + "].level", "levels are numbered 1.."
-                        + levels.size() + " in order"));
-            }
+        if (p.hasQueue()) {
+            ConfigLimits.queue("policy.queue", p.getQueue(), v);
         }
-        if (p.getQueue().getDefaultPriority() > Math.max(1, levels.size())) {
-            v.add(new FieldViolation("policy.queue.default_priority", "must be between 1 and " + Math.max(1, levels.size())));
+        if (p.getTenantsCount() > MAX_TENANTS) {
+            v.add(new FieldViolation("policy.tenants", "lists " + p.getTenantsCount() + " tenants; at most " + MAX_TENANTS
+                    + " are allowed"));
+            return v;
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < p.getTenantsCount(); i++) {
@@ -72,22 +73,34 @@ public final class SchedulingPolicies {
             } else if (!names.add(t.getName())) {
                 v.add(new FieldViolation(at + ".name", "'" + io.llmaos.server.core.Echo.cut(t.getName()) + "' is listed twice"));
             }
-            if (t.getQuota().getMaxRequestsPerSecond() < 0 || Double.isNaN(t.getQuota().getMaxRequestsPerSecond())) {
-                v.add(new FieldViolation(at + ".quota.max_requests_per_second", "must be >= 0"));
-            }
+            tenant(at, t, v);
         }
-        if (config != null) {
-            for (int i = 0; i < p.getDynamicBatching().getPreferredBatchSizesCount(); i++) {
-                int size = p.getDynamicBatching().getPreferredBatchSizes(i);
-                if (size < 1 || size > Math.max(1, config.getMaxBatchSize())) {
-                    v.add(new FieldViolation("policy.dynamic_batching.preferred_batch_sizes[" + i + "]",
-                            "must be between 1 and the model's max_batch_size (" + config.getMaxBatchSize() + ")"));
-                }
-            }
+        if (p.hasDefaultTenant()) {
+            tenant("policy.default_tenant", p.getDefaultTenant(), v);
         }
-        if (p.hasInstances() && p.getInstances().getMax() != 0 && p.getInstances().getMax() < p.getInstances().getMin()) {
-            v.add(new FieldViolation("policy.instances.max", "must be at least instances.min"));
+        if (config != null && p.hasDynamicBatching()) {
+            ConfigLimits.batching("policy.dynamic_batching", p.getDynamicBatching(),
+                    ConfigLimits.unsigned(config.getMaxBatchSize()), v);
+        }
+        if (p.hasInstances()) {
+            ConfigLimits.instances("policy.instances", p.getInstances(), v);
         }
         return v;
+    }
+
+    private static void tenant(String at, TenantPolicy t, List<FieldViolation> v) {
+        double rps = t.getQuota().getMaxRequestsPerSecond();
+        if (!(rps >= 0 && rps <= MAX_RATE)) {
+            v.add(new FieldViolation(at + ".quota.max_requests_per_second", "must be between 0 and " + MAX_RATE));
+        }
+        if (ConfigLimits.unsigned(t.getWeight()) > MAX_WEIGHT) {
+            v.add(new FieldViolation(at + ".weight", "must be at most " + MAX_WEIGHT));
+        }
+        if (ConfigLimits.unsigned(t.getQuota().getMaxInFlight()) > ConfigLimits.MAX_QUEUE_SIZE) {
+            v.add(new FieldViolation(at + ".quota.max_in_flight", "must be at most " + ConfigLimits.MAX_QUEUE_SIZE));
+        }
+        if (ConfigLimits.unsigned(t.getQuota().getBurst()) > MAX_RATE) {
+            v.add(new FieldViolation(at + ".quota.burst", "must be at most " + MAX_RATE));
+        }
     }
 }

@@ -121,7 +121,7 @@ class MemoryAdmissionTest {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> server.repository()
                     .loadModel(LoadModelRequest.newBuilder().setName("c").build()));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-            assertTrue(e.getStatus().getDescription().contains("instance budget allows 2"), e.getStatus().getDescription());
+            assertTrue(e.getStatus().getDescription().contains("2 of 2 instances (--instance-budget)"), e.getStatus().getDescription());
             ResourceSnapshot s = ResourceServiceGrpc.newBlockingStub(server.channel())
                     .getResources(GetResourcesRequest.getDefaultInstance());
             assertEquals("instances", s.getBudgets(1).getName());

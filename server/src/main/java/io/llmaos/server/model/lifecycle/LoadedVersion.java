@@ -7,6 +7,7 @@ import io.llmaos.server.core.LlmaosException;
 import io.llmaos.server.model.engine.LoadedModel;
 import io.llmaos.server.model.engine.ModelInstance;
 import io.llmaos.server.model.engine.ModelSpec;
+import io.llmaos.server.resource.EngineBudget;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ public final class LoadedVersion {
     private final ModelConfig config;
     private final LoadedModel model;
     private final Supplier<ModelInstance> grower;
+    private final EngineBudget budget;
     private final Clock clock;
     private final long stamp;
     private final Object lock = new Object();
@@ -40,9 +42,14 @@ public final class LoadedVersion {
     private long memoryBytes;
     private long loadMillis;
 
+    /**
+     * @param warmed the start-up instances, whose share of {@code budget} the load reserved; this copy
+     *               gives it back as it closes them
+     */
     LoadedVersion(ModelSpec spec, ModelConfig config, LoadedModel model, List<ModelInstance> warmed,
-            Supplier<ModelInstance> grower, Clock clock, long stamp) {
+            Supplier<ModelInstance> grower, EngineBudget budget, Clock clock, long stamp) {
         this.spec = spec;
+        this.budget = budget;
         this.config = config;
         this.model = model;
         this.grower = grower;
@@ -144,21 +151,38 @@ public final class LoadedVersion {
         }
     }
 
-    /** Creates one more warmed instance, handed to the caller (null once closing). */
+    /** Whether the engine budget has room for one more instance now. */
+    public boolean canGrow() {
+        return budget.fits(spec.threads());
+    }
+
+    /**
+     * Creates one more warmed instance, handed to the caller: null once closing or when the engine
+     * budget has no room (its share is reserved before the instance is made).
+     */
     public ModelInstance addInstance() {
         synchronized (lock) {
             if (closing) {
                 return null;
             }
         }
-        ModelInstance instance = grower.get();
+        if (!budget.tryReserve(1, spec.threads())) {
+            return null;
+        }
+        ModelInstance instance;
+        try {
+            instance = grower.get();
+        } catch (RuntimeException | Error e) {
+            budget.give(spec.threads());
+            throw e;
+        }
         synchronized (lock) {
             if (!closing) {
                 instances.add(instance);
                 return instance;
             }
         }
-        instance.close();
+        close(instance);
         return null;
     }
 
@@ -169,7 +193,16 @@ public final class LoadedVersion {
                 return;
             }
         }
-        instance.close();
+        close(instance);
+    }
+
+    /** Closes an instance and gives its share of the engine budget back. */
+    private void close(ModelInstance instance) {
+        try {
+            instance.close();
+        } finally {
+            budget.give(spec.threads());
+        }
     }
 
     /** Runs {@code listener} when this copy starts closing. */
@@ -203,7 +236,7 @@ public final class LoadedVersion {
             instances.clear();
             idle.clear();
         }
-        all.forEach(ModelInstance::close);
+        all.forEach(this::close);
         model.close();
     }
 

@@ -32,6 +32,22 @@ final class ManagedModel {
         return next;
     }
 
+    /** Loads queued or running, which an unload cancels. */
+    private final java.util.Set<LoadTicket> loads = new java.util.HashSet<>();
+
+    synchronized void track(LoadTicket ticket) {
+        loads.add(ticket);
+    }
+
+    synchronized void untrack(LoadTicket ticket) {
+        loads.remove(ticket);
+    }
+
+    /** Stops every load queued or running at its next step. */
+    synchronized void cancelLoads(String why) {
+        loads.forEach(t -> t.cancel(why));
+    }
+
     /** Whether no operation is queued or running. */
     synchronized boolean quiet() {
         return tail.isDone();

@@ -50,6 +50,8 @@ public final class ModelManager implements AutoCloseable {
     private final MemoryLedger ledger;
     private final EngineBudget engineBudget;
     private final java.time.Duration onDemandWait;
+    private final java.time.Duration loadTimeout;
+    private final MemoryAdmission admission;
 
     /**
      * @param loadPool      the bounded pool loads and unloads run on (owned: closed by {@link #close})
@@ -57,21 +59,18 @@ public final class ModelManager implements AutoCloseable {
      */
     public ModelManager(ModelRepository repository, EngineRegistry engines, ProcessMemory memory, Clock clock,
             ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
-        this(repository, engines, memory, clock, loadPool, warmupDecoder, new MemoryLedger(0, clock), null, null);
+        this(repository, engines, memory, clock, loadPool, warmupDecoder, LifecycleLimits.unlimited(clock));
     }
 
-    /**
-     * @param ledger       the model-memory budget loads reserve from (evicting idle models when short)
-     * @param onDemandWait when set, a request for a model in the repository that is not loaded loads
-     *                     it and waits this long at most; null: such requests are answered UNAVAILABLE
-     * @param engineBudget the instance budget a new load's start-up instances must fit (null: none)
-     */
+    /** @param limits the memory and engine budgets, the load timeout and load-on-demand */
     public ModelManager(ModelRepository repository, EngineRegistry engines, ProcessMemory memory, Clock clock,
-            ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder, MemoryLedger ledger,
-            java.time.Duration onDemandWait, EngineBudget engineBudget) {
-        this.engineBudget = engineBudget;
-        this.ledger = ledger;
-        this.onDemandWait = onDemandWait;
+            ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder, LifecycleLimits limits) {
+        this.engineBudget = limits.engines();
+        this.ledger = limits.ledger();
+        this.onDemandWait = limits.onDemandWait();
+        this.loadTimeout = limits.loadTimeout();
+        this.admission = new MemoryAdmission(ledger, models::values,
+                (victim, why) -> victim.versions().forEach(v -> unloadSlot(victim, v, why)));
         this.repository = repository;
         this.loader = new VersionLoader(engines, memory, clock, warmupDecoder);
         this.memory = memory;
@@ -95,7 +94,16 @@ public final class ModelManager implements AutoCloseable {
             repository.requireExists(name);
         }
         ManagedModel model = models.computeIfAbsent(name, ManagedModel::new);
-        return model.enqueue(() -> doLoad(model, override), loadPool);
+        LoadTicket ticket = new LoadTicket(clock, loadTimeout);
+        model.track(ticket);
+        return model.enqueue(() -> {
+            try {
+                ticket.start();
+                return doLoad(model, override, ticket);
+            } finally {
+                model.untrack(ticket);
+            }
+        }, loadPool);
     }
 
     /** Unloads every version of {@code name} (version 0) or one version, after in-flight work. */
@@ -105,6 +113,8 @@ public final class ModelManager implements AutoCloseable {
         if (model == null) {
             return CompletableFuture.completedFuture(status(name));
         }
+        // a load under way or queued stops at its next step rather than finish first
+        model.cancelLoads("UnloadModel was called");
         return model.enqueue(() -> doUnload(model, version, "unloaded"), loadPool);
     }
 
@@ -259,7 +269,8 @@ public final class ModelManager implements AutoCloseable {
         loadPool.shutdown();
     }
 
-    private ModelStatus doLoad(ManagedModel model, ModelConfig override) {
+    private ModelStatus doLoad(ManagedModel model, ModelConfig override, LoadTicket ticket) {
+        ticket.check("model '" + model.name + "'");
         ModelSource source;
         try {
             source = repository.read(model.name, override);
@@ -274,7 +285,7 @@ public final class ModelManager implements AutoCloseable {
         LlmaosException firstFailure = null;
         for (long version : source.selectedVersions()) {
             try {
-                loadVersion(model, source, version);
+                loadVersion(model, source, version, ticket);
             } catch (LlmaosException e) {
                 firstFailure = firstFailure == null ? e : firstFailure;
             }
@@ -296,7 +307,7 @@ public final class ModelManager implements AutoCloseable {
         return status(model.name);
     }
 
-    private void loadVersion(ManagedModel model, ModelSource source, long version) {
+    private void loadVersion(ManagedModel model, ModelSource source, long version, LoadTicket ticket) {
         Slot slot = model.slot(version, clock.now());
         long stamp = repository.versionStamp(source, version);
         LoadedVersion current = slot.serving;
@@ -306,22 +317,20 @@ public final class ModelManager implements AutoCloseable {
         if (current == null) {
             transition(model, slot, slot.status.moveTo(ModelState.LOADING, "", clock.now()));
         }
-        ModelSpec spec;
-        MemoryLedger.Reservation reservation;
+        int instances = Math.max(1, source.config().getInstances().getMin());
+        int threads = 0;
+        MemoryLedger.Reservation reservation = null;
         try {
-            spec = repository.spec(source, version);
-            if (current == null) {
-                requireInstances(model.name, version, Math.max(1, source.config().getInstances().getMin()));
+            ModelSpec spec = repository.spec(source, version);
+            // every engine thread is counted before the engine creates it
+            if (!engineBudget.tryReserve(instances, spec.threads())) {
+                throw new CapacityExceededException("ENGINE_BUDGET", "loading " + model.name + "/" + version + ": "
+                        + engineBudget.shortfall(instances, spec.threads()), java.time.Duration.ofSeconds(1));
             }
-            reservation = admit(model, version, estimate(source.config(), spec));
-        } catch (LlmaosException e) {
-            if (current == null) {
-                transition(model, slot, slot.status.moveTo(ModelState.FAILED, e.getMessage(), clock.now()));
-            }
-            throw e;
-        }
-        try {
-            LoadedVersion fresh = loader.load(spec, source.config(), stamp);
+            threads = spec.threads();
+            reservation = admission.admit(model, version, MemoryAdmission.estimate(source.config(), spec));
+            LoadedVersion fresh = loader.load(spec, source.config(), stamp, engineBudget, ticket);
+            threads = 0; // the copy owns its instances' share of the engine budget now
             ledger.settle(reservation, fresh.memoryBytes());
             fresh.reservedBytes(reservation.bytes());
             MemoryLedger.Reservation previous = slot.reservation;
@@ -335,90 +344,27 @@ public final class ModelManager implements AutoCloseable {
                 ledger.release(previous, "release", "replaced by a new copy");
                 log.info("swapped in a new copy of {}/{}", model.name, version);
             }
-        } catch (LlmaosException e) {
-            ledger.release(reservation, "release", "the load failed");
+        } catch (RuntimeException | Error e) {
+            for (int i = 0; threads > 0 && i < instances; i++) {
+                engineBudget.give(threads);
+            }
+            if (reservation != null) {
+                ledger.release(reservation, "release", "the load failed");
+            }
+            String why = e instanceof LlmaosException known ? known.getMessage() : "the load failed: " + e;
             if (current == null) {
-                transition(model, slot, slot.status.moveTo(ModelState.FAILED, e.getMessage(), clock.now()));
+                transition(model, slot, slot.status.moveTo(ModelState.FAILED, why, clock.now()));
             } else {
                 VersionStatus s = slot.status;
                 transition(model, slot, new VersionStatus(version, s.state(), "reload failed, still serving the"
-                        + " previous copy: " + e.getMessage(), s.memoryBytes(), s.instances(), s.since(), s.loadMillis()));
+                        + " previous copy: " + why, s.memoryBytes(), s.instances(), s.since(), s.loadMillis()));
             }
-            log.warn("{}/{} failed to load: {}", model.name, version, e.getMessage());
-            throw e;
-        }
-    }
-
-    /** What loading {@code spec} should reserve: the config's hint, else the size of its files. */
-    private static long estimate(ModelConfig config, ModelSpec spec) {
-        long hint = config.getResources().getMemoryEstimateBytes();
-        if (hint > 0) {
-            return hint;
-        }
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(spec.directory())) {
-            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return 0;
-        }
-    }
-
-    /**
-     * Reserves {@code bytes} for {@code model}/{@code version}, evicting idle models of other names,
-     * least recently used first (never pinned ones, never ones with work in flight or an operation
-     * under way), until it fits; RESOURCE_EXHAUSTED naming the shortfall when it cannot.
-     */
-    private MemoryLedger.Reservation admit(ManagedModel model, long version, long bytes) {
-        MemoryLedger.Reservation r = ledger.tryReserve(model.name, version, bytes);
-        while (r == null) {
-            List<String> kept = new ArrayList<>();
-            List<Map.Entry<ManagedModel, java.time.Instant>> evictable = new ArrayList<>();
-            long evictableBytes = 0;
-            for (ManagedModel other : models.values()) {
-                LoadedVersion serving = other == model ? null : other.highestServing();
-                if (serving == null) {
-                    continue;
-                }
-                if (serving.config().getResources().getPinned()) {
-                    kept.add(other.name + " (pinned)");
-                } else if (!serving.idle() || !other.quiet()) {
-                    kept.add(other.name + " (busy)");
-                } else {
-                    evictable.add(Map.entry(other, serving.lastUsed()));
-                    evictableBytes += serving.reservedBytes();
-                }
+            log.warn("{}/{} failed to load: {}", model.name, version, why);
+            if (e instanceof LlmaosException || e instanceof Error) {
+                throw e;
             }
-            if (ledger.free() + evictableBytes < bytes) {
-                // evicting everything evictable would not make room: evict nothing
-                String why = "loading " + model.name + "/" + version + " needs " + mib(bytes)
-                        + " of the model memory budget; " + mib(ledger.free()) + " free of " + mib(ledger.limit())
-                        + ", " + mib(evictableBytes) + " held by idle models"
-                        + (kept.isEmpty() ? "" : "; not evictable: " + String.join(", ", new java.util.TreeSet<>(kept)));
-                ledger.refused(model.name, version, bytes, why);
-                throw new CapacityExceededException("MODEL_MEMORY_BUDGET", why, java.time.Duration.ofSeconds(1));
-            }
-            ManagedModel victim = evictable.stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            String why = "evicted (least recently used) to make room for " + model.name + "/" + version;
-            log.info("{}: {}", victim.name, why);
-            victim.enqueue(() -> {
-                victim.versions().forEach(v -> unloadSlot(victim, v, why));
-                return null;
-            }, Runnable::run).join();
-            r = ledger.tryReserve(model.name, version, bytes);
+            throw new LlmaosException(ErrorCode.ENGINE_FAILURE, why, e);
         }
-        return r;
-    }
-
-    /** RESOURCE_EXHAUSTED when {@code n} more instances do not fit the instance budget. */
-    private void requireInstances(String name, long version, int n) {
-        if (engineBudget != null && !engineBudget.instancesFit(n)) {
-            throw new CapacityExceededException("INSTANCE_BUDGET", "loading " + name + "/" + version + " needs " + n
-                    + " instance(s); the instance budget allows " + engineBudget.instanceLimit() + " and "
-                    + engineBudget.instances() + " are held", java.time.Duration.ofSeconds(1));
-        }
-    }
-
-    private static String mib(long bytes) {
-        return bytes == Long.MAX_VALUE ? "unlimited" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private ModelStatus doUnload(ManagedModel model, long version, String why) {

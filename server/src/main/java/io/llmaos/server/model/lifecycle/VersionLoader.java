@@ -10,6 +10,7 @@ import io.llmaos.server.model.engine.InferenceEngine;
 import io.llmaos.server.model.engine.LoadedModel;
 import io.llmaos.server.model.engine.ModelInstance;
 import io.llmaos.server.model.engine.ModelSpec;
+import io.llmaos.server.resource.EngineBudget;
 import io.llmaos.server.resource.ProcessMemory;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +39,15 @@ final class VersionLoader {
         this.warmupDecoder = warmupDecoder;
     }
 
-    LoadedVersion load(ModelSpec spec, ModelConfig config, long stamp) {
+    /**
+     * Loads {@code spec}: the engine's model, instances.min warmed instances (their share of
+     * {@code budget} already reserved by the caller, and owned by the copy from here on), stopping
+     * between steps when {@code ticket} says so. On any failure everything made is freed.
+     */
+    LoadedVersion load(ModelSpec spec, ModelConfig config, long stamp, EngineBudget budget, LoadTicket ticket) {
         InferenceEngine engine = engines.engine(spec.engine());
         engine.start();
+        ticket.check(spec.ref().toString());
         long before = memory.rssBytes();
         long start = clock.nanoTime();
         LoadedModel model = engine.load(spec);
@@ -50,18 +57,20 @@ final class VersionLoader {
             warmup = WarmupInputs.batches(spec, config, warmupDecoder);
             int count = Math.max(1, config.getInstances().getMin());
             for (int i = 0; i < count; i++) {
-                instances.add(warmed(model, warmup));
+                instances.add(warmed(model, warmup, ticket));
             }
         } catch (RuntimeException e) {
             instances.forEach(ModelInstance::close);
             model.close();
             if (e instanceof LlmaosException known) {
-                throw new LlmaosException(known.code(), "warmup of " + spec.ref() + " failed: " + known.getMessage(), e);
+                boolean stopped = known.code() == ErrorCode.CANCELLED || known.code() == ErrorCode.DEADLINE_EXCEEDED;
+                throw stopped ? known : new LlmaosException(known.code(), "warmup of " + spec.ref() + " failed: "
+                        + known.getMessage(), e);
             }
             throw new LlmaosException(ErrorCode.ENGINE_FAILURE, "warmup of " + spec.ref() + " failed: " + e, e);
         }
-        LoadedVersion loaded = new LoadedVersion(spec, config, model, instances, () -> warmed(model, warmup), clock,
-                stamp);
+        LoadedVersion loaded = new LoadedVersion(spec, config, model, instances,
+                () -> warmed(model, warmup, LoadTicket.NONE), budget, clock, stamp);
         long millis = (clock.nanoTime() - start) / 1_000_000;
         long grown = Math.max(0, memory.rssBytes() - before);
         loaded.measured(grown, millis);
@@ -70,11 +79,13 @@ final class VersionLoader {
         return loaded;
     }
 
-    /** A new instance of {@code model} that has run every warmup batch (closed again if one fails). */
-    private static ModelInstance warmed(LoadedModel model, List<List<Tensor>> warmup) {
+    /** A new instance of {@code model} that has run every warmup batch (closed again if one fails or the load stops). */
+    private static ModelInstance warmed(LoadedModel model, List<List<Tensor>> warmup, LoadTicket ticket) {
+        ticket.check(model.spec().ref().toString());
         ModelInstance instance = model.newInstance();
         try {
             for (List<Tensor> batch : warmup) {
+                ticket.check(model.spec().ref().toString());
                 instance.execute(batch);
             }
             return instance;

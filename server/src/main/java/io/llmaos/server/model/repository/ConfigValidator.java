@@ -3,8 +3,9 @@ package io.llmaos.server.model.repository;
 import io.llmaos.proto.v1.DataType;
 import io.llmaos.proto.v1.ModelConfig;
 import io.llmaos.proto.v1.ModelKind;
-import io.llmaos.proto.v1.PriorityLevel;
 import io.llmaos.proto.v1.TensorSpec;
+import io.llmaos.proto.v1.WarmupSample;
+import io.llmaos.server.core.Echo;
 import io.llmaos.server.core.FieldViolation;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +15,21 @@ import java.util.Set;
 /** Checks the meaning of a parsed {@link ModelConfig}; every problem is a field violation. */
 final class ConfigValidator {
     private static final int MAX_BATCH = 1 << 20;
+    private static final int MAX_TENSORS = 256;
+    private static final int MAX_RANK = 16;
+    private static final int MAX_VERSIONS = 64;
+    private static final int MAX_WARMUP_SAMPLES = 16;
+    private static final int MAX_WARMUP_COUNT = 64;
+    private static final long MAX_WARMUP_ELEMENTS = 1 << 24;
+    private static final long MAX_INPUT_ELEMENTS = 1L << 31;
+    private static final int MAX_PARAMETERS = 64;
+    private static final int MAX_PARAMETER_CHARS = 4096;
+    private static final long MAX_CONTEXT = 1 << 20;
+    private static final long MAX_SEQUENCES = 1024;
+    private static final long MAX_KV_DIMENSION = 1 << 16;
+    private static final long MAX_VOCAB = 1 << 24;
+    private static final long MAX_TOKENIZER_LENGTH = 1 << 16;
+    private static final long MAX_LABELS = 1 << 16;
 
     private ConfigValidator() {
     }
@@ -21,34 +37,85 @@ final class ConfigValidator {
     static List<FieldViolation> validate(ModelConfig c, String folderName) {
         List<FieldViolation> v = new ArrayList<>();
         if (!c.getName().isEmpty() && !c.getName().equals(folderName)) {
-            v.add(new FieldViolation("name", "'" + c.getName() + "' differs from the folder name '" + folderName + "'"));
+            v.add(new FieldViolation("name", "'" + Echo.cut(c.getName()) + "' differs from the folder name '" + folderName
+                    + "'"));
         }
         tensors("inputs", c.getInputsList(), v);
         tensors("outputs", c.getOutputsList(), v);
-        if (c.getMaxBatchSize() > MAX_BATCH) {
-            v.add(new FieldViolation("max_batch_size", "must be at most " + MAX_BATCH));
+        ConfigLimits.atMost("max_batch_size", c.getMaxBatchSize(), MAX_BATCH, v);
+        long maxBatch = ConfigLimits.unsigned(c.getMaxBatchSize());
+        ConfigLimits.batching("dynamic_batching", c.getDynamicBatching(), Math.min(maxBatch, MAX_BATCH), v);
+        ConfigLimits.instances("instances", c.getInstances(), v);
+        ConfigLimits.queue("queue", c.getQueue(), v);
+        versionPolicy(c, v);
+        warmup(c, Math.min(maxBatch, MAX_BATCH), v);
+        if (c.getMaxInputElements() < 0 || c.getMaxInputElements() > MAX_INPUT_ELEMENTS) {
+            v.add(new FieldViolation("max_input_elements", "must be at most " + MAX_INPUT_ELEMENTS));
         }
-        for (int i = 0; i < c.getDynamicBatching().getPreferredBatchSizesCount(); i++) {
-            int size = c.getDynamicBatching().getPreferredBatchSizes(i);
-            if (size < 1 || size > c.getMaxBatchSize()) {
-                v.add(new FieldViolation("dynamic_batching.preferred_batch_sizes[" + i + "]",
-                        "must be between 1 and max_batch_size (" + c.getMaxBatchSize() + ")"));
-            }
+        if (c.getResources().getMemoryEstimateBytes() < 0) {
+            v.add(new FieldViolation("resources.memory_estimate_bytes", "must be below 2^63"));
         }
-        if (c.hasInstances() && c.getInstances().getMax() != 0 && c.getInstances().getMax() < c.getInstances().getMin()) {
-            v.add(new FieldViolation("instances.max", "must be at least instances.min"));
-        }
-        queue(c, v);
-        for (int i = 0; i < c.getVersionPolicy().getSpecific().getVersionsCount(); i++) {
-            if (c.getVersionPolicy().getSpecific().getVersions(i) <= 0) {
-                v.add(new FieldViolation("version_policy.specific.versions[" + i + "]", "versions are positive integers"));
-            }
+        if (c.getParametersCount() > MAX_PARAMETERS) {
+            v.add(new FieldViolation("parameters", "has " + c.getParametersCount() + " entries; at most "
+                    + MAX_PARAMETERS + " are allowed"));
+        } else {
+            c.getParametersMap().forEach((key, value) -> {
+                if (key.length() > Echo.NAME_CHARS || value.length() > MAX_PARAMETER_CHARS) {
+                    v.add(new FieldViolation("parameters[" + Echo.cut(key) + "]", "keys are at most " + Echo.NAME_CHARS
+                            + " and values at most " + MAX_PARAMETER_CHARS + " characters"));
+                }
+            });
         }
         kind(c, v);
         relativePath("embedding.tokenizer.file", c.getEmbedding().getTokenizer().getFile(), v);
         relativePath("generation.tokenizer.file", c.getGeneration().getTokenizer().getFile(), v);
         relativePath("classifier.labels_file", c.getClassifier().getLabelsFile(), v);
         return v;
+    }
+
+    private static void versionPolicy(ModelConfig c, List<FieldViolation> v) {
+        ConfigLimits.atMost("version_policy.latest.num_versions", c.getVersionPolicy().getLatest().getNumVersions(),
+                MAX_VERSIONS, v);
+        var specific = c.getVersionPolicy().getSpecific();
+        if (specific.getVersionsCount() > MAX_VERSIONS) {
+            v.add(new FieldViolation("version_policy.specific.versions", "lists more than " + MAX_VERSIONS + " versions"));
+            return;
+        }
+        for (int i = 0; i < specific.getVersionsCount(); i++) {
+            if (specific.getVersions(i) <= 0) {
+                v.add(new FieldViolation("version_policy.specific.versions[" + i + "]", "versions are positive integers"));
+            }
+        }
+    }
+
+    /** Warmup must finish: few samples, few repetitions, batches the model takes, tensors of bounded size. */
+    private static void warmup(ModelConfig c, long maxBatch, List<FieldViolation> v) {
+        if (c.getWarmupCount() > MAX_WARMUP_SAMPLES) {
+            v.add(new FieldViolation("warmup", "has " + c.getWarmupCount() + " samples; at most " + MAX_WARMUP_SAMPLES
+                    + " are allowed"));
+            return;
+        }
+        for (int i = 0; i < c.getWarmupCount(); i++) {
+            WarmupSample w = c.getWarmup(i);
+            String at = "warmup[" + i + "]";
+            ConfigLimits.atMost(at + ".count", w.getCount(), MAX_WARMUP_COUNT, v);
+            long batch = Math.max(1, ConfigLimits.unsigned(w.getBatchSize()));
+            if (batch > Math.max(1, maxBatch)) {
+                v.add(new FieldViolation(at + ".batch_size", "is " + batch + "; the model takes batches of at most "
+                        + Math.max(1, maxBatch)));
+            } else if (w.getInputsCount() == 0) {
+                for (TensorSpec in : c.getInputsList()) {
+                    long elements = batch;
+                    for (long d : in.getShapeList()) {
+                        elements = d > 0 && elements > MAX_WARMUP_ELEMENTS / d ? MAX_WARMUP_ELEMENTS + 1 : elements * Math.max(1, d);
+                    }
+                    if (elements > MAX_WARMUP_ELEMENTS) {
+                        v.add(new FieldViolation(at + ".batch_size", "makes input '" + in.getName() + "' more than "
+                                + MAX_WARMUP_ELEMENTS + " elements"));
+                    }
+                }
+            }
+        }
     }
 
     /** A file a config names must be a plain relative path that stays in the model's folder. */
@@ -59,6 +126,10 @@ final class ConfigValidator {
     }
 
     private static void tensors(String field, List<TensorSpec> specs, List<FieldViolation> v) {
+        if (specs.size() > MAX_TENSORS) {
+            v.add(new FieldViolation(field, "has " + specs.size() + " tensors; at most " + MAX_TENSORS + " are allowed"));
+            return;
+        }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < specs.size(); i++) {
             TensorSpec t = specs.get(i);
@@ -66,30 +137,20 @@ final class ConfigValidator {
             if (t.getName().isEmpty()) {
                 v.add(new FieldViolation(at + ".name", "is required"));
             } else if (!names.add(t.getName())) {
-                v.add(new FieldViolation(at + ".name", "'" + t.getName() + "' is declared twice"));
+                v.add(new FieldViolation(at + ".name", "'" + Echo.cut(t.getName()) + "' is declared twice"));
             }
             if (t.getDatatype() == DataType.DATA_TYPE_UNSPECIFIED || t.getDatatype() == DataType.UNRECOGNIZED) {
                 v.add(new FieldViolation(at + ".datatype", "is required (BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32, FP64, BYTES)"));
+            }
+            if (t.getShapeCount() > MAX_RANK) {
+                v.add(new FieldViolation(at + ".shape", "has rank " + t.getShapeCount() + "; at most " + MAX_RANK));
+                continue;
             }
             for (int d = 0; d < t.getShapeCount(); d++) {
                 if (t.getShape(d) < -1 || t.getShape(d) == 0) {
                     v.add(new FieldViolation(at + ".shape[" + d + "]", "must be positive, or -1 for any size"));
                 }
             }
-        }
-    }
-
-    private static void queue(ModelConfig c, List<FieldViolation> v) {
-        List<PriorityLevel> levels = c.getQueue().getLevelsList();
-        for (int i = 0; i < levels.size(); i++) {
-            if (levels.get(i).getLevel() != i + 1) {
-                v.add(new FieldViolation("queue.levels[" + i + "].level", "levels are numbered 1.." + levels.size()
-                        + " in order, highest first"));
-            }
-        }
-        int count = Math.max(1, levels.size());
-        if (c.getQueue().getDefaultPriority() > count) {
-            v.add(new FieldViolation("queue.default_priority", "must be between 1 and " + count));
         }
     }
 
@@ -111,6 +172,27 @@ final class ConfigValidator {
             if (g.getVocabSize() == 0) {
                 v.add(new FieldViolation("generation.vocab_size", "is required for a GENERATIVE model"));
             }
+            ConfigLimits.atMost("generation.max_context", g.getMaxContext(), MAX_CONTEXT, v);
+            ConfigLimits.atMost("generation.vocab_size", g.getVocabSize(), MAX_VOCAB, v);
+            ConfigLimits.atMost("generation.max_active_sequences", g.getMaxActiveSequences(), MAX_SEQUENCES, v);
+            ConfigLimits.atMost("generation.kv_cache.num_layers", g.getKvCache().getNumLayers(), MAX_KV_DIMENSION, v);
+            ConfigLimits.atMost("generation.kv_cache.num_heads", g.getKvCache().getNumHeads(), MAX_KV_DIMENSION, v);
+            ConfigLimits.atMost("generation.kv_cache.head_dim", g.getKvCache().getHeadDim(), MAX_KV_DIMENSION, v);
+            ConfigLimits.atMost("generation.sampling.max_new_tokens", g.getSampling().getMaxNewTokens(), MAX_CONTEXT, v);
+            if (g.getMaxCachedTokens() < 0 || g.getMaxCachedTokens() > MAX_CONTEXT * MAX_SEQUENCES) {
+                v.add(new FieldViolation("generation.max_cached_tokens", "must be at most " + MAX_CONTEXT * MAX_SEQUENCES));
+            }
+            if (g.getEosTokenIdsCount() > MAX_TENSORS) {
+                v.add(new FieldViolation("generation.eos_token_ids", "lists more than " + MAX_TENSORS + " ids"));
+            }
+        }
+        ConfigLimits.atMost("embedding.tokenizer.max_length", c.getEmbedding().getTokenizer().getMaxLength(),
+                MAX_TOKENIZER_LENGTH, v);
+        ConfigLimits.atMost("generation.tokenizer.max_length", c.getGeneration().getTokenizer().getMaxLength(),
+                MAX_TOKENIZER_LENGTH, v);
+        ConfigLimits.atMost("classifier.top_k", c.getClassifier().getTopK(), MAX_LABELS, v);
+        if (c.getClassifier().getLabelsCount() > MAX_LABELS) {
+            v.add(new FieldViolation("classifier.labels", "lists more than " + MAX_LABELS + " labels"));
         }
     }
 }
