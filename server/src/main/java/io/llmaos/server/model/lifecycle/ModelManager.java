@@ -291,13 +291,21 @@ public final class ModelManager implements AutoCloseable {
             }
         }
         for (long version : model.versions()) {
-            if (!source.selectedVersions().contains(version)) {
-                String why = source.versionsOnDisk().containsKey(version) ? "not selected by the version policy"
-                        : "removed from the repository";
-                unloadSlot(model, version, why);
-                if (!source.versionsOnDisk().containsKey(version)) {
-                    model.forget(version);
-                }
+            if (source.selectedVersions().contains(version)) {
+                continue;
+            }
+            boolean onDisk = source.versionsOnDisk().containsKey(version);
+            Slot slot = model.existing(version);
+            if (onDisk && firstFailure != null && slot != null && slot.serving != null) {
+                // a version the policy now passes over keeps serving until what replaces it is READY
+                VersionStatus st = slot.status;
+                transition(model, slot, new VersionStatus(version, st.state(), "still serving: a newer version failed"
+                        + " to load", st.memoryBytes(), st.instances(), st.since(), st.loadMillis()));
+                continue;
+            }
+            unloadSlot(model, version, onDisk ? "not selected by the version policy" : "removed from the repository");
+            if (!onDisk) {
+                model.forget(version);
             }
         }
         if (firstFailure != null) {
