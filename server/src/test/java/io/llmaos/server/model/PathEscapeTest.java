@@ -58,6 +58,11 @@ class PathEscapeTest {
         Files.createDirectories(root.resolve("linked-file/1"));
         Files.copy(outside.resolve("secret-model/config.json"), root.resolve("linked-file/config.json"));
         Files.createSymbolicLink(root.resolve("linked-file/1/model.pt"), outside.resolve("secret-model/1/model.pt"));
+        for (String linked : List.of("linked-config", "linked-secret")) {
+            TempRepository.copyTree(outside.resolve("secret-model/1"), root.resolve(linked + "/1"));
+        }
+        Files.createSymbolicLink(root.resolve("linked-config/config.json"), outside.resolve("secret-model/config.json"));
+        Files.createSymbolicLink(root.resolve("linked-secret/config.json"), outside.resolve("secret.txt"));
         outsideBefore = snapshot(outside);
         server = TestServer.start(root, "");
     }
@@ -81,9 +86,13 @@ class PathEscapeTest {
 
     @Test
     void symbolicLinksLeadingOutsideAreRefused() {
-        for (String name : List.of("linked-model", "linked-version", "linked-file")) {
+        for (String name : List.of("linked-model", "linked-version", "linked-file", "linked-config", "linked-secret")) {
             refused(() -> server.repository().loadModel(LoadModelRequest.newBuilder().setName(name).build()), name);
         }
+        // a config.json linked outside is never read: nothing of the outside file shows anywhere
+        String listed = server.repository().listModels(io.llmaos.proto.v1.ListModelsRequest.getDefaultInstance()).toString();
+        assertTrue(listed.contains("linked-secret"), listed);
+        assertTrue(!listed.contains("do not read") && !listed.contains("\"do\""), listed);
         assertNotEquals(ModelState.READY, server.repository().getModel(GetModelRequest.newBuilder()
                 .setName("linked-version").build()).getSummary().getVersions(0).getState());
     }

@@ -3,34 +3,59 @@ package io.llmaos.server.model.repository;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.server.core.ErrorCode;
 import io.llmaos.server.core.FieldViolation;
 import io.llmaos.server.core.InvalidInputException;
 import io.llmaos.server.core.LlmaosException;
-import io.llmaos.server.core.ErrorCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Parses {@code config.json} (proto JSON of {@link ModelConfig}); unknown fields are errors. */
+/**
+ * Parses {@code config.json} (proto JSON of {@link ModelConfig}); unknown fields are errors. The
+ * file is found without following links out of the repository, and a parse error says where the
+ * JSON went wrong (a line and column, an unknown field's name, an enum's type) without quoting any
+ * value of the file.
+ */
 final class ConfigReader {
     static final String FILE_NAME = "config.json";
+    /** Too big for any configuration: such a file is refused before it is read. */
+    static final long MAX_BYTES = 4L << 20;
+
+    private static final Pattern POSITION = Pattern.compile("line (\\d+) column (\\d+)");
+    private static final Pattern UNKNOWN_FIELD = Pattern.compile("Cannot find field: ([A-Za-z0-9_.]{1,64}) in message");
+    private static final Pattern ENUM = Pattern.compile("for enum type: ([A-Za-z0-9_.]{1,128})");
 
     private ConfigReader() {
     }
 
-    /** The model's configuration; an empty one when it has no config.json. */
-    static ModelConfig read(Path modelDir, String displayName) {
+    /**
+     * The model's configuration; an empty one when it has no config.json. A config.json that is a
+     * symbolic link must lead to a file inside the repository; anything else is refused.
+     */
+    static ModelConfig read(Path modelDir, String displayName, RepositoryPaths paths) {
         Path file = modelDir.resolve(FILE_NAME);
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return ModelConfig.getDefaultInstance();
+        }
+        Path real = paths.requireInside(file, displayName);
+        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidInputException(displayName, "must be a regular file");
         }
         String json;
         try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
+            if (Files.size(real) > MAX_BYTES) {
+                throw new InvalidInputException(displayName, "is larger than " + (MAX_BYTES >> 20) + " MiB");
+            }
+            json = Files.readString(real, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new LlmaosException(ErrorCode.INTERNAL, displayName + " cannot be read: " + e.getMessage());
+            throw new LlmaosException(ErrorCode.INTERNAL, displayName + " cannot be read (" + e.getClass().getSimpleName()
+                    + ")");
         }
         return parse(json, displayName);
     }
@@ -41,19 +66,28 @@ final class ConfigReader {
         try {
             JsonFormat.parser().merge(json, builder);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw new InvalidInputException(displayName, List.of(new FieldViolation(field(e.getMessage()),
-                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+            throw new InvalidInputException(displayName, List.of(describe(e)));
         }
         return builder.build();
     }
 
-    /** The field a JsonFormat message names ("Cannot find field: foo in message ..."), else "(json)". */
-    private static String field(String message) {
-        if (message != null && message.startsWith("Cannot find field: ")) {
-            String rest = message.substring("Cannot find field: ".length());
-            int space = rest.indexOf(' ');
-            return space > 0 ? rest.substring(0, space) : rest;
+    /** What is wrong, in the parser's position terms, never in the text's own words. */
+    private static FieldViolation describe(Exception e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        Matcher unknown = UNKNOWN_FIELD.matcher(message);
+        if (unknown.find()) {
+            return new FieldViolation(unknown.group(1), "is not a field of ModelConfig");
         }
-        return "(json)";
+        Matcher badEnum = ENUM.matcher(message);
+        if (badEnum.find()) {
+            return new FieldViolation("(json)", "a value is not one of the names of enum " + badEnum.group(1));
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            Matcher at = POSITION.matcher(String.valueOf(t.getMessage()));
+            if (at.find()) {
+                return new FieldViolation("(json)", "is not valid JSON at line " + at.group(1) + " column " + at.group(2));
+            }
+        }
+        return new FieldViolation("(json)", "is not valid proto JSON of ModelConfig (a value has the wrong type or form)");
     }
 }

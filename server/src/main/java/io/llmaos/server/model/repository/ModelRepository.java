@@ -83,7 +83,7 @@ public final class ModelRepository {
     public ModelSource read(String name, ModelConfig override) {
         Path dir = paths.modelDir(name);
         String where = override != null ? "config override of " + name : name + "/" + ConfigReader.FILE_NAME;
-        ModelConfig config = override != null ? override : ConfigReader.read(dir, where);
+        ModelConfig config = override != null ? override : ConfigReader.read(dir, where, paths);
         List<FieldViolation> problems = ConfigValidator.validate(config, name);
         if (!problems.isEmpty()) {
             throw new InvalidInputException(where, problems);

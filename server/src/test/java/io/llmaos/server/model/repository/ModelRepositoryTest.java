@@ -73,7 +73,8 @@ class ModelRepositoryTest {
     void unknownJsonFieldsAndBadEnumsAreErrors() throws Exception {
         model("m", "{\"kind\": \"CLASSIFYER\"}", "1/model.pt");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new ModelRepository(root).read("m"));
-        assertTrue(e.getMessage().contains("m/config.json") && e.getMessage().contains("CLASSIFYER"), e.getMessage());
+        assertTrue(e.getMessage().contains("m/config.json") && e.getMessage().contains("llmaos.v1.ModelKind"), e.getMessage());
+        assertTrue(!e.getMessage().contains("CLASSIFYER"), "values of the file are not quoted: " + e.getMessage());
     }
 
     @Test
