@@ -3,6 +3,7 @@ package io.llmaos.server.scheduler;
 import io.llmaos.proto.v1.BatchSizeCount;
 import io.llmaos.proto.v1.LatencySummary;
 import io.llmaos.proto.v1.RejectionCounts;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,6 +16,9 @@ final class ModelStats {
     enum Rejection { QUEUE_FULL, QUOTA, TIMED_OUT, CANCELLED, NOT_READY, INVALID }
 
     private static final int MAX_LEVELS = 64;
+    /** Distinct tenants counted by name; the rest are counted together under {@value #OTHER_TENANTS}. */
+    static final int MAX_TENANTS = 1024;
+    static final String OTHER_TENANTS = "(other tenants)";
 
     private final ConcurrentHistogram queueUs = new ConcurrentHistogram(3);
     private final ConcurrentHistogram computeUs = new ConcurrentHistogram(3);
@@ -54,12 +58,18 @@ final class ModelStats {
     /** A request or sequence was served to its end. */
     void completed(int level, String tenant) {
         completed[Math.min(level, MAX_LEVELS)].increment();
-        completedByTenant.computeIfAbsent(tenant, t -> new LongAdder()).increment();
+        completedByTenant.computeIfAbsent(bounded(completedByTenant, tenant), t -> new LongAdder()).increment();
+    }
+
+    /** {@code tenant}, or the catch-all once {@code counts} holds {@value #MAX_TENANTS} other names. */
+    private static String bounded(Map<String, ?> counts, String tenant) {
+        return counts.size() < MAX_TENANTS || counts.containsKey(tenant) ? tenant : OTHER_TENANTS;
     }
 
     void rejected(int level, String tenant, Rejection why) {
         rejectionsByLevel.computeIfAbsent(level, l -> adders(Rejection.values().length))[why.ordinal()].increment();
-        rejectionsByTenant.computeIfAbsent(tenant, t -> adders(Rejection.values().length))[why.ordinal()].increment();
+        rejectionsByTenant.computeIfAbsent(bounded(rejectionsByTenant, tenant), t -> adders(Rejection.values().length))
+                [why.ordinal()].increment();
     }
 
     long completed(int level) {

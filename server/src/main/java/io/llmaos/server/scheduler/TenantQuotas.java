@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * Per-tenant quotas of one model: requests in flight, and a token bucket for the rate. Exceeding
- * either answers RESOURCE_EXHAUSTED (TENANT_QUOTA) with a retry hint. Thread-safe.
+ * either answers RESOURCE_EXHAUSTED (TENANT_QUOTA) with a retry hint. A tenant's state is dropped
+ * once it has nothing in flight and a full bucket, so any number of tenant names costs no memory
+ * beyond those active. Thread-safe.
  */
 final class TenantQuotas {
     private final Clock clock;
@@ -36,15 +38,30 @@ final class TenantQuotas {
             }
             s.tokens -= 1;
         }
+        s.ratePerSecond = rule.requestsPerSecond();
+        s.burst = rule.burst();
         s.inFlight++;
     }
 
     /** Gives one request's in-flight quota back. */
     synchronized void release(String tenant) {
         State s = tenants.get(tenant);
-        if (s != null) {
-            s.inFlight--;
+        if (s == null) {
+            return;
         }
+        s.inFlight--;
+        if (s.inFlight <= 0) {
+            long now = clock.nanoTime();
+            boolean full = s.ratePerSecond <= 0 || s.tokens + (now - s.refilled) / 1e9 * s.ratePerSecond >= s.burst;
+            if (full) {
+                tenants.remove(tenant);
+            }
+        }
+    }
+
+    /** Tenants with state held (in flight, or a bucket still refilling). */
+    synchronized int tracked() {
+        return tenants.size();
     }
 
     /** Requests of {@code tenant} in flight. */
@@ -57,6 +74,8 @@ final class TenantQuotas {
         int inFlight;
         double tokens;
         long refilled;
+        double ratePerSecond;
+        int burst;
 
         State(long now, int burst) {
             this.refilled = now;

@@ -42,4 +42,27 @@ class TenantQuotasTest {
         }
         assertThrows(CapacityExceededException.class, () -> quotas.acquire("t", rule), "the bucket holds only the burst");
     }
+
+    @Test
+    void tenantsWithNothingInFlightAndAFullBucketHoldNoState() {
+        TenantRule free = new TenantRule(1, 0, 0, 0);
+        for (int i = 0; i < 10_000; i++) {
+            quotas.acquire("tenant-" + i, free);
+            quotas.release("tenant-" + i);
+        }
+        assertEquals(0, quotas.tracked());
+        TenantRule rated = new TenantRule(1, 0, 10, 1);
+        quotas.acquire("r", rated);
+        quotas.release("r");
+        assertEquals(1, quotas.tracked(), "a bucket still refilling is kept, so the rate holds");
+        assertThrows(CapacityExceededException.class, () -> quotas.acquire("r", rated));
+        clock.advance(Duration.ofSeconds(1));
+        quotas.acquire("r", rated);
+        quotas.release("r");
+        clock.advance(Duration.ofSeconds(1));
+        quotas.acquire("r", rated);
+        clock.advance(Duration.ofSeconds(1));
+        quotas.release("r");
+        assertEquals(0, quotas.tracked());
+    }
 }
