@@ -32,6 +32,7 @@ import io.llmaos.proto.v1.ResourceServiceGrpc;
 import io.llmaos.proto.v1.SchedulerServiceGrpc;
 import io.llmaos.proto.v1.Tensor;
 import io.llmaos.server.DemoRequests;
+import io.llmaos.server.RawCalls;
 import io.llmaos.server.TestServer;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,9 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The outermost interceptor: an exception that escapes a service (which gRPC would turn into
- * UNKNOWN) closes the call with the status {@link StatusMapper} gives it, and a call closed with
- * UNKNOWN is closed with INTERNAL instead. Services still map their own errors; this only makes sure
- * no call ever ends with UNKNOWN or without an answer.
+ * UNKNOWN) closes the call with the status {@link StatusMapper} gives it, and every error a call is
+ * closed with passes {@link StatusMapper#sanitize}: UNKNOWN becomes INTERNAL, and errors made by
+ * gRPC's own services (health, reflection) gain ErrorInfo and a bounded message. Services still map
+ * their own errors; this only makes sure no call ever ends with UNKNOWN, without an answer, or with
+ * trailers a common client cannot read.
  */
 public final class StatusSafetyNet implements ServerInterceptor {
     @Override
@@ -79,7 +81,7 @@ public final class StatusSafetyNet implements ServerInterceptor {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
-            if (status.getCode() != Status.Code.UNKNOWN) {
+            if (status.isOk()) {
                 super.close(status, trailers);
                 return;
             }

@@ -58,16 +58,8 @@ public final class StatusMapper {
             if (status.getCode() == Status.Code.UNKNOWN) {
                 return internal(t);
             }
-            if (StatusProto.fromThrowable(t) != null) {
-                return status.asRuntimeException(Status.trailersFromThrowable(t));
-            }
-            // a status made by gRPC or a library: the same code, with the details every error carries
-            String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
-            return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-                    .setCode(status.getCode().value()).setMessage(Echo.message(description))
-                    .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(status.getCode().name())
-                            .build()))
-                    .build());
+            // a status made by gRPC or a library keeps its code and gains the details every error carries
+            return sanitize(status, Status.trailersFromThrowable(t));
         }
         if (t instanceof CancellationException) {
             return toStatusException(new LlmaosException(ErrorCode.CANCELLED, "the request was cancelled"));
@@ -88,15 +80,26 @@ public final class StatusMapper {
     }
 
     /**
-     * A replacement for a status that must not reach a client as is (UNKNOWN); other statuses are
-     * returned unchanged.
+     * The status a call really closes with, whoever made it (our services, gRPC's own health and
+     * reflection services, interceptors): UNKNOWN becomes INTERNAL with an incident id, and an error
+     * without details gets its ErrorInfo and a message cut to {@link Echo#MESSAGE_BYTES}. Statuses
+     * this mapper made pass unchanged, as does OK.
      */
     public static StatusRuntimeException sanitize(Status status, io.grpc.Metadata trailers) {
-        if (status.getCode() != Status.Code.UNKNOWN) {
+        if (status.getCode() == Status.Code.UNKNOWN) {
+            Throwable cause = status.getCause() != null ? status.getCause() : status.asRuntimeException();
+            return internal(cause);
+        }
+        io.grpc.Metadata.Key<byte[]> details = io.grpc.Metadata.Key.of("grpc-status-details-bin",
+                io.grpc.Metadata.BINARY_BYTE_MARSHALLER);
+        if (status.isOk() || (trailers != null && trailers.containsKey(details))) {
             return status.asRuntimeException(trailers);
         }
-        Throwable cause = status.getCause() != null ? status.getCause() : status.asRuntimeException();
-        return internal(cause);
+        String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
+        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(status.getCode().value()).setMessage(Echo.message(description))
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(status.getCode().name()).build()))
+                .build(), trailers == null ? new io.grpc.Metadata() : trailers);
     }
 
     /** The gRPC code an error code maps to. */

@@ -1,4 +1,4 @@
-package io.llmaos.server.hardening;
+package io.llmaos.server;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,9 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and a channel as strict as common clients: at most 8 KiB of response metadata, with the size of
  * the largest trailers seen.
  */
-final class RawCalls {
+public final class RawCalls {
     /** The response metadata limit of common clients (and of grpc-java's own default). */
-    static final int CLIENT_METADATA_LIMIT = 8192;
+    public static final int CLIENT_METADATA_LIMIT = 8192;
 
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
@@ -50,14 +49,14 @@ final class RawCalls {
     private final AtomicInteger largestTrailers = new AtomicInteger();
 
     /** A plaintext channel to {@code port} that takes at most 8 KiB of metadata and measures trailers. */
-    ManagedChannel strictChannel(int port) {
+    public ManagedChannel strictChannel(int port) {
         return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
                 .maxInboundMetadataSize(CLIENT_METADATA_LIMIT).maxInboundMessageSize(64 << 20)
                 .intercept(new TrailerMeter()).build();
     }
 
     /** The largest trailers (grpc-message as sent, plus every other entry) seen on strict channels so far. */
-    int largestTrailers() {
+    public int largestTrailers() {
         return largestTrailers.get();
     }
 
@@ -65,9 +64,15 @@ final class RawCalls {
      * The final status of a call of any kind of {@code method} that sends {@code payload} as its one
      * request message and reads whatever comes back.
      */
-    static Status call(Channel channel, MethodDescriptor<?, ?> method, byte[] payload) throws InterruptedException {
+    public static Status call(Channel channel, MethodDescriptor<?, ?> method, byte[] payload) throws InterruptedException {
+        return call(channel, method, payload, java.time.Duration.ofSeconds(30));
+    }
+
+    /** As {@link #call(Channel, MethodDescriptor, byte[])}, with the call's deadline {@code deadline} from now. */
+    public static Status call(Channel channel, MethodDescriptor<?, ?> method, byte[] payload, java.time.Duration deadline)
+            throws InterruptedException {
         ClientCall<byte[], byte[]> call = channel.newCall(descriptor(method.getFullMethodName(), method.getType()),
-                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+                CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
         java.util.concurrent.CompletableFuture<Status> closed = new java.util.concurrent.CompletableFuture<>();
         call.start(new ClientCall.Listener<>() {
             @Override
@@ -87,7 +92,7 @@ final class RawCalls {
     }
 
     /** The status of a unary call of {@code method} with {@code payload} as its request message. */
-    static Status unary(Channel channel, String method, byte[] payload) {
+    public static Status unary(Channel channel, String method, byte[] payload) {
         try {
             ClientCalls.blockingUnaryCall(channel, descriptor(method, MethodDescriptor.MethodType.UNARY),
                     CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), payload);
@@ -97,26 +102,13 @@ final class RawCalls {
         }
     }
 
-    /** The final status of a server-streaming call of {@code method} with {@code payload}. */
-    static Status serverStreaming(Channel channel, String method, byte[] payload) {
-        try {
-            Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(channel,
-                    descriptor(method, MethodDescriptor.MethodType.SERVER_STREAMING),
-                    CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), payload);
-            it.forEachRemaining(m -> { });
-            return Status.OK;
-        } catch (StatusRuntimeException e) {
-            return e.getStatus();
-        }
-    }
-
-    static MethodDescriptor<byte[], byte[]> descriptor(String method, MethodDescriptor.MethodType type) {
+    public static MethodDescriptor<byte[], byte[]> descriptor(String method, MethodDescriptor.MethodType type) {
         return MethodDescriptor.<byte[], byte[]>newBuilder().setType(type).setFullMethodName(method)
                 .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
     }
 
     /** Bytes of {@code metadata} as they travel: binary values in base64, the message percent-encoded. */
-    static int size(Status status, Metadata metadata) {
+    public static int size(Status status, Metadata metadata) {
         int total = "grpc-status".length() + 3;
         if (status.getDescription() != null) {
             total += "grpc-message".length();
