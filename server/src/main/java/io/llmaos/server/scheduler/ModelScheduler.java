@@ -144,8 +144,9 @@ final class ModelScheduler {
                 busy--;
                 running[Math.min(p.level, running.length - 1)]--;
                 idleSlots.addFirst(slot);
-                if (queue.size() > 0) {
-                    // requests queued while the instance was lent: its worker takes them now
+                if (queue.size() > 0 || closing) {
+                    // requests queued, or the copy began closing, while the instance was lent: its
+                    // worker (waiting for the instance) acts on that now
                     work.signalAll();
                 }
             } finally {

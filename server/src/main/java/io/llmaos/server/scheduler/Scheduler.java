@@ -310,22 +310,36 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private ModelScheduler schedulerFor(LoadedVersion version) {
-        return schedulers.computeIfAbsent(version, v -> {
-            ModelScheduler s = new ModelScheduler(v, policies.forModel(v.spec().ref().name(), v.config()), clock,
-                    daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-worker"), grower,
-                    this::wakeTicker);
-            v.onClosing(() -> schedulers.remove(v));
-            return s;
-        });
+        return forCopy(schedulers, version, v -> new ModelScheduler(v, policies.forModel(v.spec().ref().name(),
+                v.config()), clock, daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version()
+                + "-worker"), grower, this::wakeTicker));
     }
 
     private GenerationScheduler generatorFor(LoadedVersion version) {
-        return generators.computeIfAbsent(version, v -> {
-            GenerationScheduler g = new GenerationScheduler(v, policies.forModel(v.spec().ref().name(), v.config()),
-                    clock, daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version() + "-decode"));
-            v.onClosing(() -> generators.remove(v));
-            return g;
+        return forCopy(generators, version, v -> new GenerationScheduler(v, policies.forModel(v.spec().ref().name(),
+                v.config()), clock, daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version()
+                + "-decode")));
+    }
+
+    /**
+     * The scheduler of {@code version} in {@code map}, made on first use; it leaves the map when the
+     * copy closes (registered outside the map's update: a copy already closing runs it at once).
+     */
+    private static <S> S forCopy(Map<LoadedVersion, S> map, LoadedVersion version,
+            java.util.function.Function<LoadedVersion, S> make) {
+        S existing = map.get(version);
+        if (existing != null) {
+            return existing;
+        }
+        java.util.concurrent.atomic.AtomicReference<S> made = new java.util.concurrent.atomic.AtomicReference<>();
+        S s = map.computeIfAbsent(version, v -> {
+            made.set(make.apply(v));
+            return made.get();
         });
+        if (s == made.get()) {
+            version.onClosing(() -> map.remove(version, s));
+        }
+        return s;
     }
 
     /** Makes sure a tick is coming: called whenever a request is queued. */

@@ -86,7 +86,7 @@ class InferValidationTest {
                 .setRawContents(ByteString.copyFrom(new byte[7])))), "inputs[0].raw_contents", "needs 32");
         invalid(() -> server.inference().infer(request(x(2, 4).setContents(TensorContents.newBuilder()
                 .addInt64Contents(1)))), "inputs[0].contents.int64_contents", "FP32");
-        invalid(() -> server.inference().infer(request(x(-1, 4))), "inputs[0].shape[0]", ">= 0");
+        invalid(() -> server.inference().infer(request(x(-1, 4))), "inputs[0].shape[0]", "at least 1");
         invalid(() -> server.inference().infer(request(x(2, 4), x(2, 4))), "inputs[1].name", "twice");
         invalid(() -> server.inference().infer(request(Tensor.newBuilder().setName("x")
                 .setDatatype(DataType.FP32).addShape(1 << 20).addShape(1 << 20))), "inputs[0].shape",

@@ -110,6 +110,11 @@ class FuzzTest {
                     + (rssAfter >> 20) + " MiB");
         } finally {
             channel.shutdownNow();
+            Path target = Path.of("target");
+            if (Files.isDirectory(target)) {
+                // what the server said (a native crash says where its hs_err file is)
+                Files.writeString(target.resolve("fuzz-server.log"), server.output());
+            }
             server.close();
         }
     }

@@ -172,6 +172,12 @@ class MalformedRequestsTest {
         assertCode(Status.Code.INVALID_ARGUMENT, () -> inference.infer(row.toBuilder().putParameters("topk", "1").build()));
         assertEquals(1, inference.infer(row.toBuilder().putParameters("top_k", "1").build()).getOutputs(1)
                 .getContents().getBytesContentsCount());
+        // empty tensors never reach an engine (TensorFlow crashed the process on one in a fuzz run)
+        InferRequest empty = row.toBuilder().setInputs(0, row.getInputs(0).toBuilder().setShape(0, 0)
+                .clearContents()).build();
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> inference.infer(empty));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> oip.modelInfer(mlp.toBuilder().setInputs(0, mlp.getInputs(0)
+                .toBuilder().setShape(0, 0).clearContents()).build()));
         // past the message limit: the transport's own RESOURCE_EXHAUSTED, and the server goes on
         byte[] big = new byte[70 << 20];
         Status tooBig = RawCalls.unary(server.channel(), "llmaos.v1.InferenceService/Infer", big);

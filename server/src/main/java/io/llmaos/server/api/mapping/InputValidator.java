@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * Checks the inputs of a request against the model's declared inputs, before any contents are
  * decoded or memory allocated: unknown, duplicate or missing inputs, wrong datatype, rank or
- * dimensions, inconsistent or too large batches, and element counts over the limit.
+ * dimensions, empty, inconsistent or too large batches, and element counts over the limit.
  */
 final class InputValidator {
     /** The element limit of one input when the model sets none. */
@@ -63,6 +63,9 @@ final class InputValidator {
                 }
             }
             if (spec.batched()) {
+                if (shape[0] < 1) {
+                    v.add(new FieldViolation(h.field() + ".shape[0]", "the batch must hold at least 1 row"));
+                }
                 if (shape[0] > spec.maxBatchSize()) {
                     v.add(new FieldViolation(h.field() + ".shape[0]", "batch of " + shape[0]
                             + " exceeds the model's max_batch_size " + spec.maxBatchSize()));
@@ -81,13 +84,16 @@ final class InputValidator {
         }
     }
 
-    /** Dimensions non-negative and the element count within the limit. */
+    /**
+     * Dimensions non-negative, the element count within the limit, and at least one element: an
+     * empty tensor is refused here rather than handed to an engine (native engines crash on them).
+     */
     private static boolean shapeUsable(TensorHeader h, long maxElements, List<FieldViolation> v) {
         long count = 1;
         for (int i = 0; i < h.shape().length; i++) {
             long d = h.shape()[i];
             if (d < 0) {
-                v.add(new FieldViolation(h.field() + ".shape[" + i + "]", "is " + d + "; dimensions must be >= 0"));
+                v.add(new FieldViolation(h.field() + ".shape[" + i + "]", "is " + d + "; dimensions must be at least 1"));
                 return false;
             }
             if (d > 0 && count > maxElements / d) {
@@ -95,6 +101,11 @@ final class InputValidator {
                 break;
             }
             count *= d;
+        }
+        if (count == 0 && h.shape().length > 0) {
+            v.add(new FieldViolation(h.field() + ".shape", Arrays.toString(h.shape())
+                    + " holds no elements; every dimension must be at least 1"));
+            return false;
         }
         if (count > maxElements) {
             v.add(new FieldViolation(h.field() + ".shape", Arrays.toString(h.shape()) + " has more than "
