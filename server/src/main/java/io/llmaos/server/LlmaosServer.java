@@ -10,6 +10,7 @@ import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
 import io.llmaos.server.model.engine.EngineRegistry;
+import io.llmaos.server.model.engine.InferenceEngine;
 import io.llmaos.server.model.engine.djl.DjlRuntime;
 import io.llmaos.server.model.lifecycle.LifecycleLimits;
 import io.llmaos.server.model.lifecycle.ModelManager;
@@ -51,8 +52,13 @@ public final class LlmaosServer {
     private final ScheduledExecutorService poller;
 
     public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock) {
+        this(settings, buildInfo, clock, DjlRuntime.engines(settings.pytorchThreads()));
+    }
+
+    /** A server on the given engines (tests wrap the real ones, e.g. to inject failures). */
+    public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock, List<InferenceEngine> engineList) {
         this.settings = settings;
-        EngineRegistry engines = new EngineRegistry(DjlRuntime.engines(settings.pytorchThreads()));
+        EngineRegistry engines = new EngineRegistry(engineList);
         ProcessMemory memory = new ProcessMemory();
         EngineBudget engineBudget = new EngineBudget(settings.threadBudget(), settings.instanceBudget());
         this.resources = new ResourceMonitor(new MachineProbe(settings.modelsDir(), memory),

@@ -29,11 +29,18 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server on {@code models}; {@code load} is the start-up list ("" loads nothing). */
     public static TestServer start(Path models, String load, Map<Setting, String> more) throws Exception {
+        return start(models, load, more, null);
+    }
+
+    /** As {@link #start(Path, String, Map)} on the given engines (null: the real DJL engines). */
+    public static TestServer start(Path models, String load, Map<Setting, String> more,
+            java.util.List<io.llmaos.server.model.engine.InferenceEngine> engines) throws Exception {
         Map<Setting, String> settings = new EnumMap<>(Setting.class);
         settings.put(Setting.LOAD_MODELS, load);
         settings.putAll(more);
-        LlmaosServer server = new LlmaosServer(TestSettings.loopback(models, settings), BuildInfo.fromClasspath(),
-                Clock.system());
+        var resolved = TestSettings.loopback(models, settings);
+        LlmaosServer server = engines == null ? new LlmaosServer(resolved, BuildInfo.fromClasspath(), Clock.system())
+                : new LlmaosServer(resolved, BuildInfo.fromClasspath(), Clock.system(), engines);
         server.start();
         return new TestServer(server);
     }

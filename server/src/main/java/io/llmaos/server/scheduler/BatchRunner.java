@@ -44,6 +44,7 @@ final class BatchRunner {
             }
             List<Tensor> outputs = instance.execute(BatchAssembler.join(inputs));
             long end = scheduler.clock().nanoTime();
+            requireRows(outputs, total);
             List<List<Tensor>> parts = live.size() == 1 ? List.of(outputs) : BatchAssembler.split(outputs, rows);
             int size = (int) Math.min(Integer.MAX_VALUE, scheduler.batched() ? total : 1);
             scheduler.stats().batch(size, end - start);
@@ -57,6 +58,20 @@ final class BatchRunner {
             live.forEach(p -> p.fail(e));
             if (e instanceof VirtualMachineError fatal) {
                 throw fatal;
+            }
+        }
+    }
+
+    /** An engine must answer a batched model with one output row per input row; anything else fails the batch. */
+    private void requireRows(List<Tensor> outputs, long rows) {
+        if (!scheduler.batched()) {
+            return;
+        }
+        for (Tensor t : outputs) {
+            if (t.shape().length == 0 || t.shape()[0] != rows) {
+                throw new io.llmaos.server.core.LlmaosException(io.llmaos.server.core.ErrorCode.ENGINE_FAILURE,
+                        scheduler.ref() + " answered " + rows + " input rows with output '" + t.name() + "' of shape "
+                                + java.util.Arrays.toString(t.shape()));
             }
         }
     }
