@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import io.llmaos.server.core.Echo;
 import io.llmaos.server.core.ErrorCode;
+import io.llmaos.server.core.InvalidInputException;
 import io.llmaos.server.core.LlmaosException;
 import io.llmaos.server.core.Tensor;
 import io.llmaos.server.core.TensorSpec;
@@ -27,6 +29,8 @@ final class DjlTensorInstance implements ModelInstance {
     private final Model model;
     private final Predictor<NDList, NDList> predictor;
     private final PytorchThreads pytorchThreads;
+    /** The input names the engine's own signature requires (empty when it does not say). */
+    private final List<String> signature;
 
     /** @param pytorchThreads set on each calling thread for PyTorch models; null for other engines */
     DjlTensorInstance(ModelSpec spec, Model model, PytorchThreads pytorchThreads) {
@@ -34,6 +38,32 @@ final class DjlTensorInstance implements ModelInstance {
         this.model = model;
         this.pytorchThreads = pytorchThreads;
         this.predictor = model.newPredictor(new NoopTranslator());
+        this.signature = signature(model);
+    }
+
+    private static List<String> signature(Model model) {
+        try {
+            ai.djl.util.PairList<String, ai.djl.ndarray.types.Shape> described = model.describeInput();
+            return described == null ? List.of() : List.copyOf(described.keys());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * The inputs must be exactly those the engine's signature names: TensorFlow passes a null tensor
+     * for a signature input it cannot find by name, and crashes the process on it.
+     */
+    private void requireSignature(List<Map.Entry<String, Tensor>> inputs) {
+        if (signature.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> given = new java.util.HashSet<>();
+        inputs.forEach(e -> given.add(e.getKey()));
+        if (given.size() != inputs.size() || !given.equals(new java.util.HashSet<>(signature))) {
+            throw new InvalidInputException("inputs", "model " + spec.ref() + " takes the inputs "
+                    + Echo.list(signature) + " (its signature), got " + Echo.list(given));
+        }
     }
 
     @Override
@@ -43,7 +73,9 @@ final class DjlTensorInstance implements ModelInstance {
         }
         try (NDManager manager = model.getNDManager().newSubManager()) {
             NDList list = new NDList(inputs.size());
-            for (Map.Entry<String, Tensor> input : ordered(inputs)) {
+            List<Map.Entry<String, Tensor>> named = ordered(inputs);
+            requireSignature(named);
+            for (Map.Entry<String, Tensor> input : named) {
                 NDArray array = NdConversions.toNd(manager, input.getValue());
                 array.setName(input.getKey());
                 list.add(array);
