@@ -40,34 +40,15 @@ class PollModeTest {
                 Setting.REPOSITORY_POLL_INTERVAL, "200ms"))) {
             assertEquals(ModelState.READY, state(server, "activity", 1));
 
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicInteger ok = new AtomicInteger();
-            AtomicLong lastVersion = new AtomicLong();
-            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-            ExecutorService clients = Executors.newFixedThreadPool(4);
-            for (int c = 0; c < 4; c++) {
-                clients.submit(() -> {
-                    while (running.get()) {
-                        try {
-                            InferResponse r = server.inference().infer(DemoRequests.mlpRequest("activity"));
-                            lastVersion.set(r.getModelVersion());
-                            ok.incrementAndGet();
-                        } catch (RuntimeException e) {
-                            failures.add(e);
-                        }
-                    }
-                });
+            try (Clients clients = new Clients(server, "activity")) {
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> clients.ok.get() > 20);
+                repo.addVersion("activity", 2);
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> clients.lastVersion.get() == 2);
+                int atSwap = clients.ok.get();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> clients.ok.get() > atSwap + 20);
+                clients.stop();
+                assertEquals(List.of(), List.copyOf(clients.failures), "no request may fail during the swap");
             }
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > 20);
-            repo.addVersion("activity", 2);
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> lastVersion.get() == 2);
-            int atSwap = ok.get();
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > atSwap + 20);
-            running.set(false);
-            clients.shutdown();
-            assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
-
-            assertEquals(List.of(), List.copyOf(failures), "no request may fail during the swap");
             assertEquals(ModelState.READY, state(server, "activity", 2));
             Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> state(server, "activity", 1) == ModelState.UNAVAILABLE);
@@ -80,26 +61,8 @@ class PollModeTest {
         repo.copyDemo("mlp-classifier", "activity");
         try (TestServer server = TestServer.start(dir, "", Map.of(Setting.MODEL_CONTROL_MODE, "poll",
                 Setting.REPOSITORY_POLL_INTERVAL, "200ms"))) {
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicInteger ok = new AtomicInteger();
-            ConcurrentLinkedQueue<Object> failures = new ConcurrentLinkedQueue<>();
-            ExecutorService clients = Executors.newFixedThreadPool(4);
-            for (int c = 0; c < 4; c++) {
-                clients.submit(() -> {
-                    while (running.get()) {
-                        try {
-                            InferResponse r = server.inference().infer(DemoRequests.mlpRequest("activity"));
-                            if (r.getModelVersion() != 1) {
-                                failures.add("answered by version " + r.getModelVersion());
-                            }
-                            ok.incrementAndGet();
-                        } catch (RuntimeException e) {
-                            failures.add(e);
-                        }
-                    }
-                });
-            }
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > 20);
+            Clients clients = new Clients(server, "activity");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> clients.ok.get() > 20);
             // version 2 arrives in one move, with a model file that is not a model
             Path staging = dir.resolveSibling(dir.getFileName() + "-broken");
             java.nio.file.Files.createDirectories(staging);
@@ -107,12 +70,11 @@ class PollModeTest {
             java.nio.file.Files.move(staging, dir.resolve("activity").resolve("2"),
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> state(server, "activity", 2) == ModelState.FAILED);
-            int atFailure = ok.get();
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > atFailure + 20);
-            running.set(false);
-            clients.shutdown();
-            assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
-            assertEquals(List.of(), List.copyOf(failures), "version 1 serves every request while version 2 is broken");
+            int atFailure = clients.ok.get();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> clients.ok.get() > atFailure + 20);
+            clients.stop();
+            assertEquals(List.of(), List.copyOf(clients.failures), "version 1 serves every request while version 2 is broken");
+            assertEquals(java.util.Set.of(1L), clients.versions, "version 1 answered every request");
             assertEquals(ModelState.READY, state(server, "activity", 1));
 
             // a good version 2 replaces it, and only then is version 1 unloaded
@@ -148,5 +110,43 @@ class PollModeTest {
         return server.repository().getModel(GetModelRequest.newBuilder().setName(model).build())
                 .getSummary().getVersionsList().stream().filter(v -> v.getVersion() == version)
                 .map(ModelVersionStatus::getState).findFirst().orElse(ModelState.MODEL_STATE_UNSPECIFIED);
+    }
+
+    /** Four callers of {@code model} in a loop, counting answers and keeping every failure. */
+    private static final class Clients implements AutoCloseable {
+        final AtomicInteger ok = new AtomicInteger();
+        final AtomicLong lastVersion = new AtomicLong();
+        final java.util.Set<Long> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+        Clients(TestServer server, String model) {
+            for (int c = 0; c < 4; c++) {
+                pool.submit(() -> {
+                    while (running.get()) {
+                        try {
+                            InferResponse r = server.inference().infer(DemoRequests.mlpRequest(model));
+                            lastVersion.set(r.getModelVersion());
+                            versions.add(r.getModelVersion());
+                            ok.incrementAndGet();
+                        } catch (RuntimeException e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
     }
 }
