@@ -109,6 +109,38 @@ class MalformedRequestsTest {
     }
 
     @Test
+    void aStreamMessageThatDoesNotParseEndsTheStreamAndNothingElse() throws Exception {
+        io.grpc.ClientCall<byte[], byte[]> call = server.channel().newCall(RawCalls.descriptor(
+                "llmaos.v1.InferenceService/InferStream", MethodDescriptor.MethodType.BIDI_STREAMING),
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+        java.util.concurrent.CompletableFuture<Status> closed = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        call.start(new io.grpc.ClientCall.Listener<>() {
+            @Override
+            public void onMessage(byte[] message) {
+                answers.incrementAndGet();
+            }
+
+            @Override
+            public void onClose(Status status, io.grpc.Metadata trailers) {
+                closed.complete(status);
+            }
+        }, new io.grpc.Metadata());
+        call.request(Integer.MAX_VALUE);
+        for (int i = 0; i < 20; i++) {
+            call.sendMessage(DemoRequests.mlpRequest("mlp-classifier").toBuilder().setRequestId("ok-" + i).build()
+                    .toByteArray());
+        }
+        call.sendMessage(new byte[] {0x08, (byte) 0x80});
+        Status status = closed.get(30, TimeUnit.SECONDS);
+        assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), status.toString());
+        assertTrue(answers.get() <= 20);
+        // the server goes on, the model has nothing left in flight
+        server.inference().infer(DemoRequests.mlpRequest("mlp-classifier"));
+        TimeoutsAndTextTest.assertIdle(server, "mlp-classifier");
+    }
+
+    @Test
     void errorsQuotingHugeInputsStayUnderTheCommonEightKibHeaderLimit() {
         String longName = "m".repeat(10_000);
         InferRequest.Builder manyInputs = DemoRequests.mlpRequest("mlp-classifier").toBuilder();

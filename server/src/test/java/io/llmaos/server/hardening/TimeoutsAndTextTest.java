@@ -173,14 +173,22 @@ class TimeoutsAndTextTest {
     }
 
     private static ModelSchedulerStats stats(String model) {
+        return stats(server, model);
+    }
+
+    private static ModelSchedulerStats stats(TestServer server, String model) {
         return SchedulerServiceGrpc.newBlockingStub(server.channel())
                 .getStats(GetStatsRequest.newBuilder().addModelNames(model).build()).getModels(0);
     }
 
-    /** No request of {@code model} queued or in flight, at any level or tenant. */
     static void assertIdle(String model) {
+        assertIdle(server, model);
+    }
+
+    /** No request of {@code model} queued or in flight on {@code server}, at any level or tenant. */
+    static void assertIdle(TestServer server, String model) {
         Awaitility.await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
-            ModelSchedulerStats s = stats(model);
+            ModelSchedulerStats s = stats(server, model);
             for (LevelStats l : s.getLevelsList()) {
                 assertEquals(0, l.getInFlight() + l.getQueueDepth(), model + " level " + l.getLevel());
             }

@@ -24,7 +24,8 @@ import java.util.List;
  * invalid UTF-8 in a string field) closes the call with UNKNOWN "Application error processing RPC".
  * {@link #wrap} rebinds a service so the transport hands over the raw bytes and the parse happens
  * here, with the service's own marshaller: a message that does not parse ends the call with
- * INVALID_ARGUMENT (BadRequest and ErrorInfo details), and the service never sees it.
+ * INVALID_ARGUMENT (BadRequest and ErrorInfo details), the service never sees it, and the service
+ * is told the call was cancelled (a stream then stops answering the requests it already took).
  */
 public final class RequestParsing {
     private static final MethodDescriptor.Marshaller<InputStream> RAW = new MethodDescriptor.Marshaller<>() {
@@ -85,6 +86,8 @@ public final class RequestParsing {
                             List.of(new FieldViolation("(request)", "is not a valid " + messageName(typed)
                                     + ": " + reason(e)))));
                     call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+                    // the service hears of it as a cancel: a stream stops answering requests already taken
+                    delegate.onCancel();
                     return;
                 }
                 delegate.onMessage(request);
@@ -106,12 +109,16 @@ public final class RequestParsing {
 
             @Override
             public void onCancel() {
-                delegate.onCancel();
+                if (!failed) {
+                    delegate.onCancel();
+                }
             }
 
             @Override
             public void onComplete() {
-                delegate.onComplete();
+                if (!failed) {
+                    delegate.onComplete();
+                }
             }
         };
     }
