@@ -38,9 +38,11 @@ final class DjlTensorInstance implements ModelInstance {
         this.model = model;
         this.pytorchThreads = pytorchThreads;
         this.predictor = model.newPredictor(new NoopTranslator());
-        this.signature = signature(model);
+        this.signature = spec.engine() == io.llmaos.server.model.engine.EngineType.TENSORFLOW ? signature(model)
+                : List.of();
     }
 
+    /** TensorFlow's signature inputs (PyTorch's are unknown before a first call; ONNX Runtime checks names itself). */
     private static List<String> signature(Model model) {
         try {
             ai.djl.util.PairList<String, ai.djl.ndarray.types.Shape> described = model.describeInput();
