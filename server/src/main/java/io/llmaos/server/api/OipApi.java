@@ -28,7 +28,6 @@ import io.llmaos.server.api.mapping.ModelMapping;
 import io.llmaos.server.api.mapping.OipMapping;
 import io.llmaos.server.core.BuildInfo;
 import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.InvalidInputException;
 import io.llmaos.server.core.LlmaosException;
 import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.Tensor;

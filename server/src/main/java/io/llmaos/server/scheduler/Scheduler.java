@@ -1,7 +1,6 @@
 package io.llmaos.server.scheduler;
 
 import com.google.protobuf.Timestamp;
-import io.llmaos.proto.v1.ModelSchedulerStats;
 import io.llmaos.proto.v1.SchedulerStats;
 import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.server.core.CapacityExceededException;

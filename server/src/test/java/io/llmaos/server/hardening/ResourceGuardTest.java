@@ -1,7 +1,6 @@
 package io.llmaos.server.hardening;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Context;

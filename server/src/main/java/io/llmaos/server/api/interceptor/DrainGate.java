@@ -11,7 +11,6 @@ import io.llmaos.server.core.LlmaosException;
 import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
