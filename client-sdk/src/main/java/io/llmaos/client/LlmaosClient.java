@@ -70,7 +70,8 @@ import javax.net.ssl.SSLException;
  * }</pre>
  */
 public final class LlmaosClient implements AutoCloseable {
-    private static final Metadata.Key<String> TENANT = Metadata.Key.of("x-llmaos-tenant", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> TENANT =
+            Metadata.Key.of("x-llmaos-tenant", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -169,7 +170,9 @@ public final class LlmaosClient implements AutoCloseable {
      * Generates text, calling {@code onMessage} for each message and then {@code onEnd} (null when
      * the stream ended normally). Run the returned task to cancel the generation on the server.
      */
-    public Runnable generate(GenerateRequest request, java.util.function.Consumer<GenerateResponse> onMessage,
+    public Runnable generate(
+            GenerateRequest request,
+            java.util.function.Consumer<GenerateResponse> onMessage,
             java.util.function.Consumer<LlmaosClientException> onEnd) {
         return streaming(observer -> inferenceAsync.generate(request, observer), onMessage, onEnd);
     }
@@ -183,28 +186,33 @@ public final class LlmaosClient implements AutoCloseable {
 
     /** One model: summary, configuration in force, and what its requests and responses look like. */
     public GetModelResponse getModel(String name) {
-        return call(() -> repository.getModel(GetModelRequest.newBuilder().setName(name).build()));
+        return call(() ->
+                repository.getModel(GetModelRequest.newBuilder().setName(name).build()));
     }
 
     /** Loads (or reloads) a model and waits until it is READY or has failed. */
     public LoadModelResponse loadModel(String name) {
-        return call(() -> repository.loadModel(LoadModelRequest.newBuilder().setName(name).build()));
+        return call(() ->
+                repository.loadModel(LoadModelRequest.newBuilder().setName(name).build()));
     }
 
     /** Loads a model with {@code override} in place of its config.json. */
     public LoadModelResponse loadModel(String name, ModelConfig override) {
-        return call(() -> repository.loadModel(LoadModelRequest.newBuilder().setName(name).setConfigOverride(override)
+        return call(() -> repository.loadModel(LoadModelRequest.newBuilder()
+                .setName(name)
+                .setConfigOverride(override)
                 .build()));
     }
 
     /** Unloads every version of a model (in-flight work finishes first). */
     public UnloadModelResponse unloadModel(String name) {
-        return call(() -> repository.unloadModel(UnloadModelRequest.newBuilder().setName(name).build()));
+        return call(() -> repository.unloadModel(
+                UnloadModelRequest.newBuilder().setName(name).build()));
     }
 
     /** Streams model state changes; run the returned task to stop. */
-    public Runnable watchModels(java.util.function.Consumer<ModelEvent> onEvent,
-            java.util.function.Consumer<LlmaosClientException> onEnd) {
+    public Runnable watchModels(
+            java.util.function.Consumer<ModelEvent> onEvent, java.util.function.Consumer<LlmaosClientException> onEnd) {
         return streaming(o -> repositoryAsync.watchModels(WatchModelsRequest.getDefaultInstance(), o), onEvent, onEnd);
     }
 
@@ -212,24 +220,35 @@ public final class LlmaosClient implements AutoCloseable {
 
     /** Scheduler statistics of the named models (none: every model). */
     public SchedulerStats schedulerStats(String... models) {
-        return call(() -> scheduler.getStats(GetStatsRequest.newBuilder().addAllModelNames(List.of(models)).build()));
+        return call(() -> scheduler.getStats(
+                GetStatsRequest.newBuilder().addAllModelNames(List.of(models)).build()));
     }
 
     /** Streams scheduler statistics every {@code interval}; run the returned task to stop. */
-    public Runnable watchStats(Duration interval, java.util.function.Consumer<SchedulerStats> onStats,
+    public Runnable watchStats(
+            Duration interval,
+            java.util.function.Consumer<SchedulerStats> onStats,
             java.util.function.Consumer<LlmaosClientException> onEnd) {
-        return streaming(o -> schedulerAsync.watchStats(WatchStatsRequest.newBuilder().setInterval(duration(interval))
-                .build(), o), onStats, onEnd);
+        return streaming(
+                o -> schedulerAsync.watchStats(
+                        WatchStatsRequest.newBuilder()
+                                .setInterval(duration(interval))
+                                .build(),
+                        o),
+                onStats,
+                onEnd);
     }
 
     /** The scheduling policy in force for {@code model} ("" = the server's default). */
     public SchedulingPolicy policy(String model) {
-        return call(() -> scheduler.getPolicy(GetPolicyRequest.newBuilder().setModelName(model).build()));
+        return call(() -> scheduler.getPolicy(
+                GetPolicyRequest.newBuilder().setModelName(model).build()));
     }
 
     /** Sets a scheduling policy live; returns the policy now in force. */
     public SchedulingPolicy setPolicy(SchedulingPolicy policy) {
-        return call(() -> scheduler.setPolicy(SetPolicyRequest.newBuilder().setPolicy(policy).build()));
+        return call(() -> scheduler.setPolicy(
+                SetPolicyRequest.newBuilder().setPolicy(policy).build()));
     }
 
     // resources
@@ -240,10 +259,18 @@ public final class LlmaosClient implements AutoCloseable {
     }
 
     /** Streams resource snapshots every {@code interval}; run the returned task to stop. */
-    public Runnable watchResources(Duration interval, java.util.function.Consumer<ResourceSnapshot> onSnapshot,
+    public Runnable watchResources(
+            Duration interval,
+            java.util.function.Consumer<ResourceSnapshot> onSnapshot,
             java.util.function.Consumer<LlmaosClientException> onEnd) {
-        return streaming(o -> resourcesAsync.watchResources(WatchResourcesRequest.newBuilder()
-                .setInterval(duration(interval)).build(), o), onSnapshot, onEnd);
+        return streaming(
+                o -> resourcesAsync.watchResources(
+                        WatchResourcesRequest.newBuilder()
+                                .setInterval(duration(interval))
+                                .build(),
+                        o),
+                onSnapshot,
+                onEnd);
     }
 
     @Override
@@ -264,8 +291,10 @@ public final class LlmaosClient implements AutoCloseable {
         }
     }
 
-    private static <T> Runnable streaming(java.util.function.Consumer<StreamObserver<T>> start,
-            java.util.function.Consumer<T> onMessage, java.util.function.Consumer<LlmaosClientException> onEnd) {
+    private static <T> Runnable streaming(
+            java.util.function.Consumer<StreamObserver<T>> start,
+            java.util.function.Consumer<T> onMessage,
+            java.util.function.Consumer<LlmaosClientException> onEnd) {
         AtomicReference<ClientCallStreamObserver<?>> call = new AtomicReference<>();
         start.accept(new ClientResponseObserver<Object, T>() {
             @Override
@@ -292,7 +321,10 @@ public final class LlmaosClient implements AutoCloseable {
     }
 
     private static com.google.protobuf.Duration duration(Duration d) {
-        return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+        return com.google.protobuf.Duration.newBuilder()
+                .setSeconds(d.getSeconds())
+                .setNanos(d.getNano())
+                .build();
     }
 
     /** Generated text as an iterator; {@link #close} cancels the generation on the server. */
@@ -331,8 +363,7 @@ public final class LlmaosClient implements AutoCloseable {
         private Duration defaultDeadline;
         private int maxAttempts = 3;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** A server, {@code host:port}; call again (or use {@link #targets}) for several. */
         public Builder target(String hostPort) {
@@ -400,15 +431,20 @@ public final class LlmaosClient implements AutoCloseable {
             }
             if (tls) {
                 try {
-                    b.sslContext(trustCertificates == null ? GrpcSslContexts.forClient().build()
-                            : GrpcSslContexts.forClient().trustManager(trustCertificates).build());
+                    b.sslContext(
+                            trustCertificates == null
+                                    ? GrpcSslContexts.forClient().build()
+                                    : GrpcSslContexts.forClient()
+                                            .trustManager(trustCertificates)
+                                            .build());
                 } catch (SSLException e) {
                     throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
                 }
             } else {
                 b.usePlaintext();
             }
-            b.defaultServiceConfig(serviceConfig(maxAttempts, targets.size() > 1)).enableRetry();
+            b.defaultServiceConfig(serviceConfig(maxAttempts, targets.size() > 1))
+                    .enableRetry();
             b.maxInboundMessageSize(64 << 20);
             b.intercept(new Defaults(tenant, token, defaultDeadline));
             return new LlmaosClient(b.build());
@@ -430,11 +466,16 @@ public final class LlmaosClient implements AutoCloseable {
                     name("llmaos.v1.ResourceService", "GetResources"),
                     name("grpc.health.v1.Health", "Check"));
             Map<String, Object> retry = Map.of(
-                    "maxAttempts", (double) Math.max(2, attempts),
-                    "initialBackoff", "0.05s",
-                    "maxBackoff", "1s",
-                    "backoffMultiplier", 2.0,
-                    "retryableStatusCodes", List.of("UNAVAILABLE"));
+                    "maxAttempts",
+                    (double) Math.max(2, attempts),
+                    "initialBackoff",
+                    "0.05s",
+                    "maxBackoff",
+                    "1s",
+                    "backoffMultiplier",
+                    2.0,
+                    "retryableStatusCodes",
+                    List.of("UNAVAILABLE"));
             Map<String, Object> config = new java.util.HashMap<>();
             if (attempts > 1) {
                 config.put("methodConfig", List.of(Map.of("name", idempotent, "retryPolicy", retry)));

@@ -122,7 +122,8 @@ public class LlmaosClientException extends RuntimeException {
             for (com.google.protobuf.Any any : details.getDetailsList()) {
                 if (any.is(BadRequest.class)) {
                     try {
-                        any.unpack(BadRequest.class).getFieldViolationsList()
+                        any.unpack(BadRequest.class)
+                                .getFieldViolationsList()
                                 .forEach(v -> out.add(v.getField() + ": " + v.getDescription()));
                     } catch (InvalidProtocolBufferException ignored) {
                         // a detail we cannot read is left out
@@ -138,7 +139,8 @@ public class LlmaosClientException extends RuntimeException {
             for (com.google.protobuf.Any any : details.getDetailsList()) {
                 if (any.is(RetryInfo.class)) {
                     try {
-                        com.google.protobuf.Duration d = any.unpack(RetryInfo.class).getRetryDelay();
+                        com.google.protobuf.Duration d =
+                                any.unpack(RetryInfo.class).getRetryDelay();
                         return Duration.ofSeconds(d.getSeconds(), d.getNanos());
                     } catch (InvalidProtocolBufferException ignored) {
                         // no hint then

@@ -16,7 +16,10 @@ final class StaticTargets extends NameResolver.Factory {
     private final List<EquivalentAddressGroup> addresses;
 
     StaticTargets(List<String> targets) {
-        this.addresses = targets.stream().map(StaticTargets::address).map(EquivalentAddressGroup::new).toList();
+        this.addresses = targets.stream()
+                .map(StaticTargets::address)
+                .map(EquivalentAddressGroup::new)
+                .toList();
     }
 
     static InetSocketAddress address(String target) {
@@ -42,7 +45,8 @@ final class StaticTargets extends NameResolver.Factory {
             @Override
             public void start(Listener2 listener) {
                 listener.onResult(ResolutionResult.newBuilder()
-                        .setAddressesOrError(StatusOr.fromValue(resolved())).build());
+                        .setAddressesOrError(StatusOr.fromValue(resolved()))
+                        .build());
             }
 
             @Override
@@ -53,10 +57,12 @@ final class StaticTargets extends NameResolver.Factory {
     }
 
     private List<EquivalentAddressGroup> resolved() {
-        return addresses.stream().map(g -> {
-            InetSocketAddress a = (InetSocketAddress) g.getAddresses().get(0);
-            return new EquivalentAddressGroup(new InetSocketAddress(a.getHostString(), a.getPort()));
-        }).toList();
+        return addresses.stream()
+                .map(g -> {
+                    InetSocketAddress a = (InetSocketAddress) g.getAddresses().get(0);
+                    return new EquivalentAddressGroup(new InetSocketAddress(a.getHostString(), a.getPort()));
+                })
+                .toList();
     }
 
     @Override

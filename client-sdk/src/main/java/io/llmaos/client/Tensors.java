@@ -11,8 +11,7 @@ import java.util.List;
 
 /** Tensors from and to Java arrays. */
 public final class Tensors {
-    private Tensors() {
-    }
+    private Tensors() {}
 
     /** An FP32 tensor of {@code shape} holding {@code values} (row-major). */
     public static Tensor fp32(String name, long[] shape, float... values) {
@@ -36,7 +35,9 @@ public final class Tensors {
     public static Tensor strings(String name, List<String> values) {
         TensorContents.Builder c = TensorContents.newBuilder();
         values.forEach(v -> c.addBytesContents(ByteString.copyFrom(v, StandardCharsets.UTF_8)));
-        return tensor(name, DataType.BYTES, new long[] {values.size()}).setContents(c).build();
+        return tensor(name, DataType.BYTES, new long[] {values.size()})
+                .setContents(c)
+                .build();
     }
 
     /** The elements of an FP32 tensor, from typed contents or raw little-endian bytes. */

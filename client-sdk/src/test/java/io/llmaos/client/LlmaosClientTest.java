@@ -38,8 +38,11 @@ class LlmaosClientTest {
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(TestServer.DEMO_MODELS, "mlp-classifier,gpt-kjv");
-        client = LlmaosClient.builder().target("127.0.0.1:" + server.server().port()).tenant("team-a")
-                .defaultDeadline(Duration.ofSeconds(30)).build();
+        client = LlmaosClient.builder()
+                .target("127.0.0.1:" + server.server().port())
+                .tenant("team-a")
+                .defaultDeadline(Duration.ofSeconds(30))
+                .build();
     }
 
     @AfterAll
@@ -53,8 +56,11 @@ class LlmaosClientTest {
         for (int i = 0; i < 16; i++) {
             row[i] = i / 16f;
         }
-        return InferRequest.newBuilder().setModelName("mlp-classifier").setRequestId("q")
-                .addInputs(Tensors.fp32("features", new long[] {1, 16}, row)).build();
+        return InferRequest.newBuilder()
+                .setModelName("mlp-classifier")
+                .setRequestId("q")
+                .addInputs(Tensors.fp32("features", new long[] {1, 16}, row))
+                .build();
     }
 
     @Test
@@ -110,21 +116,28 @@ class LlmaosClientTest {
 
     @Test
     void errorsAreTyped() {
-        LlmaosClientException.NotFound missing = assertThrows(LlmaosClientException.NotFound.class,
-                () -> client.getModel("no-such-model"));
+        LlmaosClientException.NotFound missing =
+                assertThrows(LlmaosClientException.NotFound.class, () -> client.getModel("no-such-model"));
         assertTrue(missing.getMessage().contains("no-such-model"));
-        LlmaosClientException.InvalidArgument bad = assertThrows(LlmaosClientException.InvalidArgument.class,
-                () -> client.infer(InferRequest.newBuilder().setModelName("mlp-classifier").build()));
+        LlmaosClientException.InvalidArgument bad = assertThrows(
+                LlmaosClientException.InvalidArgument.class,
+                () -> client.infer(
+                        InferRequest.newBuilder().setModelName("mlp-classifier").build()));
         assertTrue(bad.violations().size() > 0, bad.getMessage());
-        CompletableFuture<InferResponse> failed = client.inferAsync(InferRequest.newBuilder().setModelName("x").build());
-        Throwable cause = assertThrows(java.util.concurrent.ExecutionException.class, failed::get).getCause();
+        CompletableFuture<InferResponse> failed =
+                client.inferAsync(InferRequest.newBuilder().setModelName("x").build());
+        Throwable cause = assertThrows(java.util.concurrent.ExecutionException.class, failed::get)
+                .getCause();
         assertTrue(cause instanceof LlmaosClientException, String.valueOf(cause));
     }
 
     @Test
     void generateStreamsTokensAsTheyAreMadeAndCanBeCancelled() {
-        GenerateRequest r = GenerateRequest.newBuilder().setModelName("gpt-kjv").setText("In the beginning")
-                .setSampling(SamplingParams.newBuilder().setMaxNewTokens(64)).build();
+        GenerateRequest r = GenerateRequest.newBuilder()
+                .setModelName("gpt-kjv")
+                .setText("In the beginning")
+                .setSampling(SamplingParams.newBuilder().setMaxNewTokens(64))
+                .build();
         List<Long> arrivals = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         GenerateResponse last = null;
@@ -141,16 +154,20 @@ class LlmaosClientTest {
         assertTrue(arrivals.get(0) < arrivals.get(arrivals.size() - 1), "the first token arrived before the last");
 
         // the callback form, cancelled after the first message
-        GenerateRequest endless = r.toBuilder().setSampling(SamplingParams.newBuilder().setMaxNewTokens(400)
-                .setIgnoreEos(true)).build();
+        GenerateRequest endless = r.toBuilder()
+                .setSampling(SamplingParams.newBuilder().setMaxNewTokens(400).setIgnoreEos(true))
+                .build();
         CompletableFuture<LlmaosClientException> end = new CompletableFuture<>();
         List<GenerateResponse> got = new ArrayList<>();
         Runnable[] cancel = new Runnable[1];
         CountDownLatch first = new CountDownLatch(1);
-        cancel[0] = client.generate(endless, m -> {
-            got.add(m);
-            first.countDown();
-        }, e -> end.complete(e));
+        cancel[0] = client.generate(
+                endless,
+                m -> {
+                    got.add(m);
+                    first.countDown();
+                },
+                e -> end.complete(e));
         try {
             assertTrue(first.await(30, TimeUnit.SECONDS));
             cancel[0].run();
@@ -165,14 +182,18 @@ class LlmaosClientTest {
     @Test
     void modelsSchedulerAndResources() throws Exception {
         assertTrue(client.isServing());
-        assertTrue(client.listModels().getModelsList().stream().anyMatch(m -> m.getName().equals("tf-dense")));
-        assertEquals("mlp-classifier", client.getModel("mlp-classifier").getSummary().getName());
+        assertTrue(client.listModels().getModelsList().stream()
+                .anyMatch(m -> m.getName().equals("tf-dense")));
+        assertEquals(
+                "mlp-classifier", client.getModel("mlp-classifier").getSummary().getName());
 
         BlockingQueue<ModelEvent> events = new ArrayBlockingQueue<>(64);
-        Runnable stopWatch = client.watchModels(events::add, e -> { });
+        Runnable stopWatch = client.watchModels(events::add, e -> {});
         client.loadModel("tf-dense");
         ModelEvent ready = events.poll(30, TimeUnit.SECONDS);
-        while (ready != null && !(ready.getName().equals("tf-dense") && ready.getStatus().getState().name().equals("READY"))) {
+        while (ready != null
+                && !(ready.getName().equals("tf-dense")
+                        && ready.getStatus().getState().name().equals("READY"))) {
             ready = events.poll(30, TimeUnit.SECONDS);
         }
         assertTrue(ready != null, "the watch saw tf-dense become READY");
@@ -182,19 +203,23 @@ class LlmaosClientTest {
         client.infer(mlp());
         SchedulerStats stats = client.schedulerStats("mlp-classifier");
         assertEquals("mlp-classifier", stats.getModels(0).getModelName());
-        assertTrue(stats.getModels(0).getTenantsList().stream().anyMatch(t -> t.getTenant().equals("team-a")),
-                "calls are accounted to the client's tenant: " + stats.getModels(0).getTenantsList());
+        assertTrue(
+                stats.getModels(0).getTenantsList().stream()
+                        .anyMatch(t -> t.getTenant().equals("team-a")),
+                "calls are accounted to the client's tenant: "
+                        + stats.getModels(0).getTenantsList());
         SchedulingPolicy policy = client.policy("mlp-classifier");
-        SchedulingPolicy applied = client.setPolicy(policy.toBuilder().setDynamicBatching(
-                policy.getDynamicBatching().toBuilder().setMaxQueueDelayUs(250)).build());
+        SchedulingPolicy applied = client.setPolicy(policy.toBuilder()
+                .setDynamicBatching(policy.getDynamicBatching().toBuilder().setMaxQueueDelayUs(250))
+                .build());
         assertEquals(250, applied.getDynamicBatching().getMaxQueueDelayUs());
         assertEquals(applied, client.policy("mlp-classifier"), "the policy set is the policy in force");
 
         ResourceSnapshot snapshot = client.resources();
         assertTrue(snapshot.getMemory().getTotalBytes() > 0);
         BlockingQueue<Object> streamed = new ArrayBlockingQueue<>(16);
-        Runnable stopStats = client.watchStats(Duration.ofMillis(100), streamed::add, e -> { });
-        Runnable stopResources = client.watchResources(Duration.ofMillis(100), streamed::add, e -> { });
+        Runnable stopStats = client.watchStats(Duration.ofMillis(100), streamed::add, e -> {});
+        Runnable stopResources = client.watchResources(Duration.ofMillis(100), streamed::add, e -> {});
         for (int i = 0; i < 4; i++) {
             assertTrue(streamed.poll(30, TimeUnit.SECONDS) != null);
         }
@@ -205,28 +230,38 @@ class LlmaosClientTest {
     @Test
     void roundRobinSpreadsCallsOverTwoServers() throws Exception {
         try (TestServer second = TestServer.start(TestServer.DEMO_MODELS, "mlp-classifier");
-             LlmaosClient both = LlmaosClient.builder().targets(List.of("127.0.0.1:" + server.server().port(),
-                     "127.0.0.1:" + second.server().port())).tenant("spread").build()) {
+                LlmaosClient both = LlmaosClient.builder()
+                        .targets(List.of(
+                                "127.0.0.1:" + server.server().port(),
+                                "127.0.0.1:" + second.server().port()))
+                        .tenant("spread")
+                        .build()) {
             for (int i = 0; i < 20; i++) {
                 both.infer(mlp());
             }
-            assertTrue(completed(server) > 0 && completed(second) > 0,
+            assertTrue(
+                    completed(server) > 0 && completed(second) > 0,
                     "first: " + completed(server) + ", second: " + completed(second));
         }
     }
 
     private static long completed(TestServer s) {
-        try (LlmaosClient c = LlmaosClient.builder().target("127.0.0.1:" + s.server().port()).build()) {
+        try (LlmaosClient c =
+                LlmaosClient.builder().target("127.0.0.1:" + s.server().port()).build()) {
             return c.schedulerStats("mlp-classifier").getModels(0).getTenantsList().stream()
-                    .filter(t -> t.getTenant().equals("spread")).mapToLong(t -> t.getCompleted()).sum();
+                    .filter(t -> t.getTenant().equals("spread"))
+                    .mapToLong(t -> t.getCompleted())
+                    .sum();
         }
     }
 
     @Test
     void idempotentCallsAnsweredUnavailableAreRetried() {
         // tf-dense is in the repository but not loaded: Infer is answered UNAVAILABLE
-        InferRequest unloaded = InferRequest.newBuilder().setModelName("tf-dense")
-                .addInputs(Tensors.fp32("x", new long[] {1, 4}, 1, 2, 3, 4)).build();
+        InferRequest unloaded = InferRequest.newBuilder()
+                .setModelName("tf-dense")
+                .addInputs(Tensors.fp32("x", new long[] {1, 4}, 1, 2, 3, 4))
+                .build();
         long once = bytesReceivedFor(1, unloaded);
         long thrice = bytesReceivedFor(3, unloaded);
         assertTrue(once > 0);
@@ -234,8 +269,10 @@ class LlmaosClientTest {
     }
 
     private static long bytesReceivedFor(int attempts, InferRequest request) {
-        try (LlmaosClient c = LlmaosClient.builder().target("127.0.0.1:" + server.server().port())
-                .maxAttempts(attempts).build()) {
+        try (LlmaosClient c = LlmaosClient.builder()
+                .target("127.0.0.1:" + server.server().port())
+                .maxAttempts(attempts)
+                .build()) {
             long before = c.resources().getNetwork().getBytesReceived();
             assertThrows(LlmaosClientException.Unavailable.class, () -> c.infer(request));
             return c.resources().getNetwork().getBytesReceived() - before;
@@ -245,7 +282,8 @@ class LlmaosClientTest {
     @Test
     void aBuilderWithoutTargetsIsRefused() {
         assertThrows(IllegalStateException.class, () -> LlmaosClient.builder().build());
-        assertThrows(IllegalArgumentException.class, () -> LlmaosClient.builder().target("no-port"));
+        assertThrows(
+                IllegalArgumentException.class, () -> LlmaosClient.builder().target("no-port"));
         assertNull(null);
     }
 }

@@ -22,14 +22,24 @@ class TlsTest {
         SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
         HealthStatusManager health = new HealthStatusManager();
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .sslContext(GrpcSslContexts.forServer(cert.certificate(), cert.privateKey()).build())
-                .addService(health.getHealthService()).build().start();
+                .sslContext(GrpcSslContexts.forServer(cert.certificate(), cert.privateKey())
+                        .build())
+                .addService(health.getHealthService())
+                .build()
+                .start();
         try {
             String target = "localhost:" + server.getPort();
-            try (LlmaosClient client = LlmaosClient.builder().target(target).useTls(cert.certificate()).build()) {
+            try (LlmaosClient client = LlmaosClient.builder()
+                    .target(target)
+                    .useTls(cert.certificate())
+                    .build()) {
                 assertTrue(client.isServing());
             }
-            try (LlmaosClient untrusting = LlmaosClient.builder().target(target).useTls().maxAttempts(1).build()) {
+            try (LlmaosClient untrusting = LlmaosClient.builder()
+                    .target(target)
+                    .useTls()
+                    .maxAttempts(1)
+                    .build()) {
                 LlmaosClientException e = assertThrows(LlmaosClientException.class, untrusting::isServing);
                 assertEquals(io.grpc.Status.Code.UNAVAILABLE, e.code(), e.getMessage());
             }

@@ -26,8 +26,7 @@ public final class EchoServer {
             .setResponseMarshaller(new BytesMarshaller())
             .build();
 
-    private EchoServer() {
-    }
+    private EchoServer() {}
 
     public static void main(String[] args) throws Exception {
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
@@ -35,10 +34,13 @@ public final class EchoServer {
             b.executor(Executors.newFixedThreadPool(4));
         }
         Server server = b.addService(ServerServiceDefinition.builder("bench.Echo")
-                .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
-                    response.onNext(request);
-                    response.onCompleted();
-                })).build()).build().start();
+                        .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
+                            response.onNext(request);
+                            response.onCompleted();
+                        }))
+                        .build())
+                .build()
+                .start();
         System.out.println("echo serving on 127.0.0.1:" + server.getPort());
         server.awaitTermination();
     }

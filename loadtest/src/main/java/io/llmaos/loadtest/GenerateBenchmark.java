@@ -30,8 +30,7 @@ public final class GenerateBenchmark {
     private static final int NEW_TOKENS = 128;
     private static final int[] STREAMS = {1, 4, 16, 32};
 
-    private GenerateBenchmark() {
-    }
+    private GenerateBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path models = Path.of(args[1]).toAbsolutePath().normalize();
@@ -47,11 +46,18 @@ public final class GenerateBenchmark {
         // the raw step is measured before and after the served phases (this machine drifts): the mean counts
         double rawBefore = rawStep(models, 1, 30);
         ObjectNode goals = report.putObject("goals");
-        try (ServerProcess s = ServerProcess.start(args[0], ServerProcess.benchmarkJvmOptions(), List.of("--models",
-                models.toString(), "--load-models", MODEL))) {
+        try (ServerProcess s = ServerProcess.start(
+                args[0],
+                ServerProcess.benchmarkJvmOptions(),
+                List.of("--models", models.toString(), "--load-models", MODEL))) {
             var stub = InferenceServiceGrpc.newStub(s.channel());
-            served.put("jit_warmup_s", JitWarmup.untilQuiet(s::compilerTicks,
-                    round -> streams(stub, 8, round), Duration.ofSeconds(5), Duration.ofSeconds(120)));
+            served.put(
+                    "jit_warmup_s",
+                    JitWarmup.untilQuiet(
+                            s::compilerTicks,
+                            round -> streams(stub, 8, round),
+                            Duration.ofSeconds(5),
+                            Duration.ofSeconds(120)));
             Run idle = streams(stub, 1, phase);
             served.put("idle_ttft_p99_us", idle.ttftUs.getValueAtPercentile(99));
             served.put("one_stream_us_per_token_p50", idle.perTokenUs.getValueAtPercentile(50));
@@ -77,7 +83,8 @@ public final class GenerateBenchmark {
         double one = served.get("streams_1").get("tokens_per_s").asDouble();
         double sixteen = served.get("streams_16").get("tokens_per_s").asDouble();
         goal(goals, "streams16_vs_one", sixteen / one, ">= 6", sixteen / one >= 6);
-        double ttft = served.get("streams_16").get("ttft_p99_us").asDouble() / served.get("idle_ttft_p99_us").asDouble();
+        double ttft = served.get("streams_16").get("ttft_p99_us").asDouble()
+                / served.get("idle_ttft_p99_us").asDouble();
         goal(goals, "ttft_p99_16_vs_idle", ttft, "<= 3", ttft <= 3);
         double overhead = served.get("one_stream_us_per_token_p50").asDouble() / rawStepUs - 1;
         goal(goals, "per_token_overhead_vs_raw_step", overhead, "<= 0.2", overhead <= 0.2);
@@ -91,7 +98,11 @@ public final class GenerateBenchmark {
     }
 
     /** What a phase of streams measured. */
-    record Run(long tokens, double seconds, org.HdrHistogram.Histogram ttftUs, org.HdrHistogram.Histogram perTokenUs,
+    record Run(
+            long tokens,
+            double seconds,
+            org.HdrHistogram.Histogram ttftUs,
+            org.HdrHistogram.Histogram perTokenUs,
             AtomicLong failures) {
         double tokensPerSecond() {
             return tokens / seconds;
@@ -120,16 +131,27 @@ public final class GenerateBenchmark {
     }
 
     /** One client stream: a sequence at a time, the next started when one ends. */
-    private record Stream(InferenceServiceGrpc.InferenceServiceStub stub, AtomicBoolean running, AtomicLong tokens,
-            AtomicLong failures, Recorder ttft, Recorder perToken, CountDownLatch done) {
+    private record Stream(
+            InferenceServiceGrpc.InferenceServiceStub stub,
+            AtomicBoolean running,
+            AtomicLong tokens,
+            AtomicLong failures,
+            Recorder ttft,
+            Recorder perToken,
+            CountDownLatch done) {
         void next() {
             if (!running.get()) {
                 done.countDown();
                 return;
             }
             long sent = System.nanoTime();
-            GenerateRequest request = GenerateRequest.newBuilder().setModelName(MODEL).setText(PROMPT)
-                    .setSampling(SamplingParams.newBuilder().setMaxNewTokens(NEW_TOKENS).setIgnoreEos(true)).build();
+            GenerateRequest request = GenerateRequest.newBuilder()
+                    .setModelName(MODEL)
+                    .setText(PROMPT)
+                    .setSampling(SamplingParams.newBuilder()
+                            .setMaxNewTokens(NEW_TOKENS)
+                            .setIgnoreEos(true))
+                    .build();
             stub.generate(request, new StreamObserver<>() {
                 private long first;
                 private int count;

@@ -32,10 +32,15 @@ final class InProcessBaseline implements AutoCloseable {
         mlp.load(models.resolve("mlp-classifier/1"), "model");
         minilm = Model.newInstance("minilm", "OnnxRuntime");
         // one intra-op thread, as the server's instance has (threads_per_instance 1)
-        minilm.load(models.resolve("all-MiniLM-L6-v2/1"), "model",
+        minilm.load(
+                models.resolve("all-MiniLM-L6-v2/1"),
+                "model",
                 java.util.Map.of("intraOpNumThreads", "1", "interOpNumThreads", "1"));
-        tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(models.resolve("all-MiniLM-L6-v2/1/tokenizer.json"))
-                .optMaxLength(256).optTruncation(true).build();
+        tokenizer = HuggingFaceTokenizer.builder()
+                .optTokenizerPath(models.resolve("all-MiniLM-L6-v2/1/tokenizer.json"))
+                .optMaxLength(256)
+                .optTruncation(true)
+                .build();
     }
 
     /** Latency of one call of {@code batch} rows of the MLP, in microseconds. */
@@ -105,7 +110,9 @@ final class InProcessBaseline implements AutoCloseable {
 
     private static float[] mlpCall(Predictor<NDList, NDList> p, float[] data, int batch) throws Exception {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            return p.predict(new NDList(m.create(data, new Shape(batch, 16)))).get(0).toFloatArray();
+            return p.predict(new NDList(m.create(data, new Shape(batch, 16))))
+                    .get(0)
+                    .toFloatArray();
         }
     }
 

@@ -19,8 +19,7 @@ import java.nio.file.Path;
  * forward run, as the server does before it reports READY.
  */
 final class InProcessModels {
-    private InProcessModels() {
-    }
+    private InProcessModels() {}
 
     /** Starts an engine and returns how long it took, in milliseconds. */
     static double startEngine(String engine) {
@@ -40,7 +39,7 @@ final class InProcessModels {
                 model.load(version, "model");
             }
             try (Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
-                 NDManager m = model.getNDManager().newSubManager()) {
+                    NDManager m = model.getNDManager().newSubManager()) {
                 predictor.predict(warmup(m, version, kind));
             }
             return (System.nanoTime() - t0) / 1e6;
@@ -57,13 +56,17 @@ final class InProcessModels {
                 return new NDList(x);
             case "embedding":
                 try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-                        .optTokenizerPath(version.resolve("tokenizer.json")).build()) {
+                        .optTokenizerPath(version.resolve("tokenizer.json"))
+                        .build()) {
                     Encoding e = tokenizer.encode("warmup");
                     Shape s = new Shape(1, e.getIds().length);
-                    return new NDList(m.create(e.getIds(), s), m.create(e.getAttentionMask(), s), m.create(e.getTypeIds(), s));
+                    return new NDList(
+                            m.create(e.getIds(), s), m.create(e.getAttentionMask(), s), m.create(e.getTypeIds(), s));
                 }
             default:
-                NDList step = new NDList(m.create(new long[] {0}, new Shape(1, 1)), m.create(new long[] {0}, new Shape(1, 1)),
+                NDList step = new NDList(
+                        m.create(new long[] {0}, new Shape(1, 1)),
+                        m.create(new long[] {0}, new Shape(1, 1)),
                         m.create(new long[] {1}, new Shape(1, 1)));
                 for (int i = 0; i < 4; i++) {
                     NDArray past = m.zeros(new Shape(1, 4, 0, 32));

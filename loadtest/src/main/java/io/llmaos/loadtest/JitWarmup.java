@@ -19,10 +19,10 @@ import java.util.stream.Stream;
 final class JitWarmup {
     /** Share of one core the compilers may still use when warm-up counts as done. */
     static final double QUIET_SHARE = 0.05;
+
     private static final double TICKS_PER_SECOND = 100;
 
-    private JitWarmup() {
-    }
+    private JitWarmup() {}
 
     /** A round of load of the given length. */
     @FunctionalInterface

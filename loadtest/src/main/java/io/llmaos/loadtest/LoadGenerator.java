@@ -22,11 +22,9 @@ import org.HdrHistogram.Recorder;
 final class LoadGenerator {
     /** Makes call number {@code i} of an open loop. */
     @FunctionalInterface
-    interface LongCall extends LongFunction<ListenableFuture<?>> {
-    }
+    interface LongCall extends LongFunction<ListenableFuture<?>> {}
 
-    private LoadGenerator() {
-    }
+    private LoadGenerator() {}
 
     /** What a run measured. */
     record Run(long ok, Map<String, Long> failed, double seconds, Histogram latencyUs) {
@@ -79,8 +77,8 @@ final class LoadGenerator {
      * Calls started at {@code ratePerSecond} whatever the answers, for {@code duration}; call number
      * {@code i} is made by {@code call}, and its latency recorded when {@code tracked} takes it.
      */
-    static Run openLoop(double ratePerSecond, Duration duration, LongCall call,
-            LongPredicate tracked) throws InterruptedException {
+    static Run openLoop(double ratePerSecond, Duration duration, LongCall call, LongPredicate tracked)
+            throws InterruptedException {
         Recorder recorder = new Recorder(3);
         LongAdder ok = new LongAdder();
         Map<String, Long> failed = new ConcurrentHashMap<>();
@@ -101,10 +99,12 @@ final class LoadGenerator {
             boolean track = tracked.test(i);
             outstanding.incrementAndGet();
             ListenableFuture<?> f = call.apply(i);
-            f.addListener(() -> {
-                outcome(f, sent, track ? recorder : null, ok, failed);
-                outstanding.decrementAndGet();
-            }, Runnable::run);
+            f.addListener(
+                    () -> {
+                        outcome(f, sent, track ? recorder : null, ok, failed);
+                        outstanding.decrementAndGet();
+                    },
+                    Runnable::run);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -114,8 +114,8 @@ final class LoadGenerator {
         return new Run(ok.sum(), Map.copyOf(failed), seconds, recorder.getIntervalHistogram());
     }
 
-    private static void outcome(ListenableFuture<?> f, long sent, Recorder recorder, LongAdder ok,
-            Map<String, Long> failed) {
+    private static void outcome(
+            ListenableFuture<?> f, long sent, Recorder recorder, LongAdder ok, Map<String, Long> failed) {
         try {
             f.get();
             ok.increment();
@@ -130,8 +130,15 @@ final class LoadGenerator {
     }
 
     /** One closed-loop caller. */
-    private record Chain(Supplier<ListenableFuture<?>> call, Recorder recorder, LongAdder ok, Map<String, Long> failed,
-            AtomicBoolean running, AtomicBoolean measuring, AtomicInteger outstanding, CountDownLatch drained) {
+    private record Chain(
+            Supplier<ListenableFuture<?>> call,
+            Recorder recorder,
+            LongAdder ok,
+            Map<String, Long> failed,
+            AtomicBoolean running,
+            AtomicBoolean measuring,
+            AtomicInteger outstanding,
+            CountDownLatch drained) {
         void next() {
             if (!running.get()) {
                 if (outstanding.decrementAndGet() == 0) {
@@ -141,10 +148,12 @@ final class LoadGenerator {
             }
             long sent = System.nanoTime();
             ListenableFuture<?> f = call.get();
-            f.addListener(() -> {
-                outcome(f, sent, measuring.get() ? recorder : null, ok, failed);
-                next();
-            }, Runnable::run);
+            f.addListener(
+                    () -> {
+                        outcome(f, sent, measuring.get() ? recorder : null, ok, failed);
+                        next();
+                    },
+                    Runnable::run);
         }
     }
 }

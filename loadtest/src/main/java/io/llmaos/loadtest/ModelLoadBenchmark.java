@@ -27,8 +27,7 @@ import java.util.stream.Stream;
  * {@code java -cp <loadtest class path> io.llmaos.loadtest.ModelLoadBenchmark <server class path> <models dir> [repeats]}.
  */
 public final class ModelLoadBenchmark {
-    private record Demo(String name, String engine, String kind) {
-    }
+    private record Demo(String name, String engine, String kind) {}
 
     private static final List<Demo> DEMOS = List.of(
             new Demo("mlp-classifier", "PyTorch", "mlp"),
@@ -36,8 +35,7 @@ public final class ModelLoadBenchmark {
             new Demo("tf-dense", "TensorFlow", "tf"),
             new Demo("all-MiniLM-L6-v2", "OnnxRuntime", "embedding"));
 
-    private ModelLoadBenchmark() {
-    }
+    private ModelLoadBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -83,8 +81,8 @@ public final class ModelLoadBenchmark {
     private static List<ObjectNode> served(String classpath, Path models, int repeats, ObjectMapper json)
             throws Exception {
         List<ObjectNode> rows = new ArrayList<>();
-        try (ServerProcess server = ServerProcess.start(classpath, List.of("-Xmx1g"),
-                List.of("--models", models.toString(), "--load-models", ""))) {
+        try (ServerProcess server = ServerProcess.start(
+                classpath, List.of("-Xmx1g"), List.of("--models", models.toString(), "--load-models", ""))) {
             var repo = ModelRepositoryServiceGrpc.newBlockingStub(server.channel());
             for (Demo demo : DEMOS) {
                 if (!InProcessModels.present(models.resolve(demo.name()))) {
@@ -97,8 +95,11 @@ public final class ModelLoadBenchmark {
                 long rssBefore = server.rssBytes();
                 row.put("served_first_load_ms", round(load(repo, demo.name())));
                 long rssLoaded = server.rssBytes();
-                ModelVersionStatus status = repo.getModel(GetModelRequest.newBuilder().setName(demo.name()).build())
-                        .getSummary().getVersions(0);
+                ModelVersionStatus status = repo.getModel(GetModelRequest.newBuilder()
+                                .setName(demo.name())
+                                .build())
+                        .getSummary()
+                        .getVersions(0);
                 row.put("first_load_rss_growth_bytes", rssLoaded - rssBefore);
                 double[] times = new double[repeats];
                 long[] growth = new long[repeats];
@@ -106,19 +107,27 @@ public final class ModelLoadBenchmark {
                 long[] measured = new long[repeats];
                 for (int r = 0; r < repeats; r++) {
                     long loaded = server.rssBytes();
-                    repo.unloadModel(UnloadModelRequest.newBuilder().setName(demo.name()).build());
+                    repo.unloadModel(
+                            UnloadModelRequest.newBuilder().setName(demo.name()).build());
                     long unloaded = server.rssBytes();
                     freed[r] = loaded - unloaded;
                     times[r] = load(repo, demo.name());
                     growth[r] = server.rssBytes() - unloaded;
-                    measured[r] = repo.getModel(GetModelRequest.newBuilder().setName(demo.name()).build())
-                            .getSummary().getVersions(0).getMemoryBytes();
+                    measured[r] = repo.getModel(GetModelRequest.newBuilder()
+                                    .setName(demo.name())
+                                    .build())
+                            .getSummary()
+                            .getVersions(0)
+                            .getMemoryBytes();
                 }
                 row.put("served_load_ms", round(median(times)));
                 row.put("server_reported_load_ms", status.getLoadTimeMs());
-                row.put("rss_growth_bytes", (long) median(Arrays.stream(growth).asDoubleStream().toArray()));
-                row.put("measured_memory_bytes", (long) median(Arrays.stream(measured).asDoubleStream().toArray()));
-                row.put("rss_freed_by_unload_bytes", (long) median(Arrays.stream(freed).asDoubleStream().toArray()));
+                row.put("rss_growth_bytes", (long)
+                        median(Arrays.stream(growth).asDoubleStream().toArray()));
+                row.put("measured_memory_bytes", (long)
+                        median(Arrays.stream(measured).asDoubleStream().toArray()));
+                row.put("rss_freed_by_unload_bytes", (long)
+                        median(Arrays.stream(freed).asDoubleStream().toArray()));
                 rows.add(row);
             }
         }
@@ -127,7 +136,8 @@ public final class ModelLoadBenchmark {
 
     private static double load(ModelRepositoryServiceGrpc.ModelRepositoryServiceBlockingStub repo, String name) {
         long t0 = System.nanoTime();
-        repo.withDeadlineAfter(5, TimeUnit.MINUTES).loadModel(LoadModelRequest.newBuilder().setName(name).build());
+        repo.withDeadlineAfter(5, TimeUnit.MINUTES)
+                .loadModel(LoadModelRequest.newBuilder().setName(name).build());
         return (System.nanoTime() - t0) / 1e6;
     }
 
@@ -137,7 +147,8 @@ public final class ModelLoadBenchmark {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Path cache = Path.of(ai.djl.util.Utils.getEngineCacheDir().toString());
         try (Stream<Path> dirs = Files.list(cache)) {
-            dirs.filter(p -> p.getFileName().toString().startsWith("tensorflow-core-native-")).findFirst()
+            dirs.filter(p -> p.getFileName().toString().startsWith("tensorflow-core-native-"))
+                    .findFirst()
                     .ifPresent(p -> System.setProperty("TENSORFLOW_LIBRARY_PATH", p.toString()));
         }
     }
@@ -145,7 +156,8 @@ public final class ModelLoadBenchmark {
     private static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        return sorted.length % 2 == 1
+                ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 

@@ -25,8 +25,7 @@ import java.util.List;
 public final class ResourceBenchmark {
     private static final List<String> DEMOS = List.of("mlp-classifier", "gpt-kjv", "tf-dense", "all-MiniLM-L6-v2");
 
-    private ResourceBenchmark() {
-    }
+    private ResourceBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path models = Path.of(args[1]).toAbsolutePath().normalize();
@@ -35,8 +34,10 @@ public final class ResourceBenchmark {
         ObjectNode report = json.createObjectNode();
         report.put("benchmark", "resources");
         report.put("cores", Runtime.getRuntime().availableProcessors());
-        try (ServerProcess s = ServerProcess.start(args[0], ServerProcess.benchmarkJvmOptions(), List.of("--models",
-                models.toString(), "--load-models", String.join(",", DEMOS)))) {
+        try (ServerProcess s = ServerProcess.start(
+                args[0],
+                ServerProcess.benchmarkJvmOptions(),
+                List.of("--models", models.toString(), "--load-models", String.join(",", DEMOS)))) {
             var resources = ResourceServiceGrpc.newBlockingStub(s.channel());
             var repo = ModelRepositoryServiceGrpc.newBlockingStub(s.channel());
 
@@ -53,7 +54,8 @@ public final class ResourceBenchmark {
             ObjectNode monitor = report.putObject("monitor_1s_interval");
             monitor.put("sample_cpu_us_p50", cost[cost.length / 2]);
             monitor.put("sample_cpu_us_max", cost[cost.length - 1]);
-            monitor.put("sample_cpu_share_of_one_core_pct", Math.round(cost[cost.length / 2] / 1e6 * 100 * 1000) / 1000.0);
+            monitor.put(
+                    "sample_cpu_share_of_one_core_pct", Math.round(cost[cost.length / 2] / 1e6 * 100 * 1000) / 1000.0);
             monitor.put("idle_server_process_load", Math.round(load * 10000) / 10000.0);
 
             ArrayNode perModel = report.putArray("evict_and_reload");
@@ -64,7 +66,8 @@ public final class ResourceBenchmark {
                 long[] rssGrowth = new long[repeats];
                 for (int r = 0; r < repeats; r++) {
                     long t0 = System.nanoTime();
-                    repo.unloadModel(UnloadModelRequest.newBuilder().setName(name).build());
+                    repo.unloadModel(
+                            UnloadModelRequest.newBuilder().setName(name).build());
                     long t1 = System.nanoTime();
                     long rssBefore = s.rssBytes();
                     repo.loadModel(LoadModelRequest.newBuilder().setName(name).build());
@@ -72,9 +75,12 @@ public final class ResourceBenchmark {
                     rssGrowth[r] = s.rssBytes() - rssBefore;
                     unloadMs[r] = (t1 - t0) / 1_000_000;
                     loadMs[r] = (t2 - t1) / 1_000_000;
-                    footprint[r] = resources.getResources(GetResourcesRequest.getDefaultInstance()).getModelsList()
-                            .stream().filter(m -> m.getModelName().equals(name)).mapToLong(ModelFootprint::getMemoryBytes)
-                            .findFirst().orElse(-1);
+                    footprint[r] =
+                            resources.getResources(GetResourcesRequest.getDefaultInstance()).getModelsList().stream()
+                                    .filter(m -> m.getModelName().equals(name))
+                                    .mapToLong(ModelFootprint::getMemoryBytes)
+                                    .findFirst()
+                                    .orElse(-1);
                 }
                 ObjectNode o = perModel.addObject();
                 o.put("model", name);

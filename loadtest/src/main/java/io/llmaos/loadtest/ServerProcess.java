@@ -32,20 +32,26 @@ public final class ServerProcess implements AutoCloseable {
 
     private ServerProcess(Process process) throws InterruptedException {
         this.process = process;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                r.lines().forEach(lines::add);
-            } catch (IOException | java.io.UncheckedIOException ignored) {
-                // the process ended
-            }
-        }, "server-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        r.lines().forEach(lines::add);
+                    } catch (IOException | java.io.UncheckedIOException ignored) {
+                        // the process ended
+                    }
+                },
+                "server-output");
         reader.setDaemon(true);
         reader.start();
         this.port = awaitPort();
         // callbacks run on the transport thread: the load generator's are short and never block, and
         // a client that hands each answer to another thread spends the cores the server needs
-        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().maxInboundMessageSize(64 << 20)
-                .directExecutor().build();
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .directExecutor()
+                .build();
     }
 
     /**
@@ -73,14 +79,16 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts {@code mainClass} (which must print "serving on HOST:PORT"), waiting until it serves. */
-    public static ServerProcess startMain(String classpath, List<String> jvmOptions, String mainClass, List<String> args)
+    public static ServerProcess startMain(
+            String classpath, List<String> jvmOptions, String mainClass, List<String> args)
             throws IOException, InterruptedException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath, mainClass));
         command.addAll(args);
-        return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return new ServerProcess(
+                new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
     public ManagedChannel channel() {
@@ -94,7 +102,9 @@ public final class ServerProcess implements AutoCloseable {
     /** The server's resident set size now. */
     public long rssBytes() {
         try {
-            String[] fields = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "statm")).trim().split("\\s+");
+            String[] fields = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "statm"))
+                    .trim()
+                    .split("\\s+");
             return Long.parseLong(fields[1]) * 4096;
         } catch (IOException e) {
             return -1;

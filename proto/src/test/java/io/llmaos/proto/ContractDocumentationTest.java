@@ -17,10 +17,9 @@ import org.junit.jupiter.api.Test;
  * enum, enum value, oneof and field must have a comment on the line above it (or at its end).
  */
 class ContractDocumentationTest {
-    private static final Pattern DECLARATION = Pattern.compile(
-            "^(message|enum|service|rpc|oneof)\\b.*"
-                    + "|^(repeated |optional |map<[^>]*> )?[\\w.]+ \\w+ = \\d+;.*"
-                    + "|^[A-Z_0-9]+ = \\d+;.*");
+    private static final Pattern DECLARATION = Pattern.compile("^(message|enum|service|rpc|oneof)\\b.*"
+            + "|^(repeated |optional |map<[^>]*> )?[\\w.]+ \\w+ = \\d+;.*"
+            + "|^[A-Z_0-9]+ = \\d+;.*");
 
     @Test
     void everyDeclarationIsDocumented() throws IOException {

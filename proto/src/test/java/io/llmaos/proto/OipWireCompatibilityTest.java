@@ -24,40 +24,99 @@ class OipWireCompatibilityTest {
             Map.entry("ModelReadyResponse", List.of("ready=1:BOOL")),
             Map.entry("ServerMetadataResponse", List.of("name=1:STRING", "version=2:STRING", "extensions=3:STRING")),
             Map.entry("ModelMetadataRequest", List.of("name=1:STRING", "version=2:STRING")),
-            Map.entry("ModelMetadataResponse", List.of("name=1:STRING", "versions=2:STRING", "platform=3:STRING",
-                    "inputs=4:MESSAGE", "outputs=5:MESSAGE")),
-            Map.entry("ModelMetadataResponse.TensorMetadata", List.of("name=1:STRING", "datatype=2:STRING", "shape=3:INT64")),
-            Map.entry("ModelInferRequest", List.of("model_name=1:STRING", "model_version=2:STRING", "id=3:STRING",
-                    "parameters=4:MESSAGE", "inputs=5:MESSAGE", "outputs=6:MESSAGE", "raw_input_contents=7:BYTES")),
-            Map.entry("ModelInferRequest.InferInputTensor", List.of("name=1:STRING", "datatype=2:STRING",
-                    "shape=3:INT64", "parameters=4:MESSAGE", "contents=5:MESSAGE")),
+            Map.entry(
+                    "ModelMetadataResponse",
+                    List.of(
+                            "name=1:STRING",
+                            "versions=2:STRING",
+                            "platform=3:STRING",
+                            "inputs=4:MESSAGE",
+                            "outputs=5:MESSAGE")),
+            Map.entry(
+                    "ModelMetadataResponse.TensorMetadata",
+                    List.of("name=1:STRING", "datatype=2:STRING", "shape=3:INT64")),
+            Map.entry(
+                    "ModelInferRequest",
+                    List.of(
+                            "model_name=1:STRING",
+                            "model_version=2:STRING",
+                            "id=3:STRING",
+                            "parameters=4:MESSAGE",
+                            "inputs=5:MESSAGE",
+                            "outputs=6:MESSAGE",
+                            "raw_input_contents=7:BYTES")),
+            Map.entry(
+                    "ModelInferRequest.InferInputTensor",
+                    List.of(
+                            "name=1:STRING",
+                            "datatype=2:STRING",
+                            "shape=3:INT64",
+                            "parameters=4:MESSAGE",
+                            "contents=5:MESSAGE")),
             Map.entry("ModelInferRequest.InferRequestedOutputTensor", List.of("name=1:STRING", "parameters=2:MESSAGE")),
-            Map.entry("ModelInferResponse", List.of("model_name=1:STRING", "model_version=2:STRING", "id=3:STRING",
-                    "parameters=4:MESSAGE", "outputs=5:MESSAGE", "raw_output_contents=6:BYTES")),
-            Map.entry("ModelInferResponse.InferOutputTensor", List.of("name=1:STRING", "datatype=2:STRING",
-                    "shape=3:INT64", "parameters=4:MESSAGE", "contents=5:MESSAGE")),
-            Map.entry("InferParameter", List.of("bool_param=1:BOOL", "int64_param=2:INT64", "string_param=3:STRING",
-                    "double_param=4:DOUBLE", "uint64_param=5:UINT64")),
-            Map.entry("InferTensorContents", List.of("bool_contents=1:BOOL", "int_contents=2:INT32",
-                    "int64_contents=3:INT64", "uint_contents=4:UINT32", "uint64_contents=5:UINT64",
-                    "fp32_contents=6:FLOAT", "fp64_contents=7:DOUBLE", "bytes_contents=8:BYTES")),
-            Map.entry("ModelRepositoryParameter", List.of("bool_param=1:BOOL", "int64_param=2:INT64",
-                    "string_param=3:STRING", "bytes_param=4:BYTES")),
+            Map.entry(
+                    "ModelInferResponse",
+                    List.of(
+                            "model_name=1:STRING",
+                            "model_version=2:STRING",
+                            "id=3:STRING",
+                            "parameters=4:MESSAGE",
+                            "outputs=5:MESSAGE",
+                            "raw_output_contents=6:BYTES")),
+            Map.entry(
+                    "ModelInferResponse.InferOutputTensor",
+                    List.of(
+                            "name=1:STRING",
+                            "datatype=2:STRING",
+                            "shape=3:INT64",
+                            "parameters=4:MESSAGE",
+                            "contents=5:MESSAGE")),
+            Map.entry(
+                    "InferParameter",
+                    List.of(
+                            "bool_param=1:BOOL",
+                            "int64_param=2:INT64",
+                            "string_param=3:STRING",
+                            "double_param=4:DOUBLE",
+                            "uint64_param=5:UINT64")),
+            Map.entry(
+                    "InferTensorContents",
+                    List.of(
+                            "bool_contents=1:BOOL",
+                            "int_contents=2:INT32",
+                            "int64_contents=3:INT64",
+                            "uint_contents=4:UINT32",
+                            "uint64_contents=5:UINT64",
+                            "fp32_contents=6:FLOAT",
+                            "fp64_contents=7:DOUBLE",
+                            "bytes_contents=8:BYTES")),
+            Map.entry(
+                    "ModelRepositoryParameter",
+                    List.of(
+                            "bool_param=1:BOOL",
+                            "int64_param=2:INT64",
+                            "string_param=3:STRING",
+                            "bytes_param=4:BYTES")),
             Map.entry("RepositoryIndexRequest", List.of("repository_name=1:STRING", "ready=2:BOOL")),
             Map.entry("RepositoryIndexResponse", List.of("models=1:MESSAGE")),
-            Map.entry("RepositoryIndexResponse.ModelIndex", List.of("name=1:STRING", "version=2:STRING",
-                    "state=3:STRING", "reason=4:STRING")),
-            Map.entry("RepositoryModelLoadRequest", List.of("repository_name=1:STRING", "model_name=2:STRING",
-                    "parameters=3:MESSAGE")),
-            Map.entry("RepositoryModelUnloadRequest", List.of("repository_name=1:STRING", "model_name=2:STRING",
-                    "parameters=3:MESSAGE")));
+            Map.entry(
+                    "RepositoryIndexResponse.ModelIndex",
+                    List.of("name=1:STRING", "version=2:STRING", "state=3:STRING", "reason=4:STRING")),
+            Map.entry(
+                    "RepositoryModelLoadRequest",
+                    List.of("repository_name=1:STRING", "model_name=2:STRING", "parameters=3:MESSAGE")),
+            Map.entry(
+                    "RepositoryModelUnloadRequest",
+                    List.of("repository_name=1:STRING", "model_name=2:STRING", "parameters=3:MESSAGE")));
 
     @Test
     void everyMessageHasTheSpecFieldsAndNoOthers() {
         assertEquals("inference", GrpcPredictV2.getDescriptor().getPackage());
         FIELDS.forEach((name, expected) -> {
             Descriptor message = find(name);
-            List<String> actual = message.getFields().stream().map(OipWireCompatibilityTest::describe).toList();
+            List<String> actual = message.getFields().stream()
+                    .map(OipWireCompatibilityTest::describe)
+                    .toList();
             assertEquals(expected, actual, name);
         });
     }
@@ -68,19 +127,22 @@ class OipWireCompatibilityTest {
         assertNotNull(service);
         assertEquals("inference.GRPCInferenceService", service.getFullName());
         List<String> methods = service.getMethods().stream()
-                .map(m -> m.getName() + "(" + m.getInputType().getName() + ")" + m.getOutputType().getName()
+                .map(m -> m.getName() + "(" + m.getInputType().getName() + ")"
+                        + m.getOutputType().getName()
                         + (m.isClientStreaming() || m.isServerStreaming() ? " streaming" : ""))
                 .toList();
-        assertEquals(List.of(
-                "ServerLive(ServerLiveRequest)ServerLiveResponse",
-                "ServerReady(ServerReadyRequest)ServerReadyResponse",
-                "ModelReady(ModelReadyRequest)ModelReadyResponse",
-                "ServerMetadata(ServerMetadataRequest)ServerMetadataResponse",
-                "ModelMetadata(ModelMetadataRequest)ModelMetadataResponse",
-                "ModelInfer(ModelInferRequest)ModelInferResponse",
-                "RepositoryIndex(RepositoryIndexRequest)RepositoryIndexResponse",
-                "RepositoryModelLoad(RepositoryModelLoadRequest)RepositoryModelLoadResponse",
-                "RepositoryModelUnload(RepositoryModelUnloadRequest)RepositoryModelUnloadResponse"), methods);
+        assertEquals(
+                List.of(
+                        "ServerLive(ServerLiveRequest)ServerLiveResponse",
+                        "ServerReady(ServerReadyRequest)ServerReadyResponse",
+                        "ModelReady(ModelReadyRequest)ModelReadyResponse",
+                        "ServerMetadata(ServerMetadataRequest)ServerMetadataResponse",
+                        "ModelMetadata(ModelMetadataRequest)ModelMetadataResponse",
+                        "ModelInfer(ModelInferRequest)ModelInferResponse",
+                        "RepositoryIndex(RepositoryIndexRequest)RepositoryIndexResponse",
+                        "RepositoryModelLoad(RepositoryModelLoadRequest)RepositoryModelLoadResponse",
+                        "RepositoryModelUnload(RepositoryModelUnloadRequest)RepositoryModelUnloadResponse"),
+                methods);
     }
 
     private static Descriptor find(String dotted) {

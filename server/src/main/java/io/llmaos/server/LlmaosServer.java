@@ -61,12 +61,20 @@ public final class LlmaosServer {
         EngineRegistry engines = new EngineRegistry(engineList);
         ProcessMemory memory = new ProcessMemory();
         EngineBudget engineBudget = new EngineBudget(settings.threadBudget(), settings.instanceBudget());
-        this.resources = new ResourceMonitor(new MachineProbe(settings.modelsDir(), memory),
-                settings.resourceSampleInterval(), clock);
-        this.models = new ModelManager(new ModelRepository(settings.modelsDir()), engines, memory, clock,
-                pool("llmaos-load", settings.loadThreads()), TensorCodec::decode,
-                new LifecycleLimits(new MemoryLedger(settings.modelMemoryBudget(), clock), engineBudget,
-                        settings.loadTimeout(), settings.loadOnDemandWait()));
+        this.resources = new ResourceMonitor(
+                new MachineProbe(settings.modelsDir(), memory), settings.resourceSampleInterval(), clock);
+        this.models = new ModelManager(
+                new ModelRepository(settings.modelsDir()),
+                engines,
+                memory,
+                clock,
+                pool("llmaos-load", settings.loadThreads()),
+                TensorCodec::decode,
+                new LifecycleLimits(
+                        new MemoryLedger(settings.modelMemoryBudget(), clock),
+                        engineBudget,
+                        settings.loadTimeout(),
+                        settings.loadOnDemandWait()));
         this.scheduler = new Scheduler(models, new SchedulingPolicies(), clock, engineBudget);
         this.endpoint = GrpcEndpoint.builder(settings, status, buildInfo)
                 .clock(clock)
@@ -75,7 +83,8 @@ public final class LlmaosServer {
                 .resources(resources)
                 .build();
         this.poller = settings.modelControlMode() == ModelControlMode.POLL
-                ? Executors.newSingleThreadScheduledExecutor(daemon("llmaos-poll")) : null;
+                ? Executors.newSingleThreadScheduledExecutor(daemon("llmaos-poll"))
+                : null;
     }
 
     /** Binds the port, loads the start-up models (failures are logged, not fatal), and starts serving. */
@@ -85,15 +94,18 @@ public final class LlmaosServer {
         if (poller != null) {
             loads.addAll(models.poll());
         } else {
-            List<String> names = settings.loadModels().contains("*") ? models.repository().modelNames()
-                    : settings.loadModels();
+            List<String> names =
+                    settings.loadModels().contains("*") ? models.repository().modelNames() : settings.loadModels();
             names.forEach(name -> loads.add(models.load(name, null)));
         }
         for (CompletableFuture<ModelStatus> load : loads) {
             load.exceptionally(e -> {
-                log.warn("start-up load failed: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-                return null;
-            }).join();
+                        log.warn(
+                                "start-up load failed: {}",
+                                e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                        return null;
+                    })
+                    .join();
         }
         if (poller != null) {
             long every = settings.repositoryPollInterval().toMillis();

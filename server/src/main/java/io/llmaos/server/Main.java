@@ -47,8 +47,8 @@ public final class Main {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Path home = Path.of(System.getProperty("llmaos.home", "."));
-        Main main = new Main(System.getenv(), home,
-                new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        Main main =
+                new Main(System.getenv(), home, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         System.exit(main.run(args));
     }
 
@@ -75,7 +75,8 @@ public final class Main {
         }
         ServerSettings settings;
         try {
-            settings = new SettingsLoader(environment, home, Runtime.getRuntime().availableProcessors())
+            settings = new SettingsLoader(
+                            environment, home, Runtime.getRuntime().availableProcessors())
                     .load(flags(parsed.subcommand()));
         } catch (SettingsException e) {
             err.println("llmaos: " + e.getMessage());
@@ -95,7 +96,11 @@ public final class Main {
             server.shutdown();
             return START_FAILED;
         }
-        log.info("LLMA OS {} serving on {}:{} (models: {})", buildInfo.version(), settings.host(), server.port(),
+        log.info(
+                "LLMA OS {} serving on {}:{} (models: {})",
+                buildInfo.version(),
+                settings.host(),
+                server.port(),
                 settings.modelsDir());
         try {
             signals.await();
@@ -116,10 +121,11 @@ public final class Main {
 
     private static CommandSpec commandSpec(BuildInfo buildInfo) {
         CommandSpec serve = CommandSpec.create().name("serve").mixinStandardHelpOptions(true);
-        serve.usageMessage().description(
-                "Starts the LLMA OS gRPC server on a model repository.",
-                "Each setting is taken from its flag, else its LLMAOS_* environment variable,"
-                        + " else the --config file, else its default.");
+        serve.usageMessage()
+                .description(
+                        "Starts the LLMA OS gRPC server on a model repository.",
+                        "Each setting is taken from its flag, else its LLMAOS_* environment variable,"
+                                + " else the --config file, else its default.");
         for (Setting s : Setting.values()) {
             serve.addOption(OptionSpec.builder(s.flag())
                     .paramLabel(s.paramLabel())
@@ -127,7 +133,9 @@ public final class Main {
                     .description(s.description() + " (env " + s.envVar() + "; default " + s.defaultText() + ")")
                     .build());
         }
-        CommandSpec root = CommandSpec.create().name("llmaos").mixinStandardHelpOptions(true)
+        CommandSpec root = CommandSpec.create()
+                .name("llmaos")
+                .mixinStandardHelpOptions(true)
                 .version("LLMA OS " + buildInfo.version());
         root.usageMessage().description("LLMA OS: a gRPC-first model serving plane.");
         root.addSubcommand("serve", serve);

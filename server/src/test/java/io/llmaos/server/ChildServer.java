@@ -31,7 +31,8 @@ public final class ChildServer implements AutoCloseable {
     private ChildServer(Process process) throws InterruptedException {
         this.process = process;
         this.reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 r.lines().forEach(lines::add);
             } catch (IOException | UncheckedIOException ignored) {
                 // the process ended
@@ -43,11 +44,14 @@ public final class ChildServer implements AutoCloseable {
 
     /** Starts {@code Main serve --port 0} plus {@code args}, with {@code jvm} options. */
     public static ChildServer start(List<String> jvm, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvm);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0"));
+        command.addAll(
+                List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0"));
         command.addAll(List.of(args));
-        return new ChildServer(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return new ChildServer(
+                new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
     public int port() {
@@ -64,13 +68,17 @@ public final class ChildServer implements AutoCloseable {
 
     /** The process's resident set size. */
     public long rssBytes() throws IOException {
-        String[] f = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "statm")).trim().split("\\s+");
+        String[] f = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "statm"))
+                .trim()
+                .split("\\s+");
         return Long.parseLong(f[1]) * 4096;
     }
 
     /** Sends {@code signal} (e.g. TERM) and waits for the exit status. */
     public int signalAndWait(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0 || !process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("the server did not stop after SIG" + signal + ":\n" + output());
         }

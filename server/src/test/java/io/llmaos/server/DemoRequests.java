@@ -7,15 +7,23 @@ import io.llmaos.proto.v1.TensorContents;
 
 /** Ready-made requests for the demo models. */
 public final class DemoRequests {
-    private DemoRequests() {
-    }
+    private DemoRequests() {}
 
     /** One row for a copy of {@code tf-dense} named {@code model}. */
     public static InferRequest denseRequest(String model) {
-        return InferRequest.newBuilder().setModelName(model).addInputs(Tensor.newBuilder().setName("x")
-                .setDatatype(DataType.FP32).addShape(1).addShape(4)
-                .setContents(TensorContents.newBuilder().addFp32Contents(1).addFp32Contents(2).addFp32Contents(3)
-                        .addFp32Contents(4))).build();
+        return InferRequest.newBuilder()
+                .setModelName(model)
+                .addInputs(Tensor.newBuilder()
+                        .setName("x")
+                        .setDatatype(DataType.FP32)
+                        .addShape(1)
+                        .addShape(4)
+                        .setContents(TensorContents.newBuilder()
+                                .addFp32Contents(1)
+                                .addFp32Contents(2)
+                                .addFp32Contents(3)
+                                .addFp32Contents(4)))
+                .build();
     }
 
     /** One row of 16 features for a copy of {@code mlp-classifier} named {@code model}. */
@@ -24,8 +32,15 @@ public final class DemoRequests {
         for (int i = 0; i < 16; i++) {
             c.addFp32Contents(i / 16f);
         }
-        return InferRequest.newBuilder().setModelName(model).addInputs(Tensor.newBuilder().setName("features")
-                .setDatatype(DataType.FP32).addShape(1).addShape(16).setContents(c)).build();
+        return InferRequest.newBuilder()
+                .setModelName(model)
+                .addInputs(Tensor.newBuilder()
+                        .setName("features")
+                        .setDatatype(DataType.FP32)
+                        .addShape(1)
+                        .addShape(16)
+                        .setContents(c))
+                .build();
     }
 
     /** A request for the test model {@code spin} (64 floats), at {@code priority}. */
@@ -34,8 +49,16 @@ public final class DemoRequests {
         for (int i = 0; i < 64; i++) {
             c.addFp32Contents(i / 64f);
         }
-        return InferRequest.newBuilder().setModelName("spin").setRequestId(id).setPriority(priority)
-                .addInputs(Tensor.newBuilder().setName("x").setDatatype(DataType.FP32).addShape(1).addShape(64)
-                        .setContents(c)).build();
+        return InferRequest.newBuilder()
+                .setModelName("spin")
+                .setRequestId(id)
+                .setPriority(priority)
+                .addInputs(Tensor.newBuilder()
+                        .setName("x")
+                        .setDatatype(DataType.FP32)
+                        .addShape(1)
+                        .addShape(64)
+                        .setContents(c))
+                .build();
     }
 }

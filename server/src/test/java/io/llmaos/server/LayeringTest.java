@@ -36,72 +36,136 @@ class LayeringTest {
 
     @Test
     void coreImportsNothingInternal() {
-        check(noClasses().that().resideInAPackage(ROOT + ".core..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        ROOT, ROOT + ".config..", ROOT + ".resource..", ROOT + ".model..", ROOT + ".scheduler..",
-                        ROOT + ".api..", ROOT + ".telemetry..", "io.grpc..", "io.llmaos.proto..", "ai.djl.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT,
+                        ROOT + ".config..",
+                        ROOT + ".resource..",
+                        ROOT + ".model..",
+                        ROOT + ".scheduler..",
+                        ROOT + ".api..",
+                        ROOT + ".telemetry..",
+                        "io.grpc..",
+                        "io.llmaos.proto..",
+                        "ai.djl.."));
     }
 
     @Test
     void onlyApiTouchesGrpcAndTheGeneratedServices() {
-        check(noClasses().that().resideOutsideOfPackage(ROOT + ".api..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "com.google.rpc..", "io.llmaos.proto.oip..")
-                .orShould().dependOnClassesThat().haveSimpleNameEndingWith("Grpc"));
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.grpc..", "com.google.rpc..", "io.llmaos.proto.oip..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleNameEndingWith("Grpc"));
     }
 
     @Test
     void contractMessagesStayAboveTheEngineSpi() {
         // ModelConfig is the one configuration schema: the repository, lifecycle and scheduler read it;
         // core, config, resource and the engine SPI work on plain Java values
-        check(noClasses().that().resideInAnyPackage(ROOT + ".core..", ROOT + ".config..", ROOT + ".resource..",
-                        ROOT + ".model.engine..")
-                .should().dependOnClassesThat().resideInAPackage("io.llmaos.proto.."));
+        check(noClasses()
+                .that()
+                .resideInAnyPackage(
+                        ROOT + ".core..", ROOT + ".config..", ROOT + ".resource..", ROOT + ".model.engine..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.llmaos.proto.."));
     }
 
     @Test
     void onlyTheCompositionRootKnowsTheDjlAdapter() {
-        check(noClasses().that().resideOutsideOfPackages(ROOT, ROOT + ".model.engine.djl..")
-                .should().dependOnClassesThat().resideInAPackage(ROOT + ".model.engine.djl.."));
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackages(ROOT, ROOT + ".model.engine.djl..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROOT + ".model.engine.djl.."));
     }
 
     @Test
     void onlyTheDjlAdapterTouchesDjl() {
-        check(noClasses().that().resideOutsideOfPackage(ROOT + ".model.engine.djl..")
-                .should().dependOnClassesThat().resideInAPackage("ai.djl.."));
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".model.engine.djl..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("ai.djl.."));
     }
 
     @Test
     void lowerLayersNeverImportUpperLayers() {
-        check(noClasses().that().resideInAnyPackage(ROOT + ".resource..", ROOT + ".model..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".scheduler..", ROOT + ".api..")
+        check(noClasses()
+                .that()
+                .resideInAnyPackage(ROOT + ".resource..", ROOT + ".model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".scheduler..", ROOT + ".api..")
                 .allowEmptyShould(true));
-        check(noClasses().that().resideInAPackage(ROOT + ".resource..")
-                .should().dependOnClassesThat().resideInAPackage(ROOT + ".model.."));
-        check(noClasses().that().resideInAPackage(ROOT + ".model.engine..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".model.repository..", ROOT + ".model.lifecycle.."));
-        check(noClasses().that().resideInAPackage(ROOT + ".scheduler..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".model.engine.djl..")
+        check(noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".resource..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROOT + ".model.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".model.engine..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".model.repository..", ROOT + ".model.lifecycle.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".scheduler..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".api..", ROOT + ".model.engine.djl..")
                 .allowEmptyShould(true));
-        check(noClasses().that().resideInAPackage(ROOT + ".config..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        ROOT + ".resource..", ROOT + ".model..", ROOT + ".scheduler..", ROOT + ".api..")
+        check(noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".config..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".resource..", ROOT + ".model..", ROOT + ".scheduler..", ROOT + ".api..")
                 .allowEmptyShould(true));
     }
 
     @Test
     void nothingImportsTheCompositionRoot() {
-        check(classes().that().resideInAPackage(ROOT)
-                .should().onlyHaveDependentClassesThat().resideInAPackage(ROOT));
+        check(classes()
+                .that()
+                .resideInAPackage(ROOT)
+                .should()
+                .onlyHaveDependentClassesThat()
+                .resideInAPackage(ROOT));
     }
 
     @Test
     void noStaticMutableState() {
-        check(fields().that().areStatic().and().areDeclaredInClassesThat().resideInAPackage(ROOT + "..")
-                .should().beFinal()
+        check(fields().that()
+                .areStatic()
+                .and()
+                .areDeclaredInClassesThat()
+                .resideInAPackage(ROOT + "..")
+                .should()
+                .beFinal()
                 .because("no singletons or static mutable state (DESIGN.md)"));
-        check(fields().that().areStatic().and().areDeclaredInClassesThat().resideInAPackage(ROOT + "..")
-                .should().notHaveRawType(resideInAnyPackage("java.util.concurrent..")
-                        .or(assignableTo(ArrayList.class)).or(assignableTo(HashMap.class))
+        check(fields().that()
+                .areStatic()
+                .and()
+                .areDeclaredInClassesThat()
+                .resideInAPackage(ROOT + "..")
+                .should()
+                .notHaveRawType(resideInAnyPackage("java.util.concurrent..")
+                        .or(assignableTo(ArrayList.class))
+                        .or(assignableTo(HashMap.class))
                         .or(assignableTo(HashSet.class)))
                 .because("a static field of a mutable type is global state")
                 .allowEmptyShould(true));

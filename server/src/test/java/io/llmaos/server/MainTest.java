@@ -26,8 +26,17 @@ class MainTest {
     void serveHelpListsEverySettingWithItsEnvironmentVariable() {
         assertEquals(0, run(Map.of(), "serve", "--help"));
         String help = out.toString();
-        for (String expected : new String[] {"--host", "LLMAOS_HOST", "--port", "LLMAOS_PORT", "--models",
-                "LLMAOS_MODELS", "--shutdown-grace", "--max-inbound-message-size", "--config"}) {
+        for (String expected : new String[] {
+            "--host",
+            "LLMAOS_HOST",
+            "--port",
+            "LLMAOS_PORT",
+            "--models",
+            "LLMAOS_MODELS",
+            "--shutdown-grace",
+            "--max-inbound-message-size",
+            "--config"
+        }) {
             assertTrue(help.contains(expected), "help lacks " + expected + ":\n" + help);
         }
     }
@@ -35,7 +44,8 @@ class MainTest {
     @Test
     void aBadFlagValueIsNamedAndExitsWithUsageError() {
         assertEquals(Main.USAGE_ERROR, run(Map.of(), "serve", "--port", "eighty", "--models", home.toString()));
-        assertTrue(err.toString().contains("port: 'eighty' (from flag --port) is invalid: expected a whole number"),
+        assertTrue(
+                err.toString().contains("port: 'eighty' (from flag --port) is invalid: expected a whole number"),
                 err.toString());
     }
 
@@ -53,7 +63,9 @@ class MainTest {
 
     @Test
     void aMissingModelRepositoryIsNamed() {
-        assertEquals(Main.USAGE_ERROR, run(Map.of(), "serve", "--models", home.resolve("nowhere").toString()));
+        assertEquals(
+                Main.USAGE_ERROR,
+                run(Map.of(), "serve", "--models", home.resolve("nowhere").toString()));
         assertTrue(err.toString().contains("models:") && err.toString().contains("no such directory"), err.toString());
     }
 

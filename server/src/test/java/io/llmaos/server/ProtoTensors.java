@@ -14,8 +14,7 @@ import java.util.List;
 
 /** Builds request tensors and reads reference files for tests. */
 public final class ProtoTensors {
-    private ProtoTensors() {
-    }
+    private ProtoTensors() {}
 
     public static JsonNode json(Path file) throws IOException {
         return new ObjectMapper().readTree(file.toFile());
@@ -27,15 +26,25 @@ public final class ProtoTensors {
         int rows = matrix.size();
         int cols = matrix.get(0).size();
         matrix.forEach(row -> row.forEach(v -> c.addFp32Contents((float) v.asDouble())));
-        return Tensor.newBuilder().setName(name).setDatatype(DataType.FP32).addShape(rows).addShape(cols)
-                .setContents(c).build();
+        return Tensor.newBuilder()
+                .setName(name)
+                .setDatatype(DataType.FP32)
+                .addShape(rows)
+                .addShape(cols)
+                .setContents(c)
+                .build();
     }
 
     /** A BYTES tensor of shape [n] holding UTF-8 texts. */
     public static Tensor texts(String name, List<String> texts) {
         TensorContents.Builder c = TensorContents.newBuilder();
         texts.forEach(t -> c.addBytesContents(ByteString.copyFrom(t, StandardCharsets.UTF_8)));
-        return Tensor.newBuilder().setName(name).setDatatype(DataType.BYTES).addShape(texts.size()).setContents(c).build();
+        return Tensor.newBuilder()
+                .setName(name)
+                .setDatatype(DataType.BYTES)
+                .addShape(texts.size())
+                .setContents(c)
+                .build();
     }
 
     /** All values of a JSON matrix, flattened. */

@@ -15,12 +15,10 @@ public final class QueueObserver<T> implements StreamObserver<T> {
     }
 
     @Override
-    public void onError(Throwable t) {
-    }
+    public void onError(Throwable t) {}
 
     @Override
-    public void onCompleted() {
-    }
+    public void onCompleted() {}
 
     /** The next message, or null after 10 seconds. */
     public T next() throws InterruptedException {

@@ -50,9 +50,12 @@ public final class RawCalls {
 
     /** A plaintext channel to {@code port} that takes at most 8 KiB of metadata and measures trailers. */
     public ManagedChannel strictChannel(int port) {
-        return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
-                .maxInboundMetadataSize(CLIENT_METADATA_LIMIT).maxInboundMessageSize(64 << 20)
-                .intercept(new TrailerMeter()).build();
+        return NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .maxInboundMetadataSize(CLIENT_METADATA_LIMIT)
+                .maxInboundMessageSize(64 << 20)
+                .intercept(new TrailerMeter())
+                .build();
     }
 
     /** The largest trailers (grpc-message as sent, plus every other entry) seen on strict channels so far. */
@@ -64,22 +67,27 @@ public final class RawCalls {
      * The final status of a call of any kind of {@code method} that sends {@code payload} as its one
      * request message and reads whatever comes back.
      */
-    public static Status call(Channel channel, MethodDescriptor<?, ?> method, byte[] payload) throws InterruptedException {
+    public static Status call(Channel channel, MethodDescriptor<?, ?> method, byte[] payload)
+            throws InterruptedException {
         return call(channel, method, payload, java.time.Duration.ofSeconds(30));
     }
 
     /** As {@link #call(Channel, MethodDescriptor, byte[])}, with the call's deadline {@code deadline} from now. */
-    public static Status call(Channel channel, MethodDescriptor<?, ?> method, byte[] payload, java.time.Duration deadline)
+    public static Status call(
+            Channel channel, MethodDescriptor<?, ?> method, byte[] payload, java.time.Duration deadline)
             throws InterruptedException {
-        ClientCall<byte[], byte[]> call = channel.newCall(descriptor(method.getFullMethodName(), method.getType()),
+        ClientCall<byte[], byte[]> call = channel.newCall(
+                descriptor(method.getFullMethodName(), method.getType()),
                 CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
         java.util.concurrent.CompletableFuture<Status> closed = new java.util.concurrent.CompletableFuture<>();
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                closed.complete(status);
-            }
-        }, new Metadata());
+        call.start(
+                new ClientCall.Listener<>() {
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        closed.complete(status);
+                    }
+                },
+                new Metadata());
         call.request(Integer.MAX_VALUE);
         call.sendMessage(payload);
         call.halfClose();
@@ -94,8 +102,11 @@ public final class RawCalls {
     /** The status of a unary call of {@code method} with {@code payload} as its request message. */
     public static Status unary(Channel channel, String method, byte[] payload) {
         try {
-            ClientCalls.blockingUnaryCall(channel, descriptor(method, MethodDescriptor.MethodType.UNARY),
-                    CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), payload);
+            ClientCalls.blockingUnaryCall(
+                    channel,
+                    descriptor(method, MethodDescriptor.MethodType.UNARY),
+                    CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                    payload);
             return Status.OK;
         } catch (StatusRuntimeException e) {
             return e.getStatus();
@@ -103,8 +114,12 @@ public final class RawCalls {
     }
 
     public static MethodDescriptor<byte[], byte[]> descriptor(String method, MethodDescriptor.MethodType type) {
-        return MethodDescriptor.<byte[], byte[]>newBuilder().setType(type).setFullMethodName(method)
-                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        return MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(type)
+                .setFullMethodName(method)
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
     }
 
     /** Bytes of {@code metadata} as they travel: binary values in base64, the message percent-encoded. */
@@ -136,13 +151,15 @@ public final class RawCalls {
             return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
                 @Override
                 public void start(Listener<R> listener, Metadata headers) {
-                    super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-                        @Override
-                        public void onClose(Status status, Metadata trailers) {
-                            largestTrailers.accumulateAndGet(size(status, trailers), Math::max);
-                            super.onClose(status, trailers);
-                        }
-                    }, headers);
+                    super.start(
+                            new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                                @Override
+                                public void onClose(Status status, Metadata trailers) {
+                                    largestTrailers.accumulateAndGet(size(status, trailers), Math::max);
+                                    super.onClose(status, trailers);
+                                }
+                            },
+                            headers);
                 }
             };
         }

@@ -27,10 +27,10 @@ import io.llmaos.proto.oip.ServerMetadataResponse;
 import io.llmaos.proto.oip.ServerReadyRequest;
 import io.llmaos.proto.v1.GenerateRequest;
 import io.llmaos.proto.v1.GetResourcesRequest;
-import io.llmaos.proto.v1.ResourceServiceGrpc;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.ListModelsRequest;
 import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
+import io.llmaos.proto.v1.ResourceServiceGrpc;
 import io.llmaos.server.core.BuildInfo;
 import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ServingPhase;
@@ -63,7 +63,9 @@ class ServerLifecycleTest {
     void start() throws Exception {
         server = new LlmaosServer(TestSettings.loopback(models), BuildInfo.fromClasspath(), Clock.system());
         server.start();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
     }
 
     @AfterEach
@@ -75,26 +77,37 @@ class ServerLifecycleTest {
     @Test
     void healthIsServingOverallAndPerService() {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
-        assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertEquals(
+                ServingStatus.SERVING,
+                health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
         for (String service : CONTRACT) {
-            assertEquals(ServingStatus.SERVING,
-                    health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus(), service);
+            assertEquals(
+                    ServingStatus.SERVING,
+                    health.check(HealthCheckRequest.newBuilder()
+                                    .setService(service)
+                                    .build())
+                            .getStatus(),
+                    service);
         }
-        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
-                () -> health.check(HealthCheckRequest.newBuilder().setService("no.such.Service").build()));
+        StatusRuntimeException unknown = assertThrows(
+                StatusRuntimeException.class,
+                () -> health.check(HealthCheckRequest.newBuilder()
+                        .setService("no.such.Service")
+                        .build()));
         assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
     }
 
     @Test
     void reflectionListsEveryService() throws Exception {
         QueueObserver<ServerReflectionResponse> answers = new QueueObserver<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-                .serverReflectionInfo(answers);
+        StreamObserver<ServerReflectionRequest> requests =
+                ServerReflectionGrpc.newStub(channel).serverReflectionInfo(answers);
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         ServerReflectionResponse answer = answers.next();
         requests.onCompleted();
         Set<String> listed = answer.getListServicesResponse().getServiceList().stream()
-                .map(ServiceResponse::getName).collect(Collectors.toSet());
+                .map(ServiceResponse::getName)
+                .collect(Collectors.toSet());
         assertTrue(listed.containsAll(CONTRACT), "listed " + listed);
         assertTrue(listed.contains("grpc.health.v1.Health"), "listed " + listed);
         assertTrue(listed.contains("grpc.reflection.v1.ServerReflection"), "listed " + listed);
@@ -103,7 +116,8 @@ class ServerLifecycleTest {
 
     @Test
     void openInferenceProtocolServerRpcsReportRealState() {
-        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub oip =
+                GRPCInferenceServiceGrpc.newBlockingStub(channel);
         assertTrue(oip.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
         assertTrue(oip.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
         ServerMetadataResponse metadata = oip.serverMetadata(ServerMetadataRequest.getDefaultInstance());
@@ -115,20 +129,33 @@ class ServerLifecycleTest {
 
     @Test
     void generateAndResourcesAreServed() {
-        StatusRuntimeException generate = assertThrows(StatusRuntimeException.class,
-                () -> InferenceServiceGrpc.newBlockingStub(channel).generate(GenerateRequest.getDefaultInstance()).next());
-        assertEquals(Status.Code.INVALID_ARGUMENT, generate.getStatus().getCode(), "Generate is served: no model named");
-        assertTrue(ResourceServiceGrpc.newBlockingStub(channel).getResources(GetResourcesRequest.getDefaultInstance())
-                .getMemory().getTotalBytes() > 0);
+        StatusRuntimeException generate = assertThrows(
+                StatusRuntimeException.class,
+                () -> InferenceServiceGrpc.newBlockingStub(channel)
+                        .generate(GenerateRequest.getDefaultInstance())
+                        .next());
+        assertEquals(
+                Status.Code.INVALID_ARGUMENT, generate.getStatus().getCode(), "Generate is served: no model named");
+        assertTrue(ResourceServiceGrpc.newBlockingStub(channel)
+                        .getResources(GetResourcesRequest.getDefaultInstance())
+                        .getMemory()
+                        .getTotalBytes()
+                > 0);
     }
 
     @Test
     void anEmptyRepositoryListsNoModelsAndUnknownModelsAreNotFound() {
-        assertEquals(0, ModelRepositoryServiceGrpc.newBlockingStub(channel)
-                .listModels(ListModelsRequest.getDefaultInstance()).getModelsCount());
-        StatusRuntimeException infer = assertThrows(StatusRuntimeException.class,
-                () -> GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(
-                        ModelInferRequest.newBuilder().setModelName("nothing-here").build()));
+        assertEquals(
+                0,
+                ModelRepositoryServiceGrpc.newBlockingStub(channel)
+                        .listModels(ListModelsRequest.getDefaultInstance())
+                        .getModelsCount());
+        StatusRuntimeException infer = assertThrows(
+                StatusRuntimeException.class,
+                () -> GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                        .modelInfer(ModelInferRequest.newBuilder()
+                                .setModelName("nothing-here")
+                                .build()));
         assertEquals(Status.Code.NOT_FOUND, infer.getStatus().getCode());
     }
 

@@ -9,9 +9,9 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The server as a real process: it serves, and SIGTERM or SIGINT drains it and it exits 0. */
 class ServerProcessTest {
@@ -21,11 +21,15 @@ class ServerProcessTest {
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
     void aShutdownSignalDrainsAndExitsZero(String signal) throws Exception {
-        try (ChildServer server = ChildServer.start(List.of(), "--models", models.toString(), "--shutdown-grace", "10s")) {
+        try (ChildServer server =
+                ChildServer.start(List.of(), "--models", models.toString(), "--shutdown-grace", "10s")) {
             ManagedChannel channel = server.channel();
             try {
-                assertEquals(ServingStatus.SERVING,
-                        HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+                assertEquals(
+                        ServingStatus.SERVING,
+                        HealthGrpc.newBlockingStub(channel)
+                                .check(HealthCheckRequest.getDefaultInstance())
+                                .getStatus());
             } finally {
                 channel.shutdownNow();
             }

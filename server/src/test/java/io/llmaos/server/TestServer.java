@@ -16,15 +16,18 @@ import java.util.concurrent.TimeUnit;
 /** A real server on a loopback port with a plaintext channel to it; close stops both. */
 public final class TestServer implements AutoCloseable {
     /** The bundled demo repository (tests run in the server module's folder). */
-    public static final Path DEMO_MODELS = Path.of("..", "models").toAbsolutePath().normalize();
+    public static final Path DEMO_MODELS =
+            Path.of("..", "models").toAbsolutePath().normalize();
 
     private final LlmaosServer server;
     private final ManagedChannel channel;
 
     private TestServer(LlmaosServer server) {
         this.server = server;
-        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
     }
 
     /** Starts a server on {@code models}; {@code load} is the start-up list ("" loads nothing). */
@@ -33,13 +36,18 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** As {@link #start(Path, String, Map)} on the given engines (null: the real DJL engines). */
-    public static TestServer start(Path models, String load, Map<Setting, String> more,
-            java.util.List<io.llmaos.server.model.engine.InferenceEngine> engines) throws Exception {
+    public static TestServer start(
+            Path models,
+            String load,
+            Map<Setting, String> more,
+            java.util.List<io.llmaos.server.model.engine.InferenceEngine> engines)
+            throws Exception {
         Map<Setting, String> settings = new EnumMap<>(Setting.class);
         settings.put(Setting.LOAD_MODELS, load);
         settings.putAll(more);
         var resolved = TestSettings.loopback(models, settings);
-        LlmaosServer server = engines == null ? new LlmaosServer(resolved, BuildInfo.fromClasspath(), Clock.system())
+        LlmaosServer server = engines == null
+                ? new LlmaosServer(resolved, BuildInfo.fromClasspath(), Clock.system())
                 : new LlmaosServer(resolved, BuildInfo.fromClasspath(), Clock.system(), engines);
         server.start();
         return new TestServer(server);

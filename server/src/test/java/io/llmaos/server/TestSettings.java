@@ -9,8 +9,7 @@ import java.util.Map;
 
 /** Settings for a test server: loopback, port 0, a given model folder, other settings as given. */
 public final class TestSettings {
-    private TestSettings() {
-    }
+    private TestSettings() {}
 
     public static ServerSettings loopback(Path models, Map<Setting, String> more) {
         Map<Setting, String> flags = new EnumMap<>(Setting.class);

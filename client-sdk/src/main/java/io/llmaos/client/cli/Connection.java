@@ -6,7 +6,9 @@ import picocli.CommandLine.Option;
 
 /** The options every client command takes: where the server is, and how to talk to it. */
 final class Connection {
-    @Option(names = "--target", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--target",
+            paramLabel = "HOST:PORT",
             description = "The server (default: $LLMAOS_TARGET, else 127.0.0.1:8001)")
     String target;
 
@@ -24,7 +26,8 @@ final class Connection {
 
     LlmaosClient connect() {
         String where = target != null ? target : System.getenv().getOrDefault("LLMAOS_TARGET", "127.0.0.1:8001");
-        LlmaosClient.Builder b = LlmaosClient.builder().target(where).defaultDeadline(Duration.ofSeconds(timeoutSeconds));
+        LlmaosClient.Builder b =
+                LlmaosClient.builder().target(where).defaultDeadline(Duration.ofSeconds(timeoutSeconds));
         String t = token != null ? token : System.getenv("LLMAOS_TOKEN");
         if (t != null && !t.isEmpty()) {
             b.token(t);

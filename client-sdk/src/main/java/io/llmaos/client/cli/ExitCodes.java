@@ -12,8 +12,7 @@ final class ExitCodes {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 
     static int of(LlmaosClientException e) {
         return switch (e.code()) {

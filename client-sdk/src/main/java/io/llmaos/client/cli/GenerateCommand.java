@@ -48,7 +48,8 @@ final class GenerateCommand extends ClientCommand {
 
     @Override
     int run(LlmaosClient client, PrintWriter out) {
-        SamplingParams.Builder s = SamplingParams.newBuilder().addAllStopSequences(stops).setIgnoreEos(ignoreEos);
+        SamplingParams.Builder s =
+                SamplingParams.newBuilder().addAllStopSequences(stops).setIgnoreEos(ignoreEos);
         if (maxTokens != null) {
             s.setMaxNewTokens(maxTokens);
         }
@@ -64,8 +65,12 @@ final class GenerateCommand extends ClientCommand {
         if (seed != null) {
             s.setSeed(seed);
         }
-        GenerateRequest request = GenerateRequest.newBuilder().setModelName(model).setText(prompt).setSampling(s)
-                .setPriority(priority).build();
+        GenerateRequest request = GenerateRequest.newBuilder()
+                .setModelName(model)
+                .setText(prompt)
+                .setSampling(s)
+                .setPriority(priority)
+                .build();
         try (LlmaosClient.GenerationStream stream = client.generate(request)) {
             Thread cancel = new Thread(stream::close);
             Runtime.getRuntime().addShutdownHook(cancel);
@@ -85,9 +90,13 @@ final class GenerateCommand extends ClientCommand {
                 out.flush();
                 var u = last.getUsage();
                 PrintWriter err = spec.commandLine().getErr();
-                err.printf("[%s] %d prompt + %d generated tokens, first token %d ms, total %d ms%n",
-                        last.getFinishReason(), u.getPromptTokens(), u.getGeneratedTokens(),
-                        millis(u.getTimeToFirstToken()), millis(u.getTotalTime()));
+                err.printf(
+                        "[%s] %d prompt + %d generated tokens, first token %d ms, total %d ms%n",
+                        last.getFinishReason(),
+                        u.getPromptTokens(),
+                        u.getGeneratedTokens(),
+                        millis(u.getTimeToFirstToken()),
+                        millis(u.getTotalTime()));
                 err.flush();
             }
         }

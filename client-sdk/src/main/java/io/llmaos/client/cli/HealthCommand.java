@@ -10,8 +10,10 @@ final class HealthCommand extends ClientCommand {
     @Override
     int run(LlmaosClient client, PrintWriter out) {
         boolean serving = client.isServing();
-        out.println(json() ? "{\"status\":\"" + (serving ? "SERVING" : "NOT_SERVING") + "\"}"
-                : serving ? "SERVING" : "NOT_SERVING");
+        out.println(
+                json()
+                        ? "{\"status\":\"" + (serving ? "SERVING" : "NOT_SERVING") + "\"}"
+                        : serving ? "SERVING" : "NOT_SERVING");
         out.flush();
         return serving ? ExitCodes.OK : 5;
     }

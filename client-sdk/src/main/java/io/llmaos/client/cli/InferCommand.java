@@ -23,7 +23,10 @@ final class InferCommand extends ClientCommand {
     @Parameters(paramLabel = "MODEL")
     String model;
 
-    @Option(names = "--input", paramLabel = "NAME=VALUE", required = true,
+    @Option(
+            names = "--input",
+            paramLabel = "NAME=VALUE",
+            required = true,
             description = "An input as JSON (nesting = shape) or @file.npy; repeat for each input")
     List<String> inputs = new ArrayList<>();
 
@@ -34,7 +37,8 @@ final class InferCommand extends ClientCommand {
     int run(LlmaosClient client, PrintWriter out) {
         Map<String, DataType> declared = new LinkedHashMap<>();
         client.getModel(model).getInputsList().forEach(t -> declared.put(t.getName(), t.getDatatype()));
-        InferRequest.Builder request = InferRequest.newBuilder().setModelName(model).setPriority(priority);
+        InferRequest.Builder request =
+                InferRequest.newBuilder().setModelName(model).setPriority(priority);
         for (String spec : inputs) {
             request.addInputs(TensorInput.parse(spec, declared));
         }
@@ -44,23 +48,32 @@ final class InferCommand extends ClientCommand {
         } else {
             List<List<String>> rows = new ArrayList<>();
             for (Tensor t : response.getOutputsList()) {
-                rows.add(List.of(t.getName(), t.getDatatype().name(), t.getShapeList().toString(), values(t.getContents())));
+                rows.add(List.of(
+                        t.getName(), t.getDatatype().name(), t.getShapeList().toString(), values(t.getContents())));
             }
             Output.table(out, List.of("OUTPUT", "DATATYPE", "SHAPE", "VALUES"), rows);
-            out.printf("queue %d us, compute %d us%n", response.getTiming().getQueueTimeUs(),
-                    response.getTiming().getComputeTimeUs());
+            out.printf(
+                    "queue %d us, compute %d us%n",
+                    response.getTiming().getQueueTimeUs(), response.getTiming().getComputeTimeUs());
         }
         out.flush();
         return ExitCodes.OK;
     }
 
     private static String values(TensorContents c) {
-        List<?> all = !c.getFp32ContentsList().isEmpty() ? c.getFp32ContentsList()
-                : !c.getInt64ContentsList().isEmpty() ? c.getInt64ContentsList()
-                : !c.getIntContentsList().isEmpty() ? c.getIntContentsList()
-                : !c.getFp64ContentsList().isEmpty() ? c.getFp64ContentsList()
-                : !c.getBytesContentsList().isEmpty() ? c.getBytesContentsList().stream().map(b -> b.toStringUtf8()).toList()
-                : c.getBoolContentsList();
+        List<?> all = !c.getFp32ContentsList().isEmpty()
+                ? c.getFp32ContentsList()
+                : !c.getInt64ContentsList().isEmpty()
+                        ? c.getInt64ContentsList()
+                        : !c.getIntContentsList().isEmpty()
+                                ? c.getIntContentsList()
+                                : !c.getFp64ContentsList().isEmpty()
+                                        ? c.getFp64ContentsList()
+                                        : !c.getBytesContentsList().isEmpty()
+                                                ? c.getBytesContentsList().stream()
+                                                        .map(b -> b.toStringUtf8())
+                                                        .toList()
+                                                : c.getBoolContentsList();
         String shown = all.subList(0, Math.min(SHOWN, all.size())).toString();
         return all.size() > SHOWN ? shown.substring(0, shown.length() - 1) + ", ... (" + all.size() + ")]" : shown;
     }

@@ -12,12 +12,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code llmaos models list|get|load|unload|watch}. */
-@Command(name = "models", description = "The model repository",
-        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Get.class, ModelsCommand.Load.class,
-                ModelsCommand.Unload.class, ModelsCommand.Watch.class})
+@Command(
+        name = "models",
+        description = "The model repository",
+        subcommands = {
+            ModelsCommand.ListModels.class,
+            ModelsCommand.Get.class,
+            ModelsCommand.Load.class,
+            ModelsCommand.Unload.class,
+            ModelsCommand.Watch.class
+        })
 final class ModelsCommand {
-    private ModelsCommand() {
-    }
+    private ModelsCommand() {}
 
     static String versions(ModelSummary m) {
         if (m.getVersionsCount() == 0) {
@@ -25,7 +31,10 @@ final class ModelsCommand {
         }
         StringBuilder b = new StringBuilder();
         for (ModelVersionStatus v : m.getVersionsList()) {
-            b.append(b.length() == 0 ? "" : ", ").append(v.getVersion()).append(':').append(v.getState());
+            b.append(b.length() == 0 ? "" : ", ")
+                    .append(v.getVersion())
+                    .append(':')
+                    .append(v.getState());
         }
         return b.toString();
     }
@@ -46,8 +55,16 @@ final class ModelsCommand {
                 out.println(Output.json(models));
                 out.flush();
             } else {
-                Output.table(out, List.of("MODEL", "KIND", "ENGINE", "VERSIONS"), models.getModelsList().stream()
-                        .map(m -> List.of(m.getName(), m.getKind().name(), m.getEngine().name(), versions(m))).toList());
+                Output.table(
+                        out,
+                        List.of("MODEL", "KIND", "ENGINE", "VERSIONS"),
+                        models.getModelsList().stream()
+                                .map(m -> List.of(
+                                        m.getName(),
+                                        m.getKind().name(),
+                                        m.getEngine().name(),
+                                        versions(m)))
+                                .toList());
             }
             return ExitCodes.OK;
         }
@@ -64,13 +81,25 @@ final class ModelsCommand {
             if (json()) {
                 out.println(Output.json(m));
             } else {
-                out.println(m.getSummary().getName() + "  " + m.getSummary().getKind() + "  " + m.getSummary().getEngine()
-                        + "  versions " + versions(m.getSummary()));
-                Output.table(out, List.of("TENSOR", "DIRECTION", "DATATYPE", "SHAPE"), java.util.stream.Stream.concat(
-                        m.getInputsList().stream().map(t -> List.of(t.getName(), "input", t.getDatatype().name(),
-                                t.getShapeList().toString())),
-                        m.getOutputsList().stream().map(t -> List.of(t.getName(), "output", t.getDatatype().name(),
-                                t.getShapeList().toString()))).toList());
+                out.println(m.getSummary().getName() + "  " + m.getSummary().getKind() + "  "
+                        + m.getSummary().getEngine() + "  versions " + versions(m.getSummary()));
+                Output.table(
+                        out,
+                        List.of("TENSOR", "DIRECTION", "DATATYPE", "SHAPE"),
+                        java.util.stream.Stream.concat(
+                                        m.getInputsList().stream()
+                                                .map(t -> List.of(
+                                                        t.getName(),
+                                                        "input",
+                                                        t.getDatatype().name(),
+                                                        t.getShapeList().toString())),
+                                        m.getOutputsList().stream()
+                                                .map(t -> List.of(
+                                                        t.getName(),
+                                                        "output",
+                                                        t.getDatatype().name(),
+                                                        t.getShapeList().toString())))
+                                .toList());
             }
             out.flush();
             return ExitCodes.OK;
@@ -111,29 +140,40 @@ final class ModelsCommand {
             CountDownLatch done = new CountDownLatch(1);
             AtomicReference<LlmaosClientException> failure = new AtomicReference<>();
             java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
-            Runnable stop = client.watchModels(e -> {
-                synchronized (out) {
-                    if (count > 0 && seen.get() >= count) {
-                        return;
-                    }
-                    boolean initial = e.getPreviousState() == io.llmaos.proto.v1.ModelState.MODEL_STATE_UNSPECIFIED;
-                    out.println(json() ? Output.json(e) : e.getName() + "/" + e.getStatus().getVersion() + " "
-                            + (initial ? "" : e.getPreviousState() + " -> ") + e.getStatus().getState()
-                            + (e.getStatus().getReason().isEmpty() ? "" : " (" + e.getStatus().getReason() + ")"));
-                    out.flush();
-                    if (count > 0 && seen.incrementAndGet() >= count) {
+            Runnable stop = client.watchModels(
+                    e -> {
+                        synchronized (out) {
+                            if (count > 0 && seen.get() >= count) {
+                                return;
+                            }
+                            boolean initial =
+                                    e.getPreviousState() == io.llmaos.proto.v1.ModelState.MODEL_STATE_UNSPECIFIED;
+                            out.println(
+                                    json()
+                                            ? Output.json(e)
+                                            : e.getName() + "/" + e.getStatus().getVersion() + " "
+                                                    + (initial ? "" : e.getPreviousState() + " -> ")
+                                                    + e.getStatus().getState()
+                                                    + (e.getStatus().getReason().isEmpty()
+                                                            ? ""
+                                                            : " ("
+                                                                    + e.getStatus()
+                                                                            .getReason() + ")"));
+                            out.flush();
+                            if (count > 0 && seen.incrementAndGet() >= count) {
+                                done.countDown();
+                            }
+                        }
+                    },
+                    e -> {
+                        synchronized (out) {
+                            // the cancel that stopping after --count events sends is not a failure
+                            if (count == 0 || seen.get() < count) {
+                                failure.set(e);
+                            }
+                        }
                         done.countDown();
-                    }
-                }
-            }, e -> {
-                synchronized (out) {
-                    // the cancel that stopping after --count events sends is not a failure
-                    if (count == 0 || seen.get() < count) {
-                        failure.set(e);
-                    }
-                }
-                done.countDown();
-            });
+                    });
             Runtime.getRuntime().addShutdownHook(new Thread(stop));
             try {
                 done.await();

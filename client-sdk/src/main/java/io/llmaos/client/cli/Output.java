@@ -9,8 +9,7 @@ import java.util.List;
 
 /** Tables for people and JSON for scripts. */
 final class Output {
-    private Output() {
-    }
+    private Output() {}
 
     /** A message as JSON (proto3 JSON mapping), on one line per message. */
     static String json(MessageOrBuilder message) {

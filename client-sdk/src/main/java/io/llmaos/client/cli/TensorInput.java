@@ -28,11 +28,20 @@ final class TensorInput {
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order':\\s*True");
     private static final Map<String, DataType> NPY_TYPES = Map.of(
-            "<f4", DataType.FP32, "<f8", DataType.FP64, "<i8", DataType.INT64, "<i4", DataType.INT32,
-            "|u1", DataType.UINT8, "|b1", DataType.BOOL);
+            "<f4",
+            DataType.FP32,
+            "<f8",
+            DataType.FP64,
+            "<i8",
+            DataType.INT64,
+            "<i4",
+            DataType.INT32,
+            "|u1",
+            DataType.UINT8,
+            "|b1",
+            DataType.BOOL);
 
-    private TensorInput() {
-    }
+    private TensorInput() {}
 
     static Tensor parse(String spec, Map<String, DataType> declared) {
         int eq = spec.indexOf('=');
@@ -43,7 +52,8 @@ final class TensorInput {
         String value = spec.substring(eq + 1);
         DataType type = declared.get(name);
         if (type == null) {
-            throw new IllegalArgumentException("the model has no input '" + name + "' (it has " + declared.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "the model has no input '" + name + "' (it has " + declared.keySet() + ")");
         }
         return value.startsWith("@") ? npy(name, Path.of(value.substring(1))) : json(name, value, type);
     }
@@ -78,7 +88,12 @@ final class TensorInput {
                 default -> throw new IllegalArgumentException("input '" + name + "': datatype " + type + " from JSON");
             }
         }
-        return Tensor.newBuilder().setName(name).setDatatype(type).addAllShape(shape).setContents(c).build();
+        return Tensor.newBuilder()
+                .setName(name)
+                .setDatatype(type)
+                .addAllShape(shape)
+                .setContents(c)
+                .build();
     }
 
     private static void flatten(JsonNode node, List<JsonNode> out) {
@@ -96,7 +111,9 @@ final class TensorInput {
         } catch (IOException e) {
             throw new IllegalArgumentException("input '" + name + "': cannot read " + file + ": " + e.getMessage());
         }
-        if (bytes.length < 10 || bytes[0] != (byte) 0x93 || !new String(bytes, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
+        if (bytes.length < 10
+                || bytes[0] != (byte) 0x93
+                || !new String(bytes, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
             throw new IllegalArgumentException("input '" + name + "': " + file + " is not a .npy file");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -107,7 +124,8 @@ final class TensorInput {
         Matcher descr = DESCR.matcher(header);
         Matcher shape = SHAPE.matcher(header);
         if (!descr.find() || !shape.find() || FORTRAN.matcher(header).find()) {
-            throw new IllegalArgumentException("input '" + name + "': " + file + " has an unsupported header " + header.trim());
+            throw new IllegalArgumentException(
+                    "input '" + name + "': " + file + " has an unsupported header " + header.trim());
         }
         DataType type = NPY_TYPES.get(descr.group(1));
         if (type == null) {

@@ -50,7 +50,8 @@ final class TopCommand extends ClientCommand {
                     continue;
                 }
                 out.print(CLEAR);
-                out.println("llmaos top  " + connection.target + "  " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
+                out.println("llmaos top  " + connection.target + "  "
+                        + LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
                 Views.resources(out, resources.get());
                 out.println();
                 Views.stats(out, stats.get());
@@ -69,8 +70,8 @@ final class TopCommand extends ClientCommand {
         return ExitCodes.OK;
     }
 
-    private static void fail(LlmaosClientException e, AtomicReference<LlmaosClientException> failure,
-            CountDownLatch failed) {
+    private static void fail(
+            LlmaosClientException e, AtomicReference<LlmaosClientException> failure, CountDownLatch failed) {
         if (e != null && !(e instanceof LlmaosClientException.Cancelled)) {
             failure.compareAndSet(null, e);
             failed.countDown();

@@ -39,8 +39,7 @@ class LlmaosCliTest {
     }
 
     /** What one run printed and returned. */
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -51,7 +50,8 @@ class LlmaosCliTest {
             all.add(Math.min(insertAt, all.size()), "--target");
             all.add(Math.min(insertAt + 1, all.size()), target);
         }
-        int code = LlmaosCli.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(all.toArray(String[]::new));
+        int code = LlmaosCli.commandLine(new PrintWriter(out), new PrintWriter(err))
+                .execute(all.toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -81,7 +81,9 @@ class LlmaosCliTest {
         Run stats = run("stats", "mlp-classifier");
         assertTrue(stats.out().contains("mlp-classifier/1"), stats.out());
         Run resources = run("resources");
-        assertTrue(resources.out().contains("model_memory_bytes") && resources.out().contains("gpus none"),
+        assertTrue(
+                resources.out().contains("model_memory_bytes")
+                        && resources.out().contains("gpus none"),
                 resources.out());
     }
 
@@ -105,8 +107,8 @@ class LlmaosCliTest {
 
     @Test
     void watchPrintsModelStateChanges() throws Exception {
-        java.util.concurrent.CompletableFuture<Run> watch = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> run("models", "watch", "--count", "6"));
+        java.util.concurrent.CompletableFuture<Run> watch =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> run("models", "watch", "--count", "6"));
         long until = System.nanoTime() + 60_000_000_000L;
         while (!watch.isDone() && System.nanoTime() < until) {
             // each cycle makes events; the watch may subscribe after the first ones
@@ -117,7 +119,8 @@ class LlmaosCliTest {
         assertEquals(0, w.code(), w.err());
         assertEquals(6, w.out().lines().count(), w.out());
         assertTrue(w.out().contains("mlp-classifier/1 READY"), "first every model's state: " + w.out());
-        assertTrue(w.out().lines().anyMatch(l -> l.startsWith("tf-dense/1 ") && l.contains(" -> ")),
+        assertTrue(
+                w.out().lines().anyMatch(l -> l.startsWith("tf-dense/1 ") && l.contains(" -> ")),
                 "then the changes: " + w.out());
     }
 
@@ -125,9 +128,21 @@ class LlmaosCliTest {
     void stoppingTheCommandLineCancelsTheGenerationOnTheServer() throws Exception {
         long before = decodeSteps();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process cli = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LlmaosCli.class.getName(),
-                "generate", "gpt-kjv", "And it came to pass", "--max-tokens", "500", "--ignore-eos", "--target", target)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process cli = new ProcessBuilder(
+                        javaBin,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LlmaosCli.class.getName(),
+                        "generate",
+                        "gpt-kjv",
+                        "And it came to pass",
+                        "--max-tokens",
+                        "500",
+                        "--ignore-eos",
+                        "--target",
+                        target)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         // wait for text to arrive, then stop it as Ctrl-C does (SIGINT and SIGTERM both run the hook)
         int first = cli.getInputStream().read();
         assertTrue(first >= 0, "the command printed text");
@@ -151,13 +166,16 @@ class LlmaosCliTest {
     private static long decodeSteps() {
         try (var c = io.llmaos.client.LlmaosClient.builder().target(target).build()) {
             return c.schedulerStats("gpt-kjv").getModels(0).getBatchSizesList().stream()
-                    .mapToLong(b -> b.getCount() * b.getBatchSize()).sum();
+                    .mapToLong(b -> b.getCount() * b.getBatchSize())
+                    .sum();
         }
     }
 
     private static long activeSequences() {
         try (var c = io.llmaos.client.LlmaosClient.builder().target(target).build()) {
-            return c.schedulerStats("gpt-kjv").getModels(0).getLevelsList().stream().mapToLong(l -> l.getInFlight()).sum();
+            return c.schedulerStats("gpt-kjv").getModels(0).getLevelsList().stream()
+                    .mapToLong(l -> l.getInFlight())
+                    .sum();
         }
     }
 
@@ -206,8 +224,12 @@ class LlmaosCliTest {
         int total = 10 + header.length() + 1;
         int pad = (64 - total % 64) % 64;
         String padded = header + " ".repeat(pad) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(10 + padded.length() + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        ByteBuffer b =
+                ByteBuffer.allocate(10 + padded.length() + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93)
+                .put("NUMPY".getBytes(StandardCharsets.US_ASCII))
+                .put((byte) 1)
+                .put((byte) 0);
         b.putShort((short) padded.length()).put(padded.getBytes(StandardCharsets.US_ASCII));
         for (float v : values) {
             b.putFloat(v);

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * since `.ci/run` installs them as the README says.
  */
 class ExamplesTest {
-    private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+    private static final Path EXAMPLES =
+            Path.of("..", "examples").toAbsolutePath().normalize();
     private static TestServer server;
     private static String target;
 
@@ -42,14 +43,17 @@ class ExamplesTest {
     @Test
     void theNodeExampleCallsInferAndGenerate() throws Exception {
         assumeTrue(onPath("node"), "node is not installed: the Node example is skipped");
-        assertTrue(Files.isDirectory(EXAMPLES.resolve("node/node_modules/@grpc/grpc-js")),
+        assertTrue(
+                Files.isDirectory(EXAMPLES.resolve("node/node_modules/@grpc/grpc-js")),
                 "run 'npm ci' in examples/node first (.ci/run does)");
         check(run(List.of("node", EXAMPLES.resolve("node/client.js").toString(), target)));
     }
 
     @Test
     void thePythonExampleCallsInferAndGenerate() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "/usr/bin/python3 is not installed: the Python example is skipped");
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/python3")),
+                "/usr/bin/python3 is not installed: the Python example is skipped");
         check(run(List.of(EXAMPLES.resolve("python/run.sh").toString(), target)));
     }
 

@@ -9,5 +9,4 @@ import java.time.Duration;
  * @param abandonedCalls   work calls still running when the grace period ended (they were cancelled)
  * @param took             how long the drain took
  */
-public record DrainReport(boolean completedInGrace, int abandonedCalls, Duration took) {
-}
+public record DrainReport(boolean completedInGrace, int abandonedCalls, Duration took) {}

@@ -15,38 +15,71 @@ import java.util.concurrent.TimeUnit;
 
 /** What the current gRPC call says about a request: its tenant, its deadline, its cancellation. */
 final class GrpcCalls {
-    private GrpcCalls() {
-    }
+    private GrpcCalls() {}
 
     /** A scheduler request for the current call. */
-    static InferenceRequest request(Clock clock, long received, String model, long version, String requestId,
-            List<Tensor> inputs, int priority, Duration timeout) {
+    static InferenceRequest request(
+            Clock clock,
+            long received,
+            String model,
+            long version,
+            String requestId,
+            List<Tensor> inputs,
+            int priority,
+            Duration timeout) {
         return request(Context.current(), clock, received, model, version, requestId, inputs, priority, timeout);
     }
 
     /** A scheduler request for the call of {@code context} (e.g. one message of a stream). */
-    static InferenceRequest request(Context context, Clock clock, long received, String model, long version,
-            String requestId, List<Tensor> inputs, int priority, Duration timeout) {
+    static InferenceRequest request(
+            Context context,
+            Clock clock,
+            long received,
+            String model,
+            long version,
+            String requestId,
+            List<Tensor> inputs,
+            int priority,
+            Duration timeout) {
         long deadlineNanos = deadlineNanos(context, clock);
-        return new InferenceRequest(model, version, requestId, inputs, priority, timeout,
-                TenantInterceptor.of(context), deadlineNanos, received, cancellation(context));
+        return new InferenceRequest(
+                model,
+                version,
+                requestId,
+                inputs,
+                priority,
+                timeout,
+                TenantInterceptor.of(context),
+                deadlineNanos,
+                received,
+                cancellation(context));
     }
 
     /** A generation request for the current call. */
-    static GenerationRequest generation(Clock clock, long received, io.llmaos.proto.v1.GenerateRequest r,
-            int maxPromptBytes) {
+    static GenerationRequest generation(
+            Clock clock, long received, io.llmaos.proto.v1.GenerateRequest r, int maxPromptBytes) {
         Context context = Context.current();
         long deadlineNanos = deadlineNanos(context, clock);
-        return new GenerationRequest(r.getModelName(), r.getModelVersion(), r.getRequestId(),
-                GenerateMapping.promptText(r, maxPromptBytes), GenerateMapping.promptIds(r), GenerateMapping.sampling(r),
-                r.getPriority(), duration(r.getTimeout()), TenantInterceptor.of(context), deadlineNanos, received,
+        return new GenerationRequest(
+                r.getModelName(),
+                r.getModelVersion(),
+                r.getRequestId(),
+                GenerateMapping.promptText(r, maxPromptBytes),
+                GenerateMapping.promptIds(r),
+                GenerateMapping.sampling(r),
+                r.getPriority(),
+                duration(r.getTimeout()),
+                TenantInterceptor.of(context),
+                deadlineNanos,
+                received,
                 cancellation(context));
     }
 
     /** The call's deadline on {@code clock}, {@link Long#MAX_VALUE} for none. */
     private static long deadlineNanos(Context context, Clock clock) {
         Deadline deadline = context.getDeadline();
-        return deadline == null ? Long.MAX_VALUE
+        return deadline == null
+                ? Long.MAX_VALUE
                 : clock.nanoTime() + Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
     }
 

@@ -75,7 +75,8 @@ public final class GrpcEndpoint {
         quietLeakDetection();
 
         if (b.models == null || b.scheduler == null || b.resources == null) {
-            throw new IllegalStateException("an endpoint needs the model manager, the scheduler and the resource monitor");
+            throw new IllegalStateException(
+                    "an endpoint needs the model manager, the scheduler and the resource monitor");
         }
         Watches watches = new Watches(watchTimer);
         List<BindableService> services = new ArrayList<>(List.of(
@@ -86,8 +87,7 @@ public final class GrpcEndpoint {
                 new OipApi(status, b.buildInfo, b.models, b.scheduler, b.clock, settings.maxElementBytes())));
         services.addAll(b.extraServices);
 
-        NettyServerBuilder nb = NettyServerBuilder
-                .forAddress(new InetSocketAddress(settings.host(), settings.port()))
+        NettyServerBuilder nb = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
                 .executor(executor)
                 .addTransportFilter(network.transportFilter())
                 .addStreamTracerFactory(network.streamTracer())
@@ -153,8 +153,12 @@ public final class GrpcEndpoint {
         awaitQuietly();
         status.moveTo(ServingPhase.STOPPED);
         DrainReport report = new DrainReport(idle, abandoned, Duration.ofNanos(clock.nanoTime() - start));
-        log.info("stopped: in-flight calls {} within the grace period of {} ms ({} cancelled), drain took {} ms",
-                idle ? "all finished" : "did not all finish", grace.toMillis(), abandoned, report.took().toMillis());
+        log.info(
+                "stopped: in-flight calls {} within the grace period of {} ms ({} cancelled), drain took {} ms",
+                idle ? "all finished" : "did not all finish",
+                grace.toMillis(),
+                abandoned,
+                report.took().toMillis());
         return report;
     }
 
@@ -162,8 +166,7 @@ public final class GrpcEndpoint {
         switch (phase) {
             case SERVING -> setHealth(ServingStatus.SERVING);
             case DRAINING -> health.enterTerminalState();
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -207,8 +210,8 @@ public final class GrpcEndpoint {
     private static ExecutorService boundedExecutor(int threads) {
         AtomicInteger count = new AtomicInteger();
         // threads that never time out: a thread parked without a timer wakes cheapest
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "llmaos-grpc-" + count.incrementAndGet());
                     t.setDaemon(true);
                     return t;

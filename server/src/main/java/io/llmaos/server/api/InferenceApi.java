@@ -49,7 +49,9 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
     @Override
     public void infer(InferRequest request, StreamObserver<InferResponse> response) {
         long received = clock.nanoTime();
-        Replies.after(response, () -> submit(Context.current(), request, received),
+        Replies.after(
+                response,
+                () -> submit(Context.current(), request, received),
                 result -> InferMapping.response(request, result, clock.nanoTime() - received));
     }
 
@@ -86,13 +88,16 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
         return result.handle((r, error) -> {
             InferStreamResponse.Builder b = InferStreamResponse.newBuilder().setRequestId(requestId);
             if (error != null) {
-                return b.setError(StatusProto.fromThrowable(StatusMapper.toStatusException(error))).build();
+                return b.setError(StatusProto.fromThrowable(StatusMapper.toStatusException(error)))
+                        .build();
             }
             try {
-                return b.setResponse(InferMapping.response(request.toBuilder().setRequestId(requestId).build(), r,
-                        clock.nanoTime() - received)).build();
+                return b.setResponse(InferMapping.response(
+                                request.toBuilder().setRequestId(requestId).build(), r, clock.nanoTime() - received))
+                        .build();
             } catch (RuntimeException e) {
-                return b.setError(StatusProto.fromThrowable(StatusMapper.toStatusException(e))).build();
+                return b.setError(StatusProto.fromThrowable(StatusMapper.toStatusException(e)))
+                        .build();
             }
         });
     }
@@ -100,8 +105,15 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
     private CompletableFuture<InferenceResult> submit(Context context, InferRequest request, long received) {
         ModelSpec spec = scheduler.spec(request.getModelName(), request.getModelVersion());
         List<Tensor> inputs = InferMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
-        return scheduler.submit(GrpcCalls.request(context, clock, received, request.getModelName(),
-                spec.ref().version(), request.getRequestId(), inputs, request.getPriority(),
+        return scheduler.submit(GrpcCalls.request(
+                context,
+                clock,
+                received,
+                request.getModelName(),
+                spec.ref().version(),
+                request.getRequestId(),
+                inputs,
+                request.getPriority(),
                 GrpcCalls.duration(request.getTimeout())));
     }
 }

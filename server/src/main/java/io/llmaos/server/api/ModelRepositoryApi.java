@@ -34,7 +34,8 @@ final class ModelRepositoryApi extends ModelRepositoryServiceGrpc.ModelRepositor
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> response) {
         Replies.answer(response, () -> {
             ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
-            models.list().stream().filter(m -> !request.getReadyOnly() || m.ready())
+            models.list().stream()
+                    .filter(m -> !request.getReadyOnly() || m.ready())
                     .forEach(m -> b.addModels(ModelMapping.summary(m)));
             return b.build();
         });
@@ -55,22 +56,36 @@ final class ModelRepositoryApi extends ModelRepositoryServiceGrpc.ModelRepositor
 
     @Override
     public void loadModel(LoadModelRequest request, StreamObserver<LoadModelResponse> response) {
-        Replies.after(response, () -> {
-            String name = required(request.getName());
-            ModelConfig override = request.hasConfigOverride() ? request.getConfigOverride() : null;
-            if (request.getVersion() != 0) {
-                ModelConfig base = override != null ? override : models.repository().read(name).config();
-                override = base.toBuilder().setVersionPolicy(VersionPolicy.newBuilder()
-                        .setSpecific(VersionPolicy.Specific.newBuilder().addVersions(request.getVersion()))).build();
-            }
-            return models.load(name, override);
-        }, s -> LoadModelResponse.newBuilder().setModel(ModelMapping.summary(s)).build());
+        Replies.after(
+                response,
+                () -> {
+                    String name = required(request.getName());
+                    ModelConfig override = request.hasConfigOverride() ? request.getConfigOverride() : null;
+                    if (request.getVersion() != 0) {
+                        ModelConfig base = override != null
+                                ? override
+                                : models.repository().read(name).config();
+                        override = base.toBuilder()
+                                .setVersionPolicy(VersionPolicy.newBuilder()
+                                        .setSpecific(VersionPolicy.Specific.newBuilder()
+                                                .addVersions(request.getVersion())))
+                                .build();
+                    }
+                    return models.load(name, override);
+                },
+                s -> LoadModelResponse.newBuilder()
+                        .setModel(ModelMapping.summary(s))
+                        .build());
     }
 
     @Override
     public void unloadModel(UnloadModelRequest request, StreamObserver<UnloadModelResponse> response) {
-        Replies.after(response, () -> models.unload(required(request.getName()), request.getVersion()),
-                s -> UnloadModelResponse.newBuilder().setModel(ModelMapping.summary(s)).build());
+        Replies.after(
+                response,
+                () -> models.unload(required(request.getName()), request.getVersion()),
+                s -> UnloadModelResponse.newBuilder()
+                        .setModel(ModelMapping.summary(s))
+                        .build());
     }
 
     @Override
@@ -80,8 +95,8 @@ final class ModelRepositoryApi extends ModelRepositoryServiceGrpc.ModelRepositor
         Object lock = new Object();
         Runnable stop = models.watch(event -> {
             if (names.isEmpty() || names.contains(event.name())) {
-                ModelEvent.Builder e = ModelEvent.newBuilder().setName(event.name())
-                        .setStatus(ModelMapping.version(event.status()));
+                ModelEvent.Builder e =
+                        ModelEvent.newBuilder().setName(event.name()).setStatus(ModelMapping.version(event.status()));
                 if (event.previous() != null) {
                     e.setPreviousState(ModelMapping.state(event.previous()));
                 }
@@ -98,8 +113,11 @@ final class ModelRepositoryApi extends ModelRepositoryServiceGrpc.ModelRepositor
                 if (names.isEmpty() || names.contains(status.name())) {
                     var summary = ModelMapping.summary(status);
                     synchronized (lock) {
-                        summary.getVersionsList().forEach(v ->
-                                call.onNext(ModelEvent.newBuilder().setName(status.name()).setStatus(v).build()));
+                        summary.getVersionsList()
+                                .forEach(v -> call.onNext(ModelEvent.newBuilder()
+                                        .setName(status.name())
+                                        .setStatus(v)
+                                        .build()));
                     }
                 }
             }

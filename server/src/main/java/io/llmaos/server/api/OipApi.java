@@ -34,10 +34,10 @@ import io.llmaos.server.core.Tensor;
 import io.llmaos.server.model.engine.EngineType;
 import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.model.lifecycle.ModelManager;
-import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.model.lifecycle.ModelState;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import io.llmaos.server.model.lifecycle.VersionStatus;
+import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.scheduler.Scheduler;
 import java.util.List;
 
@@ -57,7 +57,12 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     private final Clock clock;
     private final int maxElementBytes;
 
-    OipApi(ServerStatus status, BuildInfo buildInfo, ModelManager models, Scheduler scheduler, Clock clock,
+    OipApi(
+            ServerStatus status,
+            BuildInfo buildInfo,
+            ModelManager models,
+            Scheduler scheduler,
+            Clock clock,
             int maxElementBytes) {
         this.maxElementBytes = maxElementBytes;
         this.status = status;
@@ -69,21 +74,31 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
 
     @Override
     public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> response) {
-        Replies.answer(response, () -> ServerLiveResponse.newBuilder().setLive(status.phase().isLive()).build());
+        Replies.answer(
+                response,
+                () -> ServerLiveResponse.newBuilder()
+                        .setLive(status.phase().isLive())
+                        .build());
     }
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> response) {
-        Replies.answer(response, () -> ServerReadyResponse.newBuilder().setReady(status.phase().isReady()).build());
+        Replies.answer(
+                response,
+                () -> ServerReadyResponse.newBuilder()
+                        .setReady(status.phase().isReady())
+                        .build());
     }
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> response) {
-        Replies.answer(response, () -> ServerMetadataResponse.newBuilder()
-                .setName(buildInfo.name())
-                .setVersion(buildInfo.version())
-                .addAllExtensions(EXTENSIONS)
-                .build());
+        Replies.answer(
+                response,
+                () -> ServerMetadataResponse.newBuilder()
+                        .setName(buildInfo.name())
+                        .setVersion(buildInfo.version())
+                        .addAllExtensions(EXTENSIONS)
+                        .build());
     }
 
     @Override
@@ -106,10 +121,14 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
                 throw LlmaosException.notFound("model '" + s.name() + "' has no version " + version);
             }
             ModelConfig c = s.config();
-            ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(s.name())
-                    .setPlatform(c.getEngine() == io.llmaos.proto.v1.Engine.ENGINE_UNSPECIFIED ? ""
-                            : EngineType.valueOf(c.getEngine().name()).platform());
-            s.versions().stream().filter(v -> v.state() == ModelState.READY)
+            ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder()
+                    .setName(s.name())
+                    .setPlatform(
+                            c.getEngine() == io.llmaos.proto.v1.Engine.ENGINE_UNSPECIFIED
+                                    ? ""
+                                    : EngineType.valueOf(c.getEngine().name()).platform());
+            s.versions().stream()
+                    .filter(v -> v.state() == ModelState.READY)
                     .forEach(v -> b.addVersions(String.valueOf(v.version())));
             ModelMapping.inputs(c).forEach(t -> b.addInputs(metadata(t)));
             ModelMapping.outputs(c).forEach(t -> b.addOutputs(metadata(t)));
@@ -120,13 +139,23 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
         long received = clock.nanoTime();
-        Replies.after(response, () -> {
-            ModelSpec spec = scheduler.spec(request.getModelName(), OipMapping.version(request.getModelVersion(),
-                    "model_version"));
-            List<Tensor> inputs = OipMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
-            return scheduler.submit(GrpcCalls.request(clock, received, request.getModelName(), spec.ref().version(),
-                    request.getId(), inputs, OipMapping.priority(request), OipMapping.timeout(request)));
-        }, result -> OipMapping.response(request, result));
+        Replies.after(
+                response,
+                () -> {
+                    ModelSpec spec = scheduler.spec(
+                            request.getModelName(), OipMapping.version(request.getModelVersion(), "model_version"));
+                    List<Tensor> inputs = OipMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
+                    return scheduler.submit(GrpcCalls.request(
+                            clock,
+                            received,
+                            request.getModelName(),
+                            spec.ref().version(),
+                            request.getId(),
+                            inputs,
+                            OipMapping.priority(request),
+                            OipMapping.timeout(request)));
+                },
+                result -> OipMapping.response(request, result));
     }
 
     /**
@@ -135,8 +164,10 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
      */
     private static void requireNoRepositoryName(String name) {
         if (!name.isEmpty()) {
-            throw new LlmaosException(io.llmaos.server.core.ErrorCode.UNIMPLEMENTED, "repository_name is not supported:"
-                    + " this server serves one model repository; leave repository_name empty");
+            throw new LlmaosException(
+                    io.llmaos.server.core.ErrorCode.UNIMPLEMENTED,
+                    "repository_name is not supported:"
+                            + " this server serves one model repository; leave repository_name empty");
         }
     }
 
@@ -147,13 +178,18 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
             RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
             for (ModelStatus s : models.list()) {
                 if (s.versions().isEmpty() && !request.getReady()) {
-                    b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(s.name())
-                            .setState(ModelState.UNAVAILABLE.name()).setReason(s.configError()));
+                    b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder()
+                            .setName(s.name())
+                            .setState(ModelState.UNAVAILABLE.name())
+                            .setReason(s.configError()));
                 }
                 for (VersionStatus v : s.versions()) {
                     if (!request.getReady() || v.state() == ModelState.READY) {
-                        b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(s.name())
-                                .setVersion(String.valueOf(v.version())).setState(v.state().name()).setReason(v.reason()));
+                        b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder()
+                                .setName(s.name())
+                                .setVersion(String.valueOf(v.version()))
+                                .setState(v.state().name())
+                                .setReason(v.reason()));
                     }
                 }
             }
@@ -162,31 +198,39 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     }
 
     @Override
-    public void repositoryModelLoad(RepositoryModelLoadRequest request,
-            StreamObserver<RepositoryModelLoadResponse> response) {
-        Replies.after(response, () -> {
-            requireNoRepositoryName(request.getRepositoryName());
-            ModelConfig override = null;
-            ModelRepositoryParameter config = request.getParametersMap().get("config");
-            if (config != null) {
-                override = ModelRepository.parseConfig(config.getStringParam(), "parameters[config]");
-            }
-            return models.load(request.getModelName(), override);
-        }, s -> RepositoryModelLoadResponse.getDefaultInstance());
+    public void repositoryModelLoad(
+            RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> response) {
+        Replies.after(
+                response,
+                () -> {
+                    requireNoRepositoryName(request.getRepositoryName());
+                    ModelConfig override = null;
+                    ModelRepositoryParameter config = request.getParametersMap().get("config");
+                    if (config != null) {
+                        override = ModelRepository.parseConfig(config.getStringParam(), "parameters[config]");
+                    }
+                    return models.load(request.getModelName(), override);
+                },
+                s -> RepositoryModelLoadResponse.getDefaultInstance());
     }
 
     @Override
-    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
-            StreamObserver<RepositoryModelUnloadResponse> response) {
-        Replies.after(response, () -> {
-            requireNoRepositoryName(request.getRepositoryName());
-            return models.unload(request.getModelName(), 0);
-        },
+    public void repositoryModelUnload(
+            RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> response) {
+        Replies.after(
+                response,
+                () -> {
+                    requireNoRepositoryName(request.getRepositoryName());
+                    return models.unload(request.getModelName(), 0);
+                },
                 s -> RepositoryModelUnloadResponse.getDefaultInstance());
     }
 
     private static ModelMetadataResponse.TensorMetadata metadata(TensorMetadata t) {
-        return ModelMetadataResponse.TensorMetadata.newBuilder().setName(t.getName())
-                .setDatatype(t.getDatatype().name()).addAllShape(t.getShapeList()).build();
+        return ModelMetadataResponse.TensorMetadata.newBuilder()
+                .setName(t.getName())
+                .setDatatype(t.getDatatype().name())
+                .addAllShape(t.getShapeList())
+                .build();
     }
 }

@@ -8,8 +8,7 @@ import java.util.function.Supplier;
 
 /** Completes a unary call with exactly one answer or one mapped error. */
 final class Replies {
-    private Replies() {
-    }
+    private Replies() {}
 
     /** Answers with what {@code work} returns, or with the status its exception maps to. */
     static <T> void answer(StreamObserver<T> response, Supplier<T> work) {

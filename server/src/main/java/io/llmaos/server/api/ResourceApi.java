@@ -23,8 +23,8 @@ final class ResourceApi extends ResourceServiceGrpc.ResourceServiceImplBase {
     private final Watches watches;
     private final MemoryLedger ledger;
 
-    ResourceApi(ResourceMonitor monitor, Scheduler scheduler, NetworkMeter network, Watches watches,
-            MemoryLedger ledger) {
+    ResourceApi(
+            ResourceMonitor monitor, Scheduler scheduler, NetworkMeter network, Watches watches, MemoryLedger ledger) {
         this.ledger = ledger;
         this.monitor = monitor;
         this.scheduler = scheduler;
@@ -40,12 +40,17 @@ final class ResourceApi extends ResourceServiceGrpc.ResourceServiceImplBase {
 
     @Override
     public void watchResources(WatchResourcesRequest request, StreamObserver<ResourceSnapshot> responses) {
-        watches.every(responses, GrpcCalls.duration(request.getInterval(), "interval"), monitor.interval(), this::snapshot);
+        watches.every(
+                responses, GrpcCalls.duration(request.getInterval(), "interval"), monitor.interval(), this::snapshot);
     }
 
     private ResourceSnapshot snapshot() {
         NetworkMeter.Counts n = network.counts();
-        return ResourceMapping.snapshot(monitor.latest(), new ResourceMapping.Network(n.bytesReceived(), n.bytesSent(),
-                n.openConnections(), n.openCalls()), scheduler.usage(), scheduler.engineBudget(), ledger);
+        return ResourceMapping.snapshot(
+                monitor.latest(),
+                new ResourceMapping.Network(n.bytesReceived(), n.bytesSent(), n.openConnections(), n.openCalls()),
+                scheduler.usage(),
+                scheduler.engineBudget(),
+                ledger);
     }
 }

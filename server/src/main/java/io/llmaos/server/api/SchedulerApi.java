@@ -30,7 +30,10 @@ final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImplBase {
 
     @Override
     public void watchStats(WatchStatsRequest request, StreamObserver<SchedulerStats> response) {
-        watches.every(response, GrpcCalls.duration(request.getInterval(), "interval"), DEFAULT_INTERVAL,
+        watches.every(
+                response,
+                GrpcCalls.duration(request.getInterval(), "interval"),
+                DEFAULT_INTERVAL,
                 () -> scheduler.stats(request.getModelNamesList()));
     }
 

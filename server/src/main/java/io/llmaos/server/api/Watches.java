@@ -29,18 +29,22 @@ final class Watches {
         Duration interval = asked == null ? otherwise : asked;
         long nanos = Math.max(MIN_INTERVAL.toNanos(), io.llmaos.server.core.Durations.nanos(interval));
         Object lock = new Object();
-        ScheduledFuture<?> task = timer.scheduleAtFixedRate(() -> {
-            synchronized (lock) {
-                try {
-                    if (!call.isCancelled() && call.isReady()) {
-                        call.onNext(next.get());
+        ScheduledFuture<?> task = timer.scheduleAtFixedRate(
+                () -> {
+                    synchronized (lock) {
+                        try {
+                            if (!call.isCancelled() && call.isReady()) {
+                                call.onNext(next.get());
+                            }
+                        } catch (RuntimeException e) {
+                            call.onError(StatusMapper.toStatusException(e));
+                            throw e;
+                        }
                     }
-                } catch (RuntimeException e) {
-                    call.onError(StatusMapper.toStatusException(e));
-                    throw e;
-                }
-            }
-        }, 0, nanos, TimeUnit.NANOSECONDS);
+                },
+                0,
+                nanos,
+                TimeUnit.NANOSECONDS);
         call.setOnCancelHandler(() -> task.cancel(false));
     }
 }

@@ -19,8 +19,7 @@ import java.util.Map;
  * reported instead of silently ignored.
  */
 final class ConfigFile {
-    private ConfigFile() {
-    }
+    private ConfigFile() {}
 
     /** The values in {@code file}; problems are added to {@code problems}. */
     static Map<Setting, String> read(Path file, List<String> problems) {
@@ -49,7 +48,9 @@ final class ConfigFile {
         List<String> unknown = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            Setting setting = Setting.byKey(field.getKey()).filter(s -> s != Setting.CONFIG).orElse(null);
+            Setting setting = Setting.byKey(field.getKey())
+                    .filter(s -> s != Setting.CONFIG)
+                    .orElse(null);
             if (setting == null) {
                 unknown.add(field.getKey());
             } else if (!field.getValue().isValueNode()) {
@@ -60,7 +61,10 @@ final class ConfigFile {
         }
         if (!unknown.isEmpty()) {
             problems.add("config file " + file + " has unknown setting(s) " + unknown + "; known: "
-                    + java.util.Arrays.stream(Setting.values()).filter(s -> s != Setting.CONFIG).map(Setting::key).toList());
+                    + java.util.Arrays.stream(Setting.values())
+                            .filter(s -> s != Setting.CONFIG)
+                            .map(Setting::key)
+                            .toList());
         }
         return values;
     }

@@ -14,55 +14,92 @@ public enum Setting {
     HOST("host", "HOST", "Address to bind; 0.0.0.0 listens on every interface (containers)", "127.0.0.1"),
     PORT("port", "PORT", "Port to listen on; 0 picks a free port", "8001"),
     MODELS("models", "DIR", "The model repository folder", "the bundled models/"),
-    MODEL_CONTROL_MODE("model-control-mode", "MODE",
+    MODEL_CONTROL_MODE(
+            "model-control-mode",
+            "MODE",
             "explicit: load --load-models at start and what LoadModel asks; poll: also load, reload and unload"
-                    + " models as the repository changes", "explicit"),
+                    + " models as the repository changes",
+            "explicit"),
     LOAD_MODELS("load-models", "NAMES", "Models to load at start, comma-separated; * = every model", "*"),
     REPOSITORY_POLL_INTERVAL("repository-poll-interval", "DURATION", "How often poll mode scans the repository", "5s"),
     LOAD_THREADS("load-threads", "N", "Models loading at once (a bounded background pool)", "2"),
-    PYTORCH_THREADS("pytorch-threads", "N",
-            "libtorch intra- and inter-op threads, process-wide (small models run fastest on 1)", "1"),
-    THREAD_BUDGET("thread-budget", "N",
+    PYTORCH_THREADS(
+            "pytorch-threads",
+            "N",
+            "libtorch intra- and inter-op threads, process-wide (small models run fastest on 1)",
+            "1"),
+    THREAD_BUDGET(
+            "thread-budget",
+            "N",
             "Engine threads all model instances may hold together (threads per instance x instances); a load or"
-                    + " scale-up beyond it is refused", "4 x the number of cores"),
-    INSTANCE_BUDGET("instance-budget", "N",
-            "Model instances all pools may hold together; a load or scale-up beyond it is refused; 0 = no limit", "0"),
-    EXECUTOR_THREADS("executor-threads", "N", "Threads of the bounded executor that runs gRPC calls",
-            "max(4, 2 x cores)"),
-    MAX_INBOUND_MESSAGE_SIZE("max-inbound-message-size", "SIZE",
-            "Largest request message accepted (e.g. 64MiB); larger ones get RESOURCE_EXHAUSTED", "64MiB"),
-    MAX_INBOUND_METADATA_SIZE("max-inbound-metadata-size", "SIZE", "Largest request metadata (headers) accepted",
-            "64KiB"),
-    MAX_CONCURRENT_CALLS_PER_CONNECTION("max-concurrent-calls-per-connection", "N",
-            "Calls one client connection may have open at once", "1000"),
-    KEEPALIVE_TIME("keepalive-time", "DURATION", "Ping a client connection after it has been quiet this long",
-            "2m"),
-    KEEPALIVE_TIMEOUT("keepalive-timeout", "DURATION", "Close a connection whose ping is not answered in this time",
-            "20s"),
-    PERMIT_KEEPALIVE_TIME("permit-keepalive-time", "DURATION",
-            "Clients may ping at most this often; a client pinging faster is disconnected", "10s"),
-    PERMIT_KEEPALIVE_WITHOUT_CALLS("permit-keepalive-without-calls", "BOOL",
-            "Allow client pings on connections with no open call", "false"),
+                    + " scale-up beyond it is refused",
+            "4 x the number of cores"),
+    INSTANCE_BUDGET(
+            "instance-budget",
+            "N",
+            "Model instances all pools may hold together; a load or scale-up beyond it is refused; 0 = no limit",
+            "0"),
+    EXECUTOR_THREADS(
+            "executor-threads", "N", "Threads of the bounded executor that runs gRPC calls", "max(4, 2 x cores)"),
+    MAX_INBOUND_MESSAGE_SIZE(
+            "max-inbound-message-size",
+            "SIZE",
+            "Largest request message accepted (e.g. 64MiB); larger ones get RESOURCE_EXHAUSTED",
+            "64MiB"),
+    MAX_INBOUND_METADATA_SIZE(
+            "max-inbound-metadata-size", "SIZE", "Largest request metadata (headers) accepted", "64KiB"),
+    MAX_CONCURRENT_CALLS_PER_CONNECTION(
+            "max-concurrent-calls-per-connection", "N", "Calls one client connection may have open at once", "1000"),
+    KEEPALIVE_TIME("keepalive-time", "DURATION", "Ping a client connection after it has been quiet this long", "2m"),
+    KEEPALIVE_TIMEOUT(
+            "keepalive-timeout", "DURATION", "Close a connection whose ping is not answered in this time", "20s"),
+    PERMIT_KEEPALIVE_TIME(
+            "permit-keepalive-time",
+            "DURATION",
+            "Clients may ping at most this often; a client pinging faster is disconnected",
+            "10s"),
+    PERMIT_KEEPALIVE_WITHOUT_CALLS(
+            "permit-keepalive-without-calls", "BOOL", "Allow client pings on connections with no open call", "false"),
     MAX_CONNECTION_IDLE("max-connection-idle", "DURATION", "Close connections idle this long; 0 = never", "0"),
-    SHUTDOWN_GRACE("shutdown-grace", "DURATION",
-            "On SIGTERM/SIGINT, how long in-flight calls may take to finish before they are cancelled", "30s"),
-    RESOURCE_SAMPLE_INTERVAL("resource-sample-interval", "DURATION",
+    SHUTDOWN_GRACE(
+            "shutdown-grace",
+            "DURATION",
+            "On SIGTERM/SIGINT, how long in-flight calls may take to finish before they are cancelled",
+            "30s"),
+    RESOURCE_SAMPLE_INTERVAL(
+            "resource-sample-interval",
+            "DURATION",
             "The most often CPU, memory, GPUs and disk are sampled (at least 100ms); samples are taken only"
-                    + " when ResourceService is read, never in the background", "1s"),
-    MODEL_MEMORY_BUDGET("model-memory-budget", "SIZE",
+                    + " when ResourceService is read, never in the background",
+            "1s"),
+    MODEL_MEMORY_BUDGET(
+            "model-memory-budget",
+            "SIZE",
             "Memory all loaded models may reserve together (e.g. 8GiB); a load beyond it evicts idle models,"
-                    + " least recently used first, or fails; 0 = no limit", "0"),
-    LOAD_ON_DEMAND("load-on-demand", "BOOL",
-            "A request for a model of the repository that is not loaded loads it first", "false"),
-    LOAD_ON_DEMAND_WAIT("load-on-demand-wait", "DURATION",
-            "How long a request waits for its model to load on demand", "30s"),
-    LOAD_TIMEOUT("load-timeout", "DURATION",
-            "How long one model load (engine load, instances and warmup) may take before it is abandoned", "5m"),
-    MAX_ELEMENT_BYTES("max-element-bytes", "SIZE",
+                    + " least recently used first, or fails; 0 = no limit",
+            "0"),
+    LOAD_ON_DEMAND(
+            "load-on-demand",
+            "BOOL",
+            "A request for a model of the repository that is not loaded loads it first",
+            "false"),
+    LOAD_ON_DEMAND_WAIT(
+            "load-on-demand-wait", "DURATION", "How long a request waits for its model to load on demand", "30s"),
+    LOAD_TIMEOUT(
+            "load-timeout",
+            "DURATION",
+            "How long one model load (engine load, instances and warmup) may take before it is abandoned",
+            "5m"),
+    MAX_ELEMENT_BYTES(
+            "max-element-bytes",
+            "SIZE",
             "Largest element of a BYTES tensor (e.g. one text to embed), checked before anything tokenizes it",
             "64KiB"),
-    MAX_PROMPT_BYTES("max-prompt-bytes", "SIZE",
-            "Largest Generate prompt text (UTF-8), checked before it is tokenized", "256KiB");
+    MAX_PROMPT_BYTES(
+            "max-prompt-bytes",
+            "SIZE",
+            "Largest Generate prompt text (UTF-8), checked before it is tokenized",
+            "256KiB");
 
     private final String key;
     private final String paramLabel;

@@ -53,17 +53,17 @@ public final class SettingsLoader {
         Duration pollInterval = v.get(Setting.REPOSITORY_POLL_INTERVAL, t -> atLeast(t, Duration.ofMillis(100)));
         Integer loadThreads = v.get(Setting.LOAD_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 64));
         Integer pytorchThreads = v.get(Setting.PYTORCH_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 1024));
-        Integer threadBudget = v.get(Setting.THREAD_BUDGET, String.valueOf(4 * cores),
-                t -> (int) range(ValueParsers.integer(t), 1, 4096));
+        Integer threadBudget = v.get(
+                Setting.THREAD_BUDGET, String.valueOf(4 * cores), t -> (int) range(ValueParsers.integer(t), 1, 4096));
         Integer instanceBudget = v.get(Setting.INSTANCE_BUDGET, t -> (int) range(ValueParsers.integer(t), 0, 1 << 20));
-        Integer executorThreads = v.get(Setting.EXECUTOR_THREADS, String.valueOf(Math.max(4, 2 * cores)),
-                t -> (int) range(ValueParsers.integer(t), 1, 4096));
-        Integer maxMessage = v.get(Setting.MAX_INBOUND_MESSAGE_SIZE,
-                t -> (int) range(ValueParsers.bytes(t), 1024, MAX_MESSAGE_BYTES));
-        Integer maxMetadata = v.get(Setting.MAX_INBOUND_METADATA_SIZE,
-                t -> (int) range(ValueParsers.bytes(t), 1024, 16L << 20));
-        Integer maxCalls = v.get(Setting.MAX_CONCURRENT_CALLS_PER_CONNECTION,
-                t -> (int) range(ValueParsers.integer(t), 1, Integer.MAX_VALUE));
+        Integer executorThreads = v.get(Setting.EXECUTOR_THREADS, String.valueOf(Math.max(4, 2 * cores)), t ->
+                (int) range(ValueParsers.integer(t), 1, 4096));
+        Integer maxMessage = v.get(
+                Setting.MAX_INBOUND_MESSAGE_SIZE, t -> (int) range(ValueParsers.bytes(t), 1024, MAX_MESSAGE_BYTES));
+        Integer maxMetadata =
+                v.get(Setting.MAX_INBOUND_METADATA_SIZE, t -> (int) range(ValueParsers.bytes(t), 1024, 16L << 20));
+        Integer maxCalls = v.get(Setting.MAX_CONCURRENT_CALLS_PER_CONNECTION, t ->
+                (int) range(ValueParsers.integer(t), 1, Integer.MAX_VALUE));
         Duration keepAlive = v.get(Setting.KEEPALIVE_TIME, t -> atLeast(t, Duration.ofSeconds(1)));
         Duration keepAliveTimeout = v.get(Setting.KEEPALIVE_TIMEOUT, t -> atLeast(t, Duration.ofMillis(100)));
         Duration permitKeepAlive = v.get(Setting.PERMIT_KEEPALIVE_TIME, t -> atLeast(t, Duration.ZERO));
@@ -75,18 +75,41 @@ public final class SettingsLoader {
         Boolean onDemand = v.get(Setting.LOAD_ON_DEMAND, ValueParsers::bool);
         Duration onDemandWait = v.get(Setting.LOAD_ON_DEMAND_WAIT, t -> atLeast(t, Duration.ofMillis(100)));
         Duration loadTimeout = v.get(Setting.LOAD_TIMEOUT, t -> atLeast(t, Duration.ofMillis(100)));
-        Integer maxElementBytes = v.get(Setting.MAX_ELEMENT_BYTES,
-                t -> (int) range(ValueParsers.bytes(t), 1, MAX_MESSAGE_BYTES));
-        Integer maxPromptBytes = v.get(Setting.MAX_PROMPT_BYTES,
-                t -> (int) range(ValueParsers.bytes(t), 1, MAX_MESSAGE_BYTES));
+        Integer maxElementBytes =
+                v.get(Setting.MAX_ELEMENT_BYTES, t -> (int) range(ValueParsers.bytes(t), 1, MAX_MESSAGE_BYTES));
+        Integer maxPromptBytes =
+                v.get(Setting.MAX_PROMPT_BYTES, t -> (int) range(ValueParsers.bytes(t), 1, MAX_MESSAGE_BYTES));
 
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }
-        return new ServerSettings(host, port, models, mode, loadModels, pollInterval, loadThreads, pytorchThreads,
-                threadBudget, instanceBudget, executorThreads, maxMessage, maxMetadata, maxCalls,
-                keepAlive, keepAliveTimeout, permitKeepAlive, permitWithoutCalls, maxIdle, grace, sampleInterval, memoryBudget,
-                onDemand ? onDemandWait : null, loadTimeout, maxElementBytes, maxPromptBytes);
+        return new ServerSettings(
+                host,
+                port,
+                models,
+                mode,
+                loadModels,
+                pollInterval,
+                loadThreads,
+                pytorchThreads,
+                threadBudget,
+                instanceBudget,
+                executorThreads,
+                maxMessage,
+                maxMetadata,
+                maxCalls,
+                keepAlive,
+                keepAliveTimeout,
+                permitKeepAlive,
+                permitWithoutCalls,
+                maxIdle,
+                grace,
+                sampleInterval,
+                memoryBudget,
+                onDemand ? onDemandWait : null,
+                loadTimeout,
+                maxElementBytes,
+                maxPromptBytes);
     }
 
     private Source pick(Setting setting, Map<Setting, String> flags, Map<Setting, String> fromFile) {
@@ -119,7 +142,9 @@ public final class SettingsLoader {
     }
 
     private static List<String> names(String text) {
-        List<String> names = java.util.Arrays.stream(text.split(",")).map(String::strip).filter(n -> !n.isEmpty())
+        List<String> names = java.util.Arrays.stream(text.split(","))
+                .map(String::strip)
+                .filter(n -> !n.isEmpty())
                 .toList();
         for (String name : names) {
             if (!name.equals("*") && !name.matches("[A-Za-z0-9._-]{1,128}")) {
@@ -161,8 +186,7 @@ public final class SettingsLoader {
     }
 
     /** A raw value and where it came from, for error messages. */
-    private record Source(String text, String origin) {
-    }
+    private record Source(String text, String origin) {}
 
     /** Resolves, parses and collects problems for one setting at a time. */
     private final class Values {

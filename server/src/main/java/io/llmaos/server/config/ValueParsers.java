@@ -11,8 +11,7 @@ final class ValueParsers {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|KiB|MiB|GiB)?");
 
-    private ValueParsers() {
-    }
+    private ValueParsers() {}
 
     /**
      * A duration: {@code 250ms}, {@code 30s}, {@code 2m}, {@code 1h}, a bare number of seconds, or

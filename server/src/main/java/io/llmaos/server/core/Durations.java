@@ -7,8 +7,7 @@ import java.time.Duration;
  * not a negative deadline in the past.
  */
 public final class Durations {
-    private Durations() {
-    }
+    private Durations() {}
 
     /** {@code d} in nanoseconds, {@link Long#MAX_VALUE} (or MIN_VALUE) when it does not fit a long. */
     public static long nanos(Duration d) {

@@ -18,8 +18,7 @@ public final class Echo {
     /** The most UTF-8 bytes of a whole error message. */
     public static final int MESSAGE_BYTES = 512;
 
-    private Echo() {
-    }
+    private Echo() {}
 
     /** {@code value} cut to {@value #NAME_CHARS} characters (saying how many were left out), controls escaped. */
     public static String cut(String value) {
@@ -48,7 +47,9 @@ public final class Echo {
 
     /** The first {@value #LIST_ENTRIES} entries, each cut, then "and N more". */
     public static String list(Collection<?> values) {
-        String shown = values.stream().limit(LIST_ENTRIES).map(v -> cut(String.valueOf(v)))
+        String shown = values.stream()
+                .limit(LIST_ENTRIES)
+                .map(v -> cut(String.valueOf(v)))
                 .collect(Collectors.joining(", ", "[", "]"));
         return values.size() <= LIST_ENTRIES ? shown : shown + " and " + (values.size() - LIST_ENTRIES) + " more";
     }

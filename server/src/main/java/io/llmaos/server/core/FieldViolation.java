@@ -16,6 +16,7 @@ public record FieldViolation(String field, String description) {
         Objects.requireNonNull(field, "field");
         Objects.requireNonNull(description, "description");
         field = field.length() <= Echo.NAME_CHARS ? field : Echo.cut(field);
-        description = description.length() <= DESCRIPTION_CHARS ? description : Echo.cut(description, DESCRIPTION_CHARS);
+        description =
+                description.length() <= DESCRIPTION_CHARS ? description : Echo.cut(description, DESCRIPTION_CHARS);
     }
 }

@@ -8,5 +8,4 @@ package io.llmaos.server.core;
  * @param index   its position among the generated tokens, from 0
  * @param logprob its log-probability under the sampling distribution
  */
-public record GeneratedToken(long tokenId, String text, int index, float logprob) {
-}
+public record GeneratedToken(long tokenId, String text, int index, float logprob) {}

@@ -7,6 +7,5 @@ package io.llmaos.server.core;
  * @param totalNanos      time to the end
  * @param queueNanos      time waiting for admission
  */
-public record GenerationUsage(int promptTokens, int generatedTokens, long firstTokenNanos, long totalNanos,
-        long queueNanos) {
-}
+public record GenerationUsage(
+        int promptTokens, int generatedTokens, long firstTokenNanos, long totalNanos, long queueNanos) {}

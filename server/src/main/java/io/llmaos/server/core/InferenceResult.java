@@ -10,8 +10,7 @@ import java.util.List;
  * @param computeNanos time in the engine (with pre- and post-processing)
  * @param batchSize    the size of the batch it ran in
  */
-public record InferenceResult(ModelRef model, List<Tensor> outputs, long queueNanos, long computeNanos,
-        int batchSize) {
+public record InferenceResult(ModelRef model, List<Tensor> outputs, long queueNanos, long computeNanos, int batchSize) {
     public InferenceResult {
         outputs = List.copyOf(outputs);
     }

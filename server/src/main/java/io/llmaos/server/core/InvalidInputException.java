@@ -39,7 +39,8 @@ public final class InvalidInputException extends LlmaosException {
         if (violations.isEmpty()) {
             throw new IllegalArgumentException("an invalid input needs at least one violation");
         }
-        String shown = violations.stream().limit(Echo.LIST_ENTRIES)
+        String shown = violations.stream()
+                .limit(Echo.LIST_ENTRIES)
                 .map(v -> v.field() + ": " + v.description())
                 .collect(Collectors.joining("; ", Echo.cut(context) + ": ", ""));
         int more = violations.size() - Echo.LIST_ENTRIES;

@@ -27,8 +27,8 @@ public final class Tensor {
         long count = elementCount(this.shape);
         if (type.isFixedSize()) {
             if (data.remaining() != count * type.byteSize()) {
-                throw new IllegalArgumentException(name + ": " + data.remaining() + " bytes for " + count
-                        + " elements of " + type);
+                throw new IllegalArgumentException(
+                        name + ": " + data.remaining() + " bytes for " + count + " elements of " + type);
             }
         } else if (strings.size() != count) {
             throw new IllegalArgumentException(name + ": " + strings.size() + " strings for " + count + " elements");

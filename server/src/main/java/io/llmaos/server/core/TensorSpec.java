@@ -37,8 +37,11 @@ public record TensorSpec(String name, DataType type, long[] shape, String engine
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TensorSpec t && name.equals(t.name) && type == t.type
-                && Arrays.equals(shape, t.shape) && engineName.equals(t.engineName);
+        return o instanceof TensorSpec t
+                && name.equals(t.name)
+                && type == t.type
+                && Arrays.equals(shape, t.shape)
+                && engineName.equals(t.engineName);
     }
 
     @Override

@@ -32,9 +32,12 @@ final class GpuProbe {
             return List.of();
         }
         try {
-            Process p = new ProcessBuilder(nvidiaSmi.toString(),
-                    "--query-gpu=index,name,memory.total,memory.used,utilization.gpu",
-                    "--format=csv,noheader,nounits").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            nvidiaSmi.toString(),
+                            "--query-gpu=index,name,memory.total,memory.used,utilization.gpu",
+                            "--format=csv,noheader,nounits")
+                    .redirectErrorStream(true)
+                    .start();
             String out;
             try (InputStream in = p.getInputStream()) {
                 out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -61,8 +64,11 @@ final class GpuProbe {
                 continue;
             }
             try {
-                gpus.add(new MachineSample.Gpu(Integer.parseInt(f[0].trim()), f[1].trim(),
-                        Long.parseLong(f[2].trim()) * MIB, Long.parseLong(f[3].trim()) * MIB,
+                gpus.add(new MachineSample.Gpu(
+                        Integer.parseInt(f[0].trim()),
+                        f[1].trim(),
+                        Long.parseLong(f[2].trim()) * MIB,
+                        Long.parseLong(f[3].trim()) * MIB,
                         Double.parseDouble(f[4].trim()) / 100.0));
             } catch (NumberFormatException ignored) {
                 // "[N/A]" fields: leave the device out rather than report a guess

@@ -28,6 +28,7 @@ public final class MachineProbe {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     /** Found once: looking a file store up scans the mount table. */
     private FileStore store;
+
     private long lastBusy = -1;
     private long lastTotal = -1;
     private long lastProcessCpu = -1;
@@ -45,8 +46,10 @@ public final class MachineProbe {
         int cores = Runtime.getRuntime().availableProcessors();
         long wall = System.nanoTime();
         long processCpu = os.getProcessCpuTime();
-        double processLoad = lastWall < 0 || wall <= lastWall ? 0
-                : Math.min(1, Math.max(0, (double) (processCpu - lastProcessCpu) / ((wall - lastWall) * (double) cores)));
+        double processLoad = lastWall < 0 || wall <= lastWall
+                ? 0
+                : Math.min(
+                        1, Math.max(0, (double) (processCpu - lastProcessCpu) / ((wall - lastWall) * (double) cores)));
         lastProcessCpu = processCpu;
         lastWall = wall;
         double systemLoad = systemLoad();
@@ -55,8 +58,19 @@ public final class MachineProbe {
         MachineSample.Disk disk = disk();
         List<MachineSample.Gpu> gpuList = gpus.sample();
         long cost = Math.max(0, threads.getCurrentThreadCpuTime() - cost0);
-        return new MachineSample(Instant.now(), cores, systemLoad, processLoad, mem[0], mem[1], memory.rssBytes(),
-                heap.getUsed(), heap.getMax() > 0 ? heap.getMax() : heap.getCommitted(), gpuList, disk, cost);
+        return new MachineSample(
+                Instant.now(),
+                cores,
+                systemLoad,
+                processLoad,
+                mem[0],
+                mem[1],
+                memory.rssBytes(),
+                heap.getUsed(),
+                heap.getMax() > 0 ? heap.getMax() : heap.getCommitted(),
+                gpuList,
+                disk,
+                cost);
     }
 
     private double systemLoad() {
@@ -69,8 +83,7 @@ public final class MachineProbe {
             }
             long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
             long busy = total - idle;
-            double load = lastTotal < 0 || total <= lastTotal ? 0
-                    : (double) (busy - lastBusy) / (total - lastTotal);
+            double load = lastTotal < 0 || total <= lastTotal ? 0 : (double) (busy - lastBusy) / (total - lastTotal);
             lastBusy = busy;
             lastTotal = total;
             return Math.min(1, Math.max(0, load));

@@ -30,10 +30,8 @@ public record MachineSample(
     }
 
     /** One GPU as nvidia-smi reports it; utilization 0..1. */
-    public record Gpu(int index, String name, long memoryTotal, long memoryUsed, double utilization) {
-    }
+    public record Gpu(int index, String name, long memoryTotal, long memoryUsed, double utilization) {}
 
     /** The file system holding {@code path}. */
-    public record Disk(Path path, long total, long free) {
-    }
+    public record Disk(Path path, long total, long free) {}
 }

@@ -16,6 +16,7 @@ import java.util.List;
 public final class MemoryLedger {
     /** The budget's name in snapshots and events. */
     public static final String BUDGET = "model_memory_bytes";
+
     private static final int EVENTS_KEPT = 32;
 
     private final long limit;
@@ -47,8 +48,7 @@ public final class MemoryLedger {
     }
 
     /** One step of the cycle: "reserve", "release", "evict" or "refuse". */
-    public record Event(Instant time, String action, String model, long version, long bytes, String reason) {
-    }
+    public record Event(Instant time, String action, String model, long version, long bytes, String reason) {}
 
     public long limit() {
         return limit;

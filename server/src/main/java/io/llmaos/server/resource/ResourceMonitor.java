@@ -33,7 +33,8 @@ public final class ResourceMonitor implements AutoCloseable {
                 latest = probe.sample();
                 takenAt = now;
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(ResourceMonitor.class).warn("resource sample failed: {}", e.getMessage());
+                org.slf4j.LoggerFactory.getLogger(ResourceMonitor.class)
+                        .warn("resource sample failed: {}", e.getMessage());
             }
         }
         return latest;

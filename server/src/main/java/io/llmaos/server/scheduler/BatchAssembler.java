@@ -12,8 +12,7 @@ import java.util.List;
  * by each request's number of rows.
  */
 final class BatchAssembler {
-    private BatchAssembler() {
-    }
+    private BatchAssembler() {}
 
     /** The rows (first dimension) of a request: the batch size it contributes. */
     static long rows(List<Tensor> inputs) {
@@ -31,8 +30,11 @@ final class BatchAssembler {
         StringBuilder key = new StringBuilder();
         for (Tensor t : inputs) {
             long[] shape = t.shape();
-            key.append(t.name()).append(':').append(t.type()).append(
-                    Arrays.toString(shape.length > 0 ? Arrays.copyOfRange(shape, 1, shape.length) : shape)).append(';');
+            key.append(t.name())
+                    .append(':')
+                    .append(t.type())
+                    .append(Arrays.toString(shape.length > 0 ? Arrays.copyOfRange(shape, 1, shape.length) : shape))
+                    .append(';');
         }
         return key.toString();
     }
@@ -93,8 +95,10 @@ final class BatchAssembler {
                     all.position((int) (offset * perRow * width)).limit((int) ((offset + rows[k]) * perRow * width));
                     parts.get(k).add(Tensor.of(out.name(), out.type(), partShape, all.slice()));
                 } else {
-                    parts.get(k).add(Tensor.ofStrings(out.name(), partShape,
-                            out.strings().subList((int) (offset * perRow), (int) ((offset + rows[k]) * perRow))));
+                    parts.get(k)
+                            .add(Tensor.ofStrings(
+                                    out.name(), partShape, out.strings().subList((int) (offset * perRow), (int)
+                                            ((offset + rows[k]) * perRow))));
                 }
                 offset += rows[k];
             }

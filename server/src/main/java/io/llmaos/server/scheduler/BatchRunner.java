@@ -50,7 +50,8 @@ final class BatchRunner {
             scheduler.stats().batch(size, end - start);
             for (int i = 0; i < live.size(); i++) {
                 PendingRequest p = live.get(i);
-                if (p.succeed(new InferenceResult(scheduler.ref(), parts.get(i), start - p.enqueued, end - start, size))) {
+                if (p.succeed(
+                        new InferenceResult(scheduler.ref(), parts.get(i), start - p.enqueued, end - start, size))) {
                     scheduler.stats().completed(p.level, p.tenant(), start - p.enqueued);
                 }
             }
@@ -69,7 +70,8 @@ final class BatchRunner {
         }
         for (Tensor t : outputs) {
             if (t.shape().length == 0 || t.shape()[0] != rows) {
-                throw new io.llmaos.server.core.LlmaosException(io.llmaos.server.core.ErrorCode.ENGINE_FAILURE,
+                throw new io.llmaos.server.core.LlmaosException(
+                        io.llmaos.server.core.ErrorCode.ENGINE_FAILURE,
                         scheduler.ref() + " answered " + rows + " input rows with output '" + t.name() + "' of shape "
                                 + java.util.Arrays.toString(t.shape()));
             }

@@ -23,6 +23,7 @@ final class DecodeLoop implements Runnable {
     private final GenerationSpec spec;
     /** Active sequences; read under the scheduler's lock for admission and statistics. */
     private final List<PendingSequence> active = new ArrayList<>();
+
     private volatile long reserved;
 
     DecodeLoop(GenerationScheduler scheduler, GenerativeInstance instance) {
@@ -82,13 +83,16 @@ final class DecodeLoop implements Runnable {
      * tokens when re-admitted. A waiting sequence no preemption can help stays where it is.
      */
     void preemptFor(PriorityRequestQueue<PendingSequence> queue, List<PendingSequence> admitted) {
-        PendingSequence best = queue.poll(s -> fitsAfterPreempting(s, admitted), x -> { });
+        PendingSequence best = queue.poll(s -> fitsAfterPreempting(s, admitted), x -> {});
         if (best == null) {
             return;
         }
         synchronized (active) {
-            List<PendingSequence> lower = active.stream().filter(a -> a.level > best.level)
-                    .sorted(Comparator.comparingInt((PendingSequence a) -> a.level).reversed()).toList();
+            List<PendingSequence> lower = active.stream()
+                    .filter(a -> a.level > best.level)
+                    .sorted(Comparator.comparingInt((PendingSequence a) -> a.level)
+                            .reversed())
+                    .toList();
             for (PendingSequence victim : lower) {
                 if (fits(best, admitted)) {
                     break;
@@ -227,7 +231,8 @@ final class DecodeLoop implements Runnable {
             end(batch, s, FinishReason.STOP, now);
             return;
         }
-        boolean full = s.generated.size() >= s.maxNewTokens || s.prompt.length + s.generated.size() >= spec.maxContext();
+        boolean full =
+                s.generated.size() >= s.maxNewTokens || s.prompt.length + s.generated.size() >= spec.maxContext();
         if (full) {
             delta += s.text.flush();
         }
@@ -270,8 +275,10 @@ final class DecodeLoop implements Runnable {
             active.clear();
             reserved = 0;
         }
-        LlmaosException error = e instanceof LlmaosException known ? known
-                : new LlmaosException(ErrorCode.ENGINE_FAILURE, scheduler.ref() + " failed to generate: " + e.getMessage(), e);
+        LlmaosException error = e instanceof LlmaosException known
+                ? known
+                : new LlmaosException(
+                        ErrorCode.ENGINE_FAILURE, scheduler.ref() + " failed to generate: " + e.getMessage(), e);
         if (batch != null) {
             try {
                 batch.remove(all.stream().mapToLong(s -> s.id).toArray());

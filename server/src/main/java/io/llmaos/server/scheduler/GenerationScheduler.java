@@ -49,8 +49,8 @@ final class GenerationScheduler {
         this.spec = version.spec().generation();
         this.clock = clock;
         this.policy = policy;
-        this.queue = new PriorityRequestQueue<>(policy.levels(), policy.aging(),
-                t -> this.policy.tenant(t).weight(), clock);
+        this.queue = new PriorityRequestQueue<>(
+                policy.levels(), policy.aging(), t -> this.policy.tenant(t).weight(), clock);
         TokenCodec codec = null;
         for (ModelInstance instance = version.takeInstance(); instance != null; instance = version.takeInstance()) {
             if (!(instance instanceof GenerativeInstance generative)) {
@@ -127,20 +127,33 @@ final class GenerationScheduler {
         ModelPolicy p = policy;
         int level = request.priority() == 0 ? p.defaultPriority() : request.priority();
         if (level < 1 || level > p.levels().size()) {
-            throw new InvalidInputException("priority", "model '" + request.model() + "' has priority levels 1.."
-                    + p.levels().size() + " (1 = highest, 0 = its default " + p.defaultPriority() + ")");
+            throw new InvalidInputException(
+                    "priority",
+                    "model '" + request.model() + "' has priority levels 1.."
+                            + p.levels().size() + " (1 = highest, 0 = its default " + p.defaultPriority() + ")");
         }
         long seed = s.seed() != null ? s.seed() : System.nanoTime() ^ ids.get() * 0x9E3779B97F4A7C15L;
         long now = clock.nanoTime();
         long deadline = p.levels().get(level - 1).deadline(request.deadlineNanos(), request.timeout(), now);
-        PendingSequence seq = new PendingSequence(ids.incrementAndGet(), request, prompt, level,
-                Math.min(maxNew, spec.maxContext() - prompt.length), s.ignoreEos(),
-                new Sampler(temperature, topK, topP, seed), new TextDeltas(tokenizer, s.stopSequences()),
-                now, deadline, listener, version::release);
+        PendingSequence seq = new PendingSequence(
+                ids.incrementAndGet(),
+                request,
+                prompt,
+                level,
+                Math.min(maxNew, spec.maxContext() - prompt.length),
+                s.ignoreEos(),
+                new Sampler(temperature, topK, topP, seed),
+                new TextDeltas(tokenizer, s.stopSequences()),
+                now,
+                deadline,
+                listener,
+                version::release);
         if (seq.reservation() > spec.maxCachedTokens()) {
-            throw new InvalidInputException("sampling.max_new_tokens", "the prompt (" + prompt.length
-                    + " tokens) and max_new_tokens need " + seq.reservation() + " cached tokens; " + ref()
-                    + " caches at most " + spec.maxCachedTokens());
+            throw new InvalidInputException(
+                    "sampling.max_new_tokens",
+                    "the prompt (" + prompt.length
+                            + " tokens) and max_new_tokens need " + seq.reservation() + " cached tokens; " + ref()
+                            + " caches at most " + spec.maxCachedTokens());
         }
         // from here the sequence holds an admission: every way out gives it back exactly once
         version.admit();
@@ -189,11 +202,14 @@ final class GenerationScheduler {
         }
         boolean late = now >= seq.deadline;
         LlmaosException why = late
-                ? LlmaosException.expected(ErrorCode.DEADLINE_EXCEEDED, "the sequence waited "
-                        + (now - seq.enqueued) / 1_000_000 + " ms to be admitted by " + ref() + " and timed out")
+                ? LlmaosException.expected(
+                        ErrorCode.DEADLINE_EXCEEDED,
+                        "the sequence waited " + (now - seq.enqueued) / 1_000_000 + " ms to be admitted by " + ref()
+                                + " and timed out")
                 : LlmaosException.expected(ErrorCode.CANCELLED, "the sequence was cancelled while waiting");
         if (seq.fail(why)) {
-            stats.rejected(seq.level, seq.tenant(), late ? ModelStats.Rejection.TIMED_OUT : ModelStats.Rejection.CANCELLED);
+            stats.rejected(
+                    seq.level, seq.tenant(), late ? ModelStats.Rejection.TIMED_OUT : ModelStats.Rejection.CANCELLED);
         }
     }
 
@@ -334,15 +350,18 @@ final class GenerationScheduler {
             }
             for (int i = 0; i < prompt.length; i++) {
                 if (prompt[i] < 0 || prompt[i] >= spec.vocabSize()) {
-                    throw new InvalidInputException("token_ids.ids[" + i + "]", "is " + prompt[i]
-                            + ": token ids of " + ref() + " are 0.." + (spec.vocabSize() - 1));
+                    throw new InvalidInputException(
+                            "token_ids.ids[" + i + "]",
+                            "is " + prompt[i] + ": token ids of " + ref() + " are 0.." + (spec.vocabSize() - 1));
                 }
             }
         }
         if (prompt.length >= spec.maxContext()) {
-            throw new InvalidInputException(request.promptText() != null ? "text" : "token_ids", "is " + prompt.length
-                    + " tokens: " + ref() + " holds at most " + spec.maxContext()
-                    + " tokens, prompt and generated together");
+            throw new InvalidInputException(
+                    request.promptText() != null ? "text" : "token_ids",
+                    "is " + prompt.length
+                            + " tokens: " + ref() + " holds at most " + spec.maxContext()
+                            + " tokens, prompt and generated together");
         }
         return prompt;
     }

@@ -20,7 +20,9 @@ record LevelPolicy(int maxSize, Duration defaultTimeout, boolean delayOnTimeout,
      */
     long deadline(long callerDeadline, Duration requested, long now) {
         Duration timeout = defaultTimeout;
-        if (requested != null && !requested.isZero() && allowTimeoutOverride
+        if (requested != null
+                && !requested.isZero()
+                && allowTimeoutOverride
                 && (timeout == null || requested.compareTo(timeout) < 0)) {
             timeout = requested;
         }

@@ -49,13 +49,16 @@ record ModelPolicy(
      * configuration, and tenants come from it or else from {@code serverDefault}.
      */
     static ModelPolicy of(ModelConfig config, SchedulingPolicy override, SchedulingPolicy serverDefault) {
-        QueuePolicy queue = override != null && override.hasQueue() ? override.getQueue()
+        QueuePolicy queue = override != null && override.hasQueue()
+                ? override.getQueue()
                 : config.hasQueue() ? config.getQueue() : serverDefault.getQueue();
         List<LevelPolicy> levels = new ArrayList<>();
         for (PriorityLevel l : queue.getLevelsList()) {
-            levels.add(new LevelPolicy(l.getMaxQueueSize(),
+            levels.add(new LevelPolicy(
+                    l.getMaxQueueSize(),
                     l.hasDefaultTimeout() ? duration(l.getDefaultTimeout()) : null,
-                    l.getTimeoutAction() == TimeoutAction.DELAY, l.getAllowTimeoutOverride()));
+                    l.getTimeoutAction() == TimeoutAction.DELAY,
+                    l.getAllowTimeoutOverride()));
         }
         if (levels.isEmpty()) {
             levels.add(LevelPolicy.DEFAULT);
@@ -63,34 +66,55 @@ record ModelPolicy(
         int defaultPriority = queue.getDefaultPriority() == 0 ? levels.size() : queue.getDefaultPriority();
         Duration aging = queue.hasAgingInterval() ? duration(queue.getAgingInterval()) : Duration.ofSeconds(1);
 
-        SchedulingPolicy tenantSource = override != null && (override.getTenantsCount() > 0 || override.hasDefaultTenant())
-                ? override : serverDefault;
+        SchedulingPolicy tenantSource =
+                override != null && (override.getTenantsCount() > 0 || override.hasDefaultTenant())
+                        ? override
+                        : serverDefault;
         Map<String, TenantRule> tenants = new HashMap<>();
         tenantSource.getTenantsList().forEach(t -> tenants.put(t.getName(), rule(t)));
-        TenantRule defaultTenant = tenantSource.hasDefaultTenant() ? rule(tenantSource.getDefaultTenant()) : TenantRule.DEFAULT;
+        TenantRule defaultTenant =
+                tenantSource.hasDefaultTenant() ? rule(tenantSource.getDefaultTenant()) : TenantRule.DEFAULT;
 
-        DynamicBatching batching = override != null && override.hasDynamicBatching() ? override.getDynamicBatching()
+        DynamicBatching batching = override != null && override.hasDynamicBatching()
+                ? override.getDynamicBatching()
                 : config.getDynamicBatching();
         int maxBatch = config.getMaxBatchSize();
-        int target = batching.getPreferredBatchSizesList().stream().mapToInt(Integer::intValue).filter(s -> s <= maxBatch)
-                .max().orElse(maxBatch);
+        int target = batching.getPreferredBatchSizesList().stream()
+                .mapToInt(Integer::intValue)
+                .filter(s -> s <= maxBatch)
+                .max()
+                .orElse(maxBatch);
 
-        InstancePolicy instances = override != null && override.hasInstances() ? override.getInstances()
-                : config.getInstances();
+        InstancePolicy instances =
+                override != null && override.hasInstances() ? override.getInstances() : config.getInstances();
         int min = Math.max(1, instances.getMin());
         int max = Math.max(min, instances.getMax());
-        return new ModelPolicy(levels, defaultPriority, aging, tenants, defaultTenant, maxBatch, Math.max(1, target),
-                io.llmaos.server.core.Durations.multiply(batching.getMaxQueueDelayUs(), 1000), min, max, Math.max(1, instances.getThreadsPerInstance()),
+        return new ModelPolicy(
+                levels,
+                defaultPriority,
+                aging,
+                tenants,
+                defaultTenant,
+                maxBatch,
+                Math.max(1, target),
+                io.llmaos.server.core.Durations.multiply(batching.getMaxQueueDelayUs(), 1000),
+                min,
+                max,
+                Math.max(1, instances.getThreadsPerInstance()),
                 instances.hasScaleUpQueueDelay() ? duration(instances.getScaleUpQueueDelay()) : Duration.ofMillis(5),
                 instances.hasScaleUpAfter() ? duration(instances.getScaleUpAfter()) : Duration.ofSeconds(1),
                 instances.hasScaleDownIdle() ? duration(instances.getScaleDownIdle()) : Duration.ofSeconds(60));
     }
 
     private static TenantRule rule(TenantPolicy t) {
-        int burst = t.getQuota().getBurst() > 0 ? t.getQuota().getBurst()
+        int burst = t.getQuota().getBurst() > 0
+                ? t.getQuota().getBurst()
                 : (int) Math.max(1, Math.ceil(t.getQuota().getMaxRequestsPerSecond()));
-        return new TenantRule(Math.max(1, t.getWeight()), t.getQuota().getMaxInFlight(),
-                t.getQuota().getMaxRequestsPerSecond(), burst);
+        return new TenantRule(
+                Math.max(1, t.getWeight()),
+                t.getQuota().getMaxInFlight(),
+                t.getQuota().getMaxRequestsPerSecond(),
+                burst);
     }
 
     static Duration duration(com.google.protobuf.Duration d) {
@@ -99,11 +123,13 @@ record ModelPolicy(
 
     /** This policy as the contract shows it, every default filled in. */
     SchedulingPolicy toProto(String modelName) {
-        QueuePolicy.Builder queue = QueuePolicy.newBuilder().setDefaultPriority(defaultPriority)
-                .setAgingInterval(proto(aging));
+        QueuePolicy.Builder queue =
+                QueuePolicy.newBuilder().setDefaultPriority(defaultPriority).setAgingInterval(proto(aging));
         for (int i = 0; i < levels.size(); i++) {
             LevelPolicy l = levels.get(i);
-            PriorityLevel.Builder level = PriorityLevel.newBuilder().setLevel(i + 1).setMaxQueueSize(l.maxSize())
+            PriorityLevel.Builder level = PriorityLevel.newBuilder()
+                    .setLevel(i + 1)
+                    .setMaxQueueSize(l.maxSize())
                     .setTimeoutAction(l.delayOnTimeout() ? TimeoutAction.DELAY : TimeoutAction.REJECT)
                     .setAllowTimeoutOverride(l.allowTimeoutOverride());
             if (l.defaultTimeout() != null) {
@@ -111,26 +137,41 @@ record ModelPolicy(
             }
             queue.addLevels(level);
         }
-        SchedulingPolicy.Builder b = SchedulingPolicy.newBuilder().setModelName(modelName).setQueue(queue)
+        SchedulingPolicy.Builder b = SchedulingPolicy.newBuilder()
+                .setModelName(modelName)
+                .setQueue(queue)
                 .setDefaultTenant(tenantProto("", defaultTenant))
-                .setDynamicBatching(DynamicBatching.newBuilder().setMaxQueueDelayUs(maxQueueDelayNanos / 1000)
+                .setDynamicBatching(DynamicBatching.newBuilder()
+                        .setMaxQueueDelayUs(maxQueueDelayNanos / 1000)
                         .addPreferredBatchSizes(targetBatchSize))
-                .setInstances(InstancePolicy.newBuilder().setMin(minInstances).setMax(maxInstances)
-                        .setThreadsPerInstance(threadsPerInstance).setScaleUpQueueDelay(proto(scaleUpDelay))
-                        .setScaleUpAfter(proto(scaleUpAfter)).setScaleDownIdle(proto(scaleDownIdle)));
-        tenants.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .setInstances(InstancePolicy.newBuilder()
+                        .setMin(minInstances)
+                        .setMax(maxInstances)
+                        .setThreadsPerInstance(threadsPerInstance)
+                        .setScaleUpQueueDelay(proto(scaleUpDelay))
+                        .setScaleUpAfter(proto(scaleUpAfter))
+                        .setScaleDownIdle(proto(scaleDownIdle)));
+        tenants.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> b.addTenants(tenantProto(e.getKey(), e.getValue())));
         return b.build();
     }
 
     private static TenantPolicy tenantProto(String name, TenantRule r) {
-        return TenantPolicy.newBuilder().setName(name).setWeight(r.weight())
-                .setQuota(io.llmaos.proto.v1.TenantQuota.newBuilder().setMaxInFlight(r.maxInFlight())
-                        .setMaxRequestsPerSecond(r.requestsPerSecond()).setBurst(r.burst()))
+        return TenantPolicy.newBuilder()
+                .setName(name)
+                .setWeight(r.weight())
+                .setQuota(io.llmaos.proto.v1.TenantQuota.newBuilder()
+                        .setMaxInFlight(r.maxInFlight())
+                        .setMaxRequestsPerSecond(r.requestsPerSecond())
+                        .setBurst(r.burst()))
                 .build();
     }
 
     private static com.google.protobuf.Duration proto(Duration d) {
-        return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+        return com.google.protobuf.Duration.newBuilder()
+                .setSeconds(d.getSeconds())
+                .setNanos(d.getNano())
+                .build();
     }
 }

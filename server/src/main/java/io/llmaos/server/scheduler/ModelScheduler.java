@@ -43,8 +43,13 @@ final class ModelScheduler {
     private boolean growing;
     private long pressureSince = -1;
 
-    ModelScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, ThreadFactory threads,
-            Executor grower, Runnable onQueued) {
+    ModelScheduler(
+            LoadedVersion version,
+            ModelPolicy policy,
+            Clock clock,
+            ThreadFactory threads,
+            Executor grower,
+            Runnable onQueued) {
         this.version = version;
         this.onQueued = onQueued;
         this.policy = policy;
@@ -53,8 +58,8 @@ final class ModelScheduler {
         this.grower = grower;
         this.quotas = new TenantQuotas(clock);
         this.running = new int[policy.levels().size() + 1];
-        this.queue = new PriorityRequestQueue<>(policy.levels(), policy.aging(),
-                t -> this.policy.tenant(t).weight(), clock);
+        this.queue = new PriorityRequestQueue<>(
+                policy.levels(), policy.aging(), t -> this.policy.tenant(t).weight(), clock);
         for (ModelInstance instance = version.takeInstance(); instance != null; instance = version.takeInstance()) {
             start(instance);
         }
@@ -178,11 +183,14 @@ final class ModelScheduler {
         long now = clock.nanoTime();
         boolean deadline = now >= p.deadline;
         LlmaosException why = deadline
-                ? LlmaosException.expected(ErrorCode.DEADLINE_EXCEEDED, "the request waited "
-                        + (now - p.enqueued) / 1_000_000 + " ms in the queue of " + ref() + " and timed out before it could run")
+                ? LlmaosException.expected(
+                        ErrorCode.DEADLINE_EXCEEDED,
+                        "the request waited " + (now - p.enqueued) / 1_000_000 + " ms in the queue of " + ref()
+                                + " and timed out before it could run")
                 : LlmaosException.expected(ErrorCode.CANCELLED, "the request was cancelled while queued");
         if (p.fail(why)) {
-            stats.rejected(p.level, p.tenant(), deadline ? ModelStats.Rejection.TIMED_OUT : ModelStats.Rejection.CANCELLED);
+            stats.rejected(
+                    p.level, p.tenant(), deadline ? ModelStats.Rejection.TIMED_OUT : ModelStats.Rejection.CANCELLED);
         }
     }
 
@@ -384,8 +392,8 @@ final class ModelScheduler {
         try {
             instance = version.addInstance();
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(ModelScheduler.class).warn("{} could not grow its pool: {}", ref(),
-                    e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(ModelScheduler.class)
+                    .warn("{} could not grow its pool: {}", ref(), e.getMessage());
         }
         boolean started = false;
         lock.lock();
@@ -458,8 +466,7 @@ final class ModelScheduler {
     }
 
     /** Per level (index 1..N): queued and running requests; the pool's size and busy workers. */
-    record Snapshot(int[] depth, int[] inFlight, int workers, int busy) {
-    }
+    record Snapshot(int[] depth, int[] inFlight, int workers, int busy) {}
 
     /** When a rejected caller might find room: the queue ahead of it at the mean compute time per worker. */
     private Duration retryHint() {

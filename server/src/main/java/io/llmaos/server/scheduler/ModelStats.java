@@ -13,11 +13,19 @@ import org.HdrHistogram.Histogram;
 /** What one model's scheduler has done: latencies, batch sizes, completions and rejections. Thread-safe. */
 final class ModelStats {
     /** Why a request was turned away. */
-    enum Rejection { QUEUE_FULL, QUOTA, TIMED_OUT, CANCELLED, NOT_READY, INVALID }
+    enum Rejection {
+        QUEUE_FULL,
+        QUOTA,
+        TIMED_OUT,
+        CANCELLED,
+        NOT_READY,
+        INVALID
+    }
 
     private static final int MAX_LEVELS = 64;
     /** Distinct tenants counted by name; the rest are counted together under {@value #OTHER_TENANTS}. */
     static final int MAX_TENANTS = 1024;
+
     static final String OTHER_TENANTS = "(other tenants)";
 
     private final ConcurrentHistogram queueUs = new ConcurrentHistogram(3);
@@ -58,7 +66,9 @@ final class ModelStats {
     /** A request or sequence was served to its end. */
     void completed(int level, String tenant) {
         completed[Math.min(level, MAX_LEVELS)].increment();
-        completedByTenant.computeIfAbsent(bounded(completedByTenant, tenant), t -> new LongAdder()).increment();
+        completedByTenant
+                .computeIfAbsent(bounded(completedByTenant, tenant), t -> new LongAdder())
+                .increment();
     }
 
     /** {@code tenant}, or the catch-all once {@code counts} holds {@value #MAX_TENANTS} other names. */
@@ -68,8 +78,10 @@ final class ModelStats {
 
     void rejected(int level, String tenant, Rejection why) {
         rejectionsByLevel.computeIfAbsent(level, l -> adders(Rejection.values().length))[why.ordinal()].increment();
-        rejectionsByTenant.computeIfAbsent(bounded(rejectionsByTenant, tenant), t -> adders(Rejection.values().length))
-                [why.ordinal()].increment();
+        rejectionsByTenant
+                .computeIfAbsent(bounded(rejectionsByTenant, tenant), t -> adders(Rejection.values().length))[
+                why.ordinal()]
+                .increment();
     }
 
     long completed(int level) {
@@ -100,7 +112,8 @@ final class ModelStats {
         for (int i = 1; i < batchSizes.length(); i++) {
             long n = batchSizes.get(i);
             if (n > 0) {
-                counts.add(BatchSizeCount.newBuilder().setBatchSize(i).setCount(n).build());
+                counts.add(
+                        BatchSizeCount.newBuilder().setBatchSize(i).setCount(n).build());
             }
         }
         return counts;

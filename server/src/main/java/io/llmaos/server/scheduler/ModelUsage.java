@@ -10,7 +10,13 @@ import java.time.Instant;
  * @param threads     engine threads its instances hold (threads per instance x instances)
  * @param demand      requests (or sequences) queued plus in flight
  */
-public record ModelUsage(String name, long version, long memoryBytes, long reservedBytes, int instances, int threads,
+public record ModelUsage(
+        String name,
+        long version,
+        long memoryBytes,
+        long reservedBytes,
+        int instances,
+        int threads,
         int demand,
-        boolean pinned, Instant lastUsed) {
-}
+        boolean pinned,
+        Instant lastUsed) {}

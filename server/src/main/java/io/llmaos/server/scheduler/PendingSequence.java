@@ -35,8 +35,19 @@ final class PendingSequence implements QueueEntry {
     long queueNanos;
     boolean started;
 
-    PendingSequence(long id, GenerationRequest request, long[] prompt, int level, int maxNewTokens, boolean ignoreEos,
-            Sampler sampler, TextDeltas text, long enqueued, long deadline, GenerationListener listener, Runnable onEnd) {
+    PendingSequence(
+            long id,
+            GenerationRequest request,
+            long[] prompt,
+            int level,
+            int maxNewTokens,
+            boolean ignoreEos,
+            Sampler sampler,
+            TextDeltas text,
+            long enqueued,
+            long deadline,
+            GenerationListener listener,
+            Runnable onEnd) {
         this.id = id;
         this.request = request;
         this.prompt = prompt;
@@ -120,8 +131,14 @@ final class PendingSequence implements QueueEntry {
         }
         onEnd.run();
         long received = request.receivedNanos();
-        listener.onFinish(reason, new GenerationUsage(prompt.length, generated.size(),
-                firstTokenAt == 0 ? 0 : firstTokenAt - received, now - received, queueNanos));
+        listener.onFinish(
+                reason,
+                new GenerationUsage(
+                        prompt.length,
+                        generated.size(),
+                        firstTokenAt == 0 ? 0 : firstTokenAt - received,
+                        now - received,
+                        queueNanos));
         return true;
     }
 

@@ -31,8 +31,8 @@ final class PriorityRequestQueue<E extends QueueEntry> {
     private ToIntFunction<String> weights;
     private int size;
 
-    PriorityRequestQueue(List<LevelPolicy> policies, Duration agingInterval, ToIntFunction<String> weights,
-            Clock clock) {
+    PriorityRequestQueue(
+            List<LevelPolicy> policies, Duration agingInterval, ToIntFunction<String> weights, Clock clock) {
         this.clock = clock;
         configure(policies, agingInterval, weights);
     }
@@ -46,7 +46,8 @@ final class PriorityRequestQueue<E extends QueueEntry> {
         levels.forEach(l -> l.tenants.values().forEach(t -> carried.addAll(t.entries)));
         levels.clear();
         policies.forEach(p -> levels.add(new Level(p)));
-        this.agingNanos = agingInterval == null || agingInterval.isZero() ? Long.MAX_VALUE
+        this.agingNanos = agingInterval == null || agingInterval.isZero()
+                ? Long.MAX_VALUE
                 : Math.max(1, io.llmaos.server.core.Durations.nanos(agingInterval));
         this.weights = tenantWeights;
         size = 0;
@@ -93,8 +94,11 @@ final class PriorityRequestQueue<E extends QueueEntry> {
     void offer(E entry, Supplier<Duration> retryHint) {
         Level level = level(entry.level());
         if (level.policy.maxSize() > 0 && level.size >= level.policy.maxSize()) {
-            throw new CapacityExceededException("QUEUE_FULL", "the queue of priority level " + entry.level()
-                    + " is full (" + level.policy.maxSize() + " requests)", retryHint.get());
+            throw new CapacityExceededException(
+                    "QUEUE_FULL",
+                    "the queue of priority level " + entry.level() + " is full (" + level.policy.maxSize()
+                            + " requests)",
+                    retryHint.get());
         }
         level.add(entry);
         size++;

@@ -26,7 +26,8 @@ final class PromptPreprocessor implements AutoCloseable {
     PromptPreprocessor(int threads, int queued, Clock clock, ThreadFactory factory) {
         this.clock = clock;
         // core threads only, blocked on the queue while idle: no timers
-        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued), factory);
+        this.pool = new ThreadPoolExecutor(
+                threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued), factory);
     }
 
     /**
@@ -38,11 +39,12 @@ final class PromptPreprocessor implements AutoCloseable {
             pool.execute(() -> {
                 try {
                     if (request.cancellation().isCancelled()) {
-                        throw LlmaosException.expected(ErrorCode.CANCELLED, "the call was cancelled before its prompt was tokenized");
+                        throw LlmaosException.expected(
+                                ErrorCode.CANCELLED, "the call was cancelled before its prompt was tokenized");
                     }
                     if (clock.nanoTime() >= request.deadlineNanos()) {
-                        throw LlmaosException.expected(ErrorCode.DEADLINE_EXCEEDED,
-                                "the deadline passed before the prompt was tokenized");
+                        throw LlmaosException.expected(
+                                ErrorCode.DEADLINE_EXCEEDED, "the deadline passed before the prompt was tokenized");
                     }
                     work.run();
                 } catch (LlmaosException e) {
@@ -52,8 +54,8 @@ final class PromptPreprocessor implements AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
-            throw new CapacityExceededException("PROMPT_QUEUE", "too many prompts are waiting to be tokenized",
-                    Duration.ofMillis(100));
+            throw new CapacityExceededException(
+                    "PROMPT_QUEUE", "too many prompts are waiting to be tokenized", Duration.ofMillis(100));
         }
     }
 

@@ -22,8 +22,7 @@ final class Sampler {
     }
 
     /** The token picked and its log-probability under the distribution it was drawn from. */
-    record Pick(long token, float logprob) {
-    }
+    record Pick(long token, float logprob) {}
 
     Pick pick(float[] logits) {
         if (temperature <= 0) {

@@ -72,12 +72,16 @@ public final class Scheduler implements AutoCloseable {
         this.budget = budget;
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("llmaos-scheduler-tick"));
         this.grower = Executors.newSingleThreadExecutor(daemon("llmaos-scheduler-grow"));
-        this.prompts = new PromptPreprocessor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                PROMPT_QUEUE, clock, daemon("llmaos-tokenize"));
+        this.prompts = new PromptPreprocessor(
+                Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                PROMPT_QUEUE,
+                clock,
+                daemon("llmaos-tokenize"));
         models.watch(event -> {
             if (event.status().state() == ModelState.READY) {
                 try {
-                    LoadedVersion v = models.resolve(event.name(), event.status().version());
+                    LoadedVersion v =
+                            models.resolve(event.name(), event.status().version());
                     if (v.spec().kind() == ServingKind.GENERATIVE) {
                         generatorFor(v);
                     } else {
@@ -100,8 +104,8 @@ public final class Scheduler implements AutoCloseable {
         }
         ModelSpec spec = models.resolve(name, version).spec();
         if (spec.kind() == ServingKind.GENERATIVE) {
-            throw new LlmaosException(ErrorCode.FAILED_PRECONDITION, "model '" + name
-                    + "' is GENERATIVE: use InferenceService.Generate");
+            throw new LlmaosException(
+                    ErrorCode.FAILED_PRECONDITION, "model '" + name + "' is GENERATIVE: use InferenceService.Generate");
         }
         return spec;
     }
@@ -139,10 +143,17 @@ public final class Scheduler implements AutoCloseable {
             ModelPolicy policy = scheduler.policy();
             int level = request.priority() == 0 ? policy.defaultPriority() : request.priority();
             if (level < 1 || level > policy.levels().size()) {
-                scheduler.stats().rejected(Math.max(1, Math.min(level, policy.levels().size())), request.tenant(),
-                        ModelStats.Rejection.INVALID);
-                throw new InvalidInputException("priority", "model '" + request.model() + "' has priority levels 1.."
-                        + policy.levels().size() + " (1 = highest, 0 = its default " + policy.defaultPriority() + ")");
+                scheduler
+                        .stats()
+                        .rejected(
+                                Math.max(1, Math.min(level, policy.levels().size())),
+                                request.tenant(),
+                                ModelStats.Rejection.INVALID);
+                throw new InvalidInputException(
+                        "priority",
+                        "model '" + request.model() + "' has priority levels 1.."
+                                + policy.levels().size() + " (1 = highest, 0 = its default " + policy.defaultPriority()
+                                + ")");
             }
             try {
                 scheduler.quotas().acquire(request.tenant(), policy.tenant(request.tenant()));
@@ -157,8 +168,12 @@ public final class Scheduler implements AutoCloseable {
             };
             try {
                 long now = clock.nanoTime();
-                pending = new PendingRequest(request, level, now,
-                        policy.levels().get(level - 1).deadline(request.deadlineNanos(), request.timeout(), now), giveBack);
+                pending = new PendingRequest(
+                        request,
+                        level,
+                        now,
+                        policy.levels().get(level - 1).deadline(request.deadlineNanos(), request.timeout(), now),
+                        giveBack);
             } catch (RuntimeException | Error e) {
                 scheduler.quotas().release(request.tenant());
                 throw e;
@@ -177,8 +192,14 @@ public final class Scheduler implements AutoCloseable {
             throw e;
         } catch (LlmaosException e) {
             pending.fail(e);
-            scheduler.stats().rejected(pending.level, request.tenant(), e.code() == ErrorCode.CAPACITY_EXCEEDED
-                    ? ModelStats.Rejection.QUEUE_FULL : ModelStats.Rejection.NOT_READY);
+            scheduler
+                    .stats()
+                    .rejected(
+                            pending.level,
+                            request.tenant(),
+                            e.code() == ErrorCode.CAPACITY_EXCEEDED
+                                    ? ModelStats.Rejection.QUEUE_FULL
+                                    : ModelStats.Rejection.NOT_READY);
             return pending.future;
         } catch (RuntimeException | Error e) {
             pending.fail(e);
@@ -224,8 +245,10 @@ public final class Scheduler implements AutoCloseable {
     private LoadedVersion generative(GenerationRequest request) {
         LoadedVersion version = models.resolve(request.model(), request.version());
         if (version.spec().kind() != ServingKind.GENERATIVE) {
-            throw new LlmaosException(ErrorCode.FAILED_PRECONDITION, "model '" + request.model() + "' is "
-                    + version.spec().kind() + ", not GENERATIVE: use InferenceService.Infer");
+            throw new LlmaosException(
+                    ErrorCode.FAILED_PRECONDITION,
+                    "model '" + request.model() + "' is " + version.spec().kind()
+                            + ", not GENERATIVE: use InferenceService.Infer");
         }
         return version;
     }
@@ -267,10 +290,18 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private static ModelUsage usage(LoadedVersion v, ModelScheduler.Snapshot snap, int threads) {
-        int demand = java.util.Arrays.stream(snap.depth()).sum() + java.util.Arrays.stream(snap.inFlight()).sum();
-        return new ModelUsage(v.spec().ref().name(), v.spec().ref().version(), v.memoryBytes(), v.reservedBytes(),
-                snap.workers(), threads,
-                demand, v.config().getResources().getPinned(), v.lastUsed());
+        int demand = java.util.Arrays.stream(snap.depth()).sum()
+                + java.util.Arrays.stream(snap.inFlight()).sum();
+        return new ModelUsage(
+                v.spec().ref().name(),
+                v.spec().ref().version(),
+                v.memoryBytes(),
+                v.reservedBytes(),
+                snap.workers(),
+                threads,
+                demand,
+                v.config().getResources().getPinned(),
+                v.lastUsed());
     }
 
     /** The policy in force for {@code model} (empty = the server-wide default). */
@@ -287,15 +318,23 @@ public final class Scheduler implements AutoCloseable {
         String model = policy.getModelName();
         if (model.isEmpty()) {
             policies.set(policy, null);
-            schedulers.values().forEach(s -> s.apply(policies.forModel(s.ref().name(), s.version().config())));
-            generators.values().forEach(g -> g.apply(policies.forModel(g.ref().name(), g.version().config())));
+            schedulers
+                    .values()
+                    .forEach(s -> s.apply(
+                            policies.forModel(s.ref().name(), s.version().config())));
+            generators
+                    .values()
+                    .forEach(g -> g.apply(
+                            policies.forModel(g.ref().name(), g.version().config())));
             return policies.serverDefault();
         }
         LoadedVersion version = models.resolve(model, 0);
         policies.set(policy, version.config());
-        schedulers.values().stream().filter(s -> s.ref().name().equals(model))
+        schedulers.values().stream()
+                .filter(s -> s.ref().name().equals(model))
                 .forEach(s -> s.apply(policies.forModel(model, s.version().config())));
-        generators.values().stream().filter(g -> g.ref().name().equals(model))
+        generators.values().stream()
+                .filter(g -> g.ref().name().equals(model))
                 .forEach(g -> g.apply(policies.forModel(model, g.version().config())));
         return policy(model);
     }
@@ -309,23 +348,37 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private ModelScheduler schedulerFor(LoadedVersion version) {
-        return forCopy(schedulers, version, v -> new ModelScheduler(v, policies.forModel(v.spec().ref().name(),
-                v.config()), clock, daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version()
-                + "-worker"), grower, this::wakeTicker));
+        return forCopy(
+                schedulers,
+                version,
+                v -> new ModelScheduler(
+                        v,
+                        policies.forModel(v.spec().ref().name(), v.config()),
+                        clock,
+                        daemon("llmaos-" + v.spec().ref().name() + "-"
+                                + v.spec().ref().version() + "-worker"),
+                        grower,
+                        this::wakeTicker));
     }
 
     private GenerationScheduler generatorFor(LoadedVersion version) {
-        return forCopy(generators, version, v -> new GenerationScheduler(v, policies.forModel(v.spec().ref().name(),
-                v.config()), clock, daemon("llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version()
-                + "-decode")));
+        return forCopy(
+                generators,
+                version,
+                v -> new GenerationScheduler(
+                        v,
+                        policies.forModel(v.spec().ref().name(), v.config()),
+                        clock,
+                        daemon("llmaos-" + v.spec().ref().name() + "-"
+                                + v.spec().ref().version() + "-decode")));
     }
 
     /**
      * The scheduler of {@code version} in {@code map}, made on first use; it leaves the map when the
      * copy closes (registered outside the map's update: a copy already closing runs it at once).
      */
-    private static <S> S forCopy(Map<LoadedVersion, S> map, LoadedVersion version,
-            java.util.function.Function<LoadedVersion, S> make) {
+    private static <S> S forCopy(
+            Map<LoadedVersion, S> map, LoadedVersion version, java.util.function.Function<LoadedVersion, S> make) {
         S existing = map.get(version);
         if (existing != null) {
             return existing;

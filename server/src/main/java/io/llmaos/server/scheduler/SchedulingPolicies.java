@@ -4,8 +4,8 @@ import io.llmaos.proto.v1.ModelConfig;
 import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.TenantPolicy;
 import io.llmaos.server.core.FieldViolation;
-import io.llmaos.server.model.repository.ConfigLimits;
 import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.model.repository.ConfigLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +25,8 @@ public final class SchedulingPolicies {
     private static final long MAX_WEIGHT = 1_000_000;
     private static final double MAX_RATE = 1e9;
 
-    private final AtomicReference<SchedulingPolicy> serverDefault = new AtomicReference<>(SchedulingPolicy.getDefaultInstance());
+    private final AtomicReference<SchedulingPolicy> serverDefault =
+            new AtomicReference<>(SchedulingPolicy.getDefaultInstance());
     private final Map<String, SchedulingPolicy> perModel = new ConcurrentHashMap<>();
 
     /** The rules in force for model {@code name} with {@code config}. */
@@ -60,8 +61,9 @@ public final class SchedulingPolicies {
             ConfigLimits.queue("policy.queue", p.getQueue(), v);
         }
         if (p.getTenantsCount() > MAX_TENANTS) {
-            v.add(new FieldViolation("policy.tenants", "lists " + p.getTenantsCount() + " tenants; at most " + MAX_TENANTS
-                    + " are allowed"));
+            v.add(new FieldViolation(
+                    "policy.tenants",
+                    "lists " + p.getTenantsCount() + " tenants; at most " + MAX_TENANTS + " are allowed"));
             return v;
         }
         Set<String> names = new HashSet<>();
@@ -71,7 +73,8 @@ public final class SchedulingPolicies {
             if (!TENANT.matcher(t.getName()).matches()) {
                 v.add(new FieldViolation(at + ".name", "tenant names are 1-64 characters of [A-Za-z0-9._:@-]"));
             } else if (!names.add(t.getName())) {
-                v.add(new FieldViolation(at + ".name", "'" + io.llmaos.server.core.Echo.cut(t.getName()) + "' is listed twice"));
+                v.add(new FieldViolation(
+                        at + ".name", "'" + io.llmaos.server.core.Echo.cut(t.getName()) + "' is listed twice"));
             }
             tenant(at, t, v);
         }
@@ -79,8 +82,11 @@ public final class SchedulingPolicies {
             tenant("policy.default_tenant", p.getDefaultTenant(), v);
         }
         if (config != null && p.hasDynamicBatching()) {
-            ConfigLimits.batching("policy.dynamic_batching", p.getDynamicBatching(),
-                    ConfigLimits.unsigned(config.getMaxBatchSize()), v);
+            ConfigLimits.batching(
+                    "policy.dynamic_batching",
+                    p.getDynamicBatching(),
+                    ConfigLimits.unsigned(config.getMaxBatchSize()),
+                    v);
         }
         if (p.hasInstances()) {
             ConfigLimits.instances("policy.instances", p.getInstances(), v);

@@ -7,27 +7,50 @@ import io.llmaos.proto.v1.TenantStats;
 
 /** One model copy's scheduler statistics as the contract shows them, for either kind of scheduler. */
 final class StatsReport {
-    private StatsReport() {
-    }
+    private StatsReport() {}
 
     static ModelSchedulerStats of(ModelScheduler s) {
         ModelScheduler.Snapshot snap = s.snapshot();
         ModelPolicy p = s.policy();
         ModelStats st = s.stats();
-        return stats(s.ref(), snap, st, java.util.Set.of(), s::queuedOf, tenant -> s.quotas().inFlight(tenant),
-                InstanceStats.newBuilder().setCurrent(snap.workers()).setMin(p.minInstances()).setMax(p.maxInstances())
-                        .setBusy(snap.busy()).setScaleUps(st.scaleUps.sum()).setScaleDowns(st.scaleDowns.sum()));
+        return stats(
+                s.ref(),
+                snap,
+                st,
+                java.util.Set.of(),
+                s::queuedOf,
+                tenant -> s.quotas().inFlight(tenant),
+                InstanceStats.newBuilder()
+                        .setCurrent(snap.workers())
+                        .setMin(p.minInstances())
+                        .setMax(p.maxInstances())
+                        .setBusy(snap.busy())
+                        .setScaleUps(st.scaleUps.sum())
+                        .setScaleDowns(st.scaleDowns.sum()));
     }
 
     static ModelSchedulerStats of(GenerationScheduler g) {
         ModelScheduler.Snapshot snap = g.snapshot();
-        return stats(g.ref(), snap, g.stats(), g.liveTenants(), g::queuedOf, g::inFlightOf,
-                InstanceStats.newBuilder().setCurrent(snap.workers()).setMin(snap.workers()).setMax(snap.workers())
+        return stats(
+                g.ref(),
+                snap,
+                g.stats(),
+                g.liveTenants(),
+                g::queuedOf,
+                g::inFlightOf,
+                InstanceStats.newBuilder()
+                        .setCurrent(snap.workers())
+                        .setMin(snap.workers())
+                        .setMax(snap.workers())
                         .setBusy(snap.busy()));
     }
 
-    private static ModelSchedulerStats stats(io.llmaos.server.core.ModelRef ref, ModelScheduler.Snapshot snap,
-            ModelStats st, java.util.Set<String> live, java.util.function.ToIntFunction<String> queued,
+    private static ModelSchedulerStats stats(
+            io.llmaos.server.core.ModelRef ref,
+            ModelScheduler.Snapshot snap,
+            ModelStats st,
+            java.util.Set<String> live,
+            java.util.function.ToIntFunction<String> queued,
             java.util.function.ToIntFunction<String> inFlight,
             InstanceStats.Builder instances) {
         ModelSchedulerStats.Builder b = ModelSchedulerStats.newBuilder()
@@ -39,14 +62,21 @@ final class StatsReport {
                 .setComputeTime(st.computeTime())
                 .setRejections(st.rejections());
         for (int l = 1; l < snap.depth().length; l++) {
-            b.addLevels(LevelStats.newBuilder().setLevel(l).setQueueDepth(snap.depth()[l])
-                    .setInFlight(snap.inFlight()[l]).setCompleted(st.completed(l)).setRejections(st.rejections(l)));
+            b.addLevels(LevelStats.newBuilder()
+                    .setLevel(l)
+                    .setQueueDepth(snap.depth()[l])
+                    .setInFlight(snap.inFlight()[l])
+                    .setCompleted(st.completed(l))
+                    .setRejections(st.rejections(l)));
         }
         java.util.Set<String> tenants = new java.util.TreeSet<>(live);
         st.tenants().forEach(tenants::add);
         for (String tenant : tenants) {
-            b.addTenants(TenantStats.newBuilder().setTenant(tenant).setQueueDepth(queued.applyAsInt(tenant))
-                    .setInFlight(inFlight.applyAsInt(tenant)).setCompleted(st.completedByTenant(tenant))
+            b.addTenants(TenantStats.newBuilder()
+                    .setTenant(tenant)
+                    .setQueueDepth(queued.applyAsInt(tenant))
+                    .setInFlight(inFlight.applyAsInt(tenant))
+                    .setCompleted(st.completedByTenant(tenant))
                     .setRejections(st.rejectionsOf(tenant)));
         }
         return b.build();

@@ -24,8 +24,10 @@ final class TenantQuotas {
     synchronized void acquire(String tenant, TenantRule rule) {
         State s = tenants.computeIfAbsent(tenant, t -> new State(clock.nanoTime(), rule.burst()));
         if (rule.maxInFlight() > 0 && s.inFlight >= rule.maxInFlight()) {
-            throw new CapacityExceededException("TENANT_QUOTA", "tenant '" + tenant + "' already has "
-                    + s.inFlight + " requests in flight, its limit", Duration.ofMillis(10));
+            throw new CapacityExceededException(
+                    "TENANT_QUOTA",
+                    "tenant '" + tenant + "' already has " + s.inFlight + " requests in flight, its limit",
+                    Duration.ofMillis(10));
         }
         if (rule.requestsPerSecond() > 0) {
             long now = clock.nanoTime();
@@ -33,8 +35,11 @@ final class TenantQuotas {
             s.refilled = now;
             if (s.tokens < 1) {
                 long waitNanos = (long) ((1 - s.tokens) / rule.requestsPerSecond() * 1e9);
-                throw new CapacityExceededException("TENANT_QUOTA", "tenant '" + tenant + "' exceeds its rate of "
-                        + rule.requestsPerSecond() + " requests per second", Duration.ofNanos(waitNanos));
+                throw new CapacityExceededException(
+                        "TENANT_QUOTA",
+                        "tenant '" + tenant + "' exceeds its rate of " + rule.requestsPerSecond()
+                                + " requests per second",
+                        Duration.ofNanos(waitNanos));
             }
             s.tokens -= 1;
         }

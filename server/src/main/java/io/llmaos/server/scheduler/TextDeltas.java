@@ -22,6 +22,7 @@ final class TextDeltas {
     private int readOffset;
     /** The text of the tokens from prefixOffset to readOffset: the context of the next delta. */
     private String prefixText = "";
+
     private int sent;
     private boolean stopped;
 

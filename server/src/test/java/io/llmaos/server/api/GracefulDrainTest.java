@@ -23,7 +23,11 @@ import io.llmaos.proto.oip.ServerLiveRequest;
 import io.llmaos.proto.oip.ServerReadyRequest;
 import io.llmaos.server.TestSettings;
 import io.llmaos.server.api.mapping.TensorCodec;
+import io.llmaos.server.config.Setting;
+import io.llmaos.server.core.BuildInfo;
 import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.ServerStatus;
+import io.llmaos.server.core.ServingPhase;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.djl.DjlRuntime;
 import io.llmaos.server.model.lifecycle.ModelManager;
@@ -33,16 +37,12 @@ import io.llmaos.server.resource.ProcessMemory;
 import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Scheduler;
 import io.llmaos.server.scheduler.SchedulingPolicies;
-import java.util.concurrent.Executors;
-import io.llmaos.server.config.Setting;
-import io.llmaos.server.core.BuildInfo;
-import io.llmaos.server.core.ServerStatus;
-import io.llmaos.server.core.ServingPhase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -59,21 +59,30 @@ class GracefulDrainTest {
     private ManagedChannel channel;
 
     private GrpcEndpoint start() throws Exception {
-        ModelManager manager = new ModelManager(new ModelRepository(models),
-                new EngineRegistry(DjlRuntime.engines(1)), new ProcessMemory(), Clock.system(),
-                Executors.newSingleThreadExecutor(), TensorCodec::decode);
+        ModelManager manager = new ModelManager(
+                new ModelRepository(models),
+                new EngineRegistry(DjlRuntime.engines(1)),
+                new ProcessMemory(),
+                Clock.system(),
+                Executors.newSingleThreadExecutor(),
+                TensorCodec::decode);
         GrpcEndpoint endpoint = GrpcEndpoint.builder(
-                        TestSettings.loopback(models, Map.of(Setting.EXECUTOR_THREADS, "4")), status,
+                        TestSettings.loopback(models, Map.of(Setting.EXECUTOR_THREADS, "4")),
+                        status,
                         BuildInfo.fromClasspath())
                 .models(manager)
                 .scheduler(new Scheduler(manager, new SchedulingPolicies(), Clock.system(), 2))
-                .resources(new ResourceMonitor(new MachineProbe(models, new ProcessMemory()), Duration.ofSeconds(1),
+                .resources(new ResourceMonitor(
+                        new MachineProbe(models, new ProcessMemory()),
+                        Duration.ofSeconds(1),
                         io.llmaos.server.core.Clock.system()))
                 .service(latch)
                 .build();
         endpoint.start();
         status.moveTo(ServingPhase.SERVING);
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", endpoint.port()).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", endpoint.port())
+                .usePlaintext()
+                .build();
         return endpoint;
     }
 
@@ -90,21 +99,29 @@ class GracefulDrainTest {
                 channel.newCall(LatchService.WAIT, CallOptions.DEFAULT), Empty.getDefaultInstance());
         assertTrue(latch.entered.await(10, TimeUnit.SECONDS));
 
-        CompletableFuture<DrainReport> drain = CompletableFuture.supplyAsync(() -> endpoint.drain(Duration.ofSeconds(30)));
+        CompletableFuture<DrainReport> drain =
+                CompletableFuture.supplyAsync(() -> endpoint.drain(Duration.ofSeconds(30)));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> status.phase() == ServingPhase.DRAINING);
 
         // probes still answer, with the truth
-        assertEquals(ServingStatus.NOT_SERVING,
-                HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertEquals(
+                ServingStatus.NOT_SERVING,
+                HealthGrpc.newBlockingStub(channel)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus());
         var oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);
         assertFalse(oip.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
         assertTrue(oip.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
 
         // new work is refused with UNAVAILABLE and a reason
-        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-                () -> ClientCalls.blockingUnaryCall(channel, LatchService.WAIT, CallOptions.DEFAULT, Empty.getDefaultInstance()));
+        StatusRuntimeException refused = assertThrows(
+                StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(
+                        channel, LatchService.WAIT, CallOptions.DEFAULT, Empty.getDefaultInstance()));
         assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
-        assertTrue(refused.getStatus().getDescription().contains("shutting down"), refused.getStatus().toString());
+        assertTrue(
+                refused.getStatus().getDescription().contains("shutting down"),
+                refused.getStatus().toString());
         ErrorInfo info = StatusProto.fromThrowable(refused).getDetails(0).unpack(ErrorInfo.class);
         assertEquals("SERVER_UNAVAILABLE", info.getReason());
 
@@ -137,14 +154,21 @@ class GracefulDrainTest {
     @Test
     void anExceptionEscapingAServiceBecomesInternalNotUnknown() throws Exception {
         GrpcEndpoint endpoint = start();
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> ClientCalls.blockingUnaryCall(channel, LatchService.THROW, CallOptions.DEFAULT, Empty.getDefaultInstance()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(
+                        channel, LatchService.THROW, CallOptions.DEFAULT, Empty.getDefaultInstance()));
         assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().startsWith("internal error (incident "), e.getStatus().toString());
+        assertTrue(
+                e.getStatus().getDescription().startsWith("internal error (incident "),
+                e.getStatus().toString());
         assertFalse(e.getStatus().getDescription().contains("boom"), "internals must not leak");
         // and the server goes on serving
-        assertEquals(ServingStatus.SERVING,
-                HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertEquals(
+                ServingStatus.SERVING,
+                HealthGrpc.newBlockingStub(channel)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus());
         endpoint.drain(Duration.ofSeconds(5));
     }
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InferValidationTest {
     @TempDir
     static Path dir;
+
     private static TestServer server;
 
     @BeforeAll
@@ -67,45 +68,94 @@ class InferValidationTest {
 
     @Test
     void aValidRequestWorks() {
-        assertEquals(List.of(2L, 3L), server.inference().infer(request(x(2, 4))).getOutputs(0).getShapeList());
+        assertEquals(
+                List.of(2L, 3L),
+                server.inference().infer(request(x(2, 4))).getOutputs(0).getShapeList());
     }
 
     @Test
     void eachBadTensorGetsItsFieldViolation() {
         invalid(() -> server.inference().infer(request(x(2, 4).setName("y"))), "inputs[0].name", "unknown input 'y'");
         invalid(() -> server.inference().infer(request()), "inputs", "missing input 'x'");
-        invalid(() -> server.inference().infer(request(x(2, 4).setDatatype(DataType.FP64))), "inputs[0].datatype", "FP64");
-        invalid(() -> server.inference().infer(request(x(2, 4).setDatatype(DataType.DATA_TYPE_UNSPECIFIED))),
-                "inputs[0].datatype", "required");
+        invalid(
+                () -> server.inference().infer(request(x(2, 4).setDatatype(DataType.FP64))),
+                "inputs[0].datatype",
+                "FP64");
+        invalid(
+                () -> server.inference().infer(request(x(2, 4).setDatatype(DataType.DATA_TYPE_UNSPECIFIED))),
+                "inputs[0].datatype",
+                "required");
         invalid(() -> server.inference().infer(request(x(8))), "inputs[0].shape", "rank");
         invalid(() -> server.inference().infer(request(x(2, 5))), "inputs[0].shape[1]", "needs 4");
         invalid(() -> server.inference().infer(request(x(65, 4))), "inputs[0].shape[0]", "max_batch_size");
-        invalid(() -> server.inference().infer(request(x(2, 4).clearShape().addShape(3).addShape(4))),
-                "inputs[0].contents.fp32_contents", "has 8 values");
-        invalid(() -> server.inference().infer(request(x(2, 4).clearContents()
-                .setRawContents(ByteString.copyFrom(new byte[7])))), "inputs[0].raw_contents", "needs 32");
-        invalid(() -> server.inference().infer(request(x(2, 4).setContents(TensorContents.newBuilder()
-                .addInt64Contents(1)))), "inputs[0].contents.int64_contents", "FP32");
+        invalid(
+                () -> server.inference()
+                        .infer(request(x(2, 4).clearShape().addShape(3).addShape(4))),
+                "inputs[0].contents.fp32_contents",
+                "has 8 values");
+        invalid(
+                () -> server.inference()
+                        .infer(request(x(2, 4).clearContents().setRawContents(ByteString.copyFrom(new byte[7])))),
+                "inputs[0].raw_contents",
+                "needs 32");
+        invalid(
+                () -> server.inference()
+                        .infer(request(
+                                x(2, 4).setContents(TensorContents.newBuilder().addInt64Contents(1)))),
+                "inputs[0].contents.int64_contents",
+                "FP32");
         invalid(() -> server.inference().infer(request(x(-1, 4))), "inputs[0].shape[0]", "at least 1");
         invalid(() -> server.inference().infer(request(x(2, 4), x(2, 4))), "inputs[1].name", "twice");
-        invalid(() -> server.inference().infer(request(Tensor.newBuilder().setName("x")
-                .setDatatype(DataType.FP32).addShape(1 << 20).addShape(1 << 20))), "inputs[0].shape",
+        invalid(
+                () -> server.inference()
+                        .infer(request(Tensor.newBuilder()
+                                .setName("x")
+                                .setDatatype(DataType.FP32)
+                                .addShape(1 << 20)
+                                .addShape(1 << 20))),
+                "inputs[0].shape",
                 "elements");
-        invalid(() -> server.inference().infer(request(x(2, 4)).toBuilder()
-                .addOutputs(RequestedOutput.newBuilder().setName("z")).build()), "outputs[0].name", "unknown output 'z'");
-        invalid(() -> server.oip().modelInfer(ModelInferRequest.newBuilder().setModelName("dense")
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FLOAT32")
-                        .addShape(1).addShape(4)).build()), "inputs[0].datatype", "unknown datatype 'FLOAT32'");
-        invalid(() -> server.oip().modelInfer(ModelInferRequest.newBuilder().setModelName("dense")
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FP32")
-                        .addShape(1).addShape(4)).addRawInputContents(ByteString.copyFrom(new byte[15])).build()),
-                "inputs[0].raw_contents", "needs 16");
+        invalid(
+                () -> server.inference()
+                        .infer(request(x(2, 4)).toBuilder()
+                                .addOutputs(RequestedOutput.newBuilder().setName("z"))
+                                .build()),
+                "outputs[0].name",
+                "unknown output 'z'");
+        invalid(
+                () -> server.oip()
+                        .modelInfer(ModelInferRequest.newBuilder()
+                                .setModelName("dense")
+                                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                        .setName("x")
+                                        .setDatatype("FLOAT32")
+                                        .addShape(1)
+                                        .addShape(4))
+                                .build()),
+                "inputs[0].datatype",
+                "unknown datatype 'FLOAT32'");
+        invalid(
+                () -> server.oip()
+                        .modelInfer(ModelInferRequest.newBuilder()
+                                .setModelName("dense")
+                                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                        .setName("x")
+                                        .setDatatype("FP32")
+                                        .addShape(1)
+                                        .addShape(4))
+                                .addRawInputContents(ByteString.copyFrom(new byte[15]))
+                                .build()),
+                "inputs[0].raw_contents",
+                "needs 16");
         aValidRequestWorks();
     }
 
     private static void invalid(Supplier<?> call, String field, String says) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::get);
-        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        assertEquals(
+                Status.Code.INVALID_ARGUMENT,
+                e.getStatus().getCode(),
+                e.getStatus().toString());
         BadRequest bad = null;
         for (Any any : StatusProto.fromThrowable(e).getDetailsList()) {
             if (any.is(BadRequest.class)) {
@@ -117,7 +167,10 @@ class InferValidationTest {
             }
         }
         assertTrue(bad != null, "no BadRequest in " + e.getStatus());
-        assertTrue(bad.getFieldViolationsList().stream().anyMatch(v -> v.getField().equals(field)
-                && v.getDescription().contains(says)), field + " / " + says + " not in " + bad);
+        assertTrue(
+                bad.getFieldViolationsList().stream()
+                        .anyMatch(v ->
+                                v.getField().equals(field) && v.getDescription().contains(says)),
+                field + " / " + says + " not in " + bad);
     }
 }

@@ -48,12 +48,20 @@ class SettingsLoaderTest {
 
     @Test
     void everyProblemIsReportedWithItsSource() throws Exception {
-        SettingsException e = assertThrows(SettingsException.class, () -> load(
-                Map.of("LLMAOS_PORT", "99999", "LLMAOS_SHUTDOWN_GRACE", "soon"),
-                Map.of(Setting.MODELS, home.resolve("missing").toString(),
-                        Setting.MAX_INBOUND_MESSAGE_SIZE, "12 parsecs")));
+        SettingsException e = assertThrows(
+                SettingsException.class,
+                () -> load(
+                        Map.of("LLMAOS_PORT", "99999", "LLMAOS_SHUTDOWN_GRACE", "soon"),
+                        Map.of(
+                                Setting.MODELS,
+                                home.resolve("missing").toString(),
+                                Setting.MAX_INBOUND_MESSAGE_SIZE,
+                                "12 parsecs")));
         assertEquals(4, e.problems().size(), e.getMessage());
-        assertTrue(e.getMessage().contains("port: '99999' (from environment LLMAOS_PORT) is invalid: must be between 0 and 65535"),
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "port: '99999' (from environment LLMAOS_PORT) is invalid: must be between 0 and 65535"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("shutdown-grace: 'soon'"), e.getMessage());
         assertTrue(e.getMessage().contains("no such directory"), e.getMessage());
@@ -64,8 +72,8 @@ class SettingsLoaderTest {
     void unknownConfigFileKeysAreErrors() throws Exception {
         Path file = home.resolve("bad.yaml");
         Files.writeString(file, "prot: 9000\n");
-        SettingsException e = assertThrows(SettingsException.class,
-                () -> load(Map.of(), Map.of(Setting.CONFIG, file.toString())));
+        SettingsException e =
+                assertThrows(SettingsException.class, () -> load(Map.of(), Map.of(Setting.CONFIG, file.toString())));
         assertTrue(e.getMessage().contains("unknown setting(s) [prot]"), e.getMessage());
     }
 
@@ -81,8 +89,11 @@ class SettingsLoaderTest {
 
     @Test
     void aMissingConfigFileIsAnError() {
-        SettingsException e = assertThrows(SettingsException.class,
-                () -> load(Map.of(), Map.of(Setting.CONFIG, home.resolve("nope.yaml").toString())));
+        SettingsException e = assertThrows(
+                SettingsException.class,
+                () -> load(
+                        Map.of(),
+                        Map.of(Setting.CONFIG, home.resolve("nope.yaml").toString())));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
 }

@@ -60,6 +60,7 @@ class FuzzTest {
     private static final Duration CALL_DEADLINE = Duration.ofSeconds(3);
     /** Watch streams never end by themselves: they are cut short. */
     private static final Duration WATCH_DEADLINE = Duration.ofMillis(300);
+
     private static final long RSS_GROWTH_LIMIT = 768L << 20;
     private static final List<String> DEMO = List.of("mlp-classifier", "tf-dense", "all-MiniLM-L6-v2", "gpt-kjv");
 
@@ -73,13 +74,23 @@ class FuzzTest {
 
     @BeforeContainer
     static void start() throws Exception {
-        server = ChildServer.start(List.of("-Xmx512m"), "--models", TestServer.DEMO_MODELS.toString(),
-                "--load-timeout", "5s", "--shutdown-grace", "1s");
+        server = ChildServer.start(
+                List.of("-Xmx512m"),
+                "--models",
+                TestServer.DEMO_MODELS.toString(),
+                "--load-timeout",
+                "5s",
+                "--shutdown-grace",
+                "1s");
         channel = raw.strictChannel(server.port());
-        for (ServiceDescriptor s : List.of(InferenceServiceGrpc.getServiceDescriptor(),
-                ModelRepositoryServiceGrpc.getServiceDescriptor(), SchedulerServiceGrpc.getServiceDescriptor(),
-                ResourceServiceGrpc.getServiceDescriptor(), GRPCInferenceServiceGrpc.getServiceDescriptor(),
-                HealthGrpc.getServiceDescriptor(), io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor())) {
+        for (ServiceDescriptor s : List.of(
+                InferenceServiceGrpc.getServiceDescriptor(),
+                ModelRepositoryServiceGrpc.getServiceDescriptor(),
+                SchedulerServiceGrpc.getServiceDescriptor(),
+                ResourceServiceGrpc.getServiceDescriptor(),
+                GRPCInferenceServiceGrpc.getServiceDescriptor(),
+                HealthGrpc.getServiceDescriptor(),
+                io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor())) {
             s.getMethods().forEach(m -> methods.put(m.getFullMethodName(), m));
         }
         rssBefore = server.rssBytes();
@@ -89,12 +100,17 @@ class FuzzTest {
     static void stop() throws Exception {
         try {
             restoreModels();
-            assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+            assertEquals(
+                    HealthCheckResponse.ServingStatus.SERVING,
+                    HealthGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus());
             // nothing left queued or in flight, at any level or tenant of any model
             Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
                 for (ModelSchedulerStats s : SchedulerServiceGrpc.newBlockingStub(channel)
-                        .withDeadlineAfter(10, TimeUnit.SECONDS).getStats(GetStatsRequest.getDefaultInstance())
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .getStats(GetStatsRequest.getDefaultInstance())
                         .getModelsList()) {
                     for (LevelStats l : s.getLevelsList()) {
                         assertEquals(0, l.getInFlight() + l.getQueueDepth(), s.getModelName() + " " + l);
@@ -106,8 +122,9 @@ class FuzzTest {
             });
             long rssAfter = server.rssBytes();
             report(rssAfter);
-            assertTrue(rssAfter - rssBefore < RSS_GROWTH_LIMIT, "RSS grew from " + (rssBefore >> 20) + " MiB to "
-                    + (rssAfter >> 20) + " MiB");
+            assertTrue(
+                    rssAfter - rssBefore < RSS_GROWTH_LIMIT,
+                    "RSS grew from " + (rssBefore >> 20) + " MiB to " + (rssAfter >> 20) + " MiB");
         } finally {
             channel.shutdownNow();
             Path target = Path.of("target");
@@ -128,7 +145,9 @@ class FuzzTest {
     Arbitrary<byte[]> noise() {
         return Arbitraries.frequencyOf(
                 Tuple.of(5, Arbitraries.bytes().array(byte[].class).ofMaxSize(64)),
-                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(1000).ofMaxSize(20_000)));
+                Tuple.of(
+                        1,
+                        Arbitraries.bytes().array(byte[].class).ofMinSize(1000).ofMaxSize(20_000)));
     }
 
     /** Random bytes as the request of any method. */
@@ -140,10 +159,16 @@ class FuzzTest {
     @Provide
     Arbitrary<Tuple.Tuple2<FuzzCases.Case, byte[]>> mutated() {
         Arbitrary<FuzzCases.Case> valid = Arbitraries.of(FuzzCases.valid());
-        Arbitrary<List<int[]>> edits = Combinators.combine(Arbitraries.integers().between(0, 4),
-                Arbitraries.integers().between(0, 10_000), Arbitraries.integers().between(0, 255))
-                .as((kind, at, value) -> new int[] {kind, at, value}).list().ofMinSize(1).ofMaxSize(4);
-        return Combinators.combine(valid, edits).as((c, e) -> Tuple.of(c, mutate(c.build().apply(null).toByteArray(), e)));
+        Arbitrary<List<int[]>> edits = Combinators.combine(
+                        Arbitraries.integers().between(0, 4),
+                        Arbitraries.integers().between(0, 10_000),
+                        Arbitraries.integers().between(0, 255))
+                .as((kind, at, value) -> new int[] {kind, at, value})
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(4);
+        return Combinators.combine(valid, edits)
+                .as((c, e) -> Tuple.of(c, mutate(c.build().apply(null).toByteArray(), e)));
     }
 
     /** Valid requests with some of their bytes flipped, inserted, deleted, duplicated or cut off. */
@@ -176,12 +201,13 @@ class FuzzTest {
         if (cases.incrementAndGet() % 100 == 0) {
             restoreModels();
         }
-        Status status = RawCalls.call(channel, methods.get(method), payload,
-                method.contains("/Watch") ? WATCH_DEADLINE : CALL_DEADLINE);
+        Status status = RawCalls.call(
+                channel, methods.get(method), payload, method.contains("/Watch") ? WATCH_DEADLINE : CALL_DEADLINE);
         statuses.computeIfAbsent(status.getCode().name(), k -> new LongAdder()).increment();
         assertNotEquals(Status.Code.UNKNOWN, status.getCode(), method + ": " + status);
         if (status.getCode() == Status.Code.INTERNAL) {
-            assertTrue(status.getDescription() != null && status.getDescription().contains("incident"),
+            assertTrue(
+                    status.getDescription() != null && status.getDescription().contains("incident"),
                     method + ": INTERNAL without an incident id: " + status);
         }
         assertTrue(raw.largestTrailers() < RawCalls.CLIENT_METADATA_LIMIT, "trailers of " + raw.largestTrailers());
@@ -192,8 +218,9 @@ class FuzzTest {
         var repository = ModelRepositoryServiceGrpc.newBlockingStub(channel);
         for (String model : DEMO) {
             try {
-                repository.withDeadlineAfter(30, TimeUnit.SECONDS).loadModel(LoadModelRequest.newBuilder().setName(model)
-                        .build());
+                repository
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .loadModel(LoadModelRequest.newBuilder().setName(model).build());
             } catch (io.grpc.StatusRuntimeException e) {
                 throw new AssertionError("the demo model " + model + " no longer loads: " + e.getStatus(), e);
             }
@@ -231,14 +258,22 @@ class FuzzTest {
     }
 
     private static void report(long rssAfter) throws Exception {
-        StringBuilder json = new StringBuilder("{\"cases\": ").append(cases.get()).append(", \"statuses\": {");
-        new TreeMap<>(statuses).forEach((code, n) -> json.append('"').append(code).append("\": ").append(n.sum())
-                .append(", "));
+        StringBuilder json =
+                new StringBuilder("{\"cases\": ").append(cases.get()).append(", \"statuses\": {");
+        new TreeMap<>(statuses)
+                .forEach((code, n) -> json.append('"')
+                        .append(code)
+                        .append("\": ")
+                        .append(n.sum())
+                        .append(", "));
         if (!statuses.isEmpty()) {
             json.setLength(json.length() - 2);
         }
-        json.append("}, \"rss_before_mib\": ").append(rssBefore >> 20).append(", \"rss_after_mib\": ")
-                .append(rssAfter >> 20).append("}");
+        json.append("}, \"rss_before_mib\": ")
+                .append(rssBefore >> 20)
+                .append(", \"rss_after_mib\": ")
+                .append(rssAfter >> 20)
+                .append("}");
         System.out.println("fuzz report: " + json);
         Path target = Path.of("target");
         if (Files.isDirectory(target)) {

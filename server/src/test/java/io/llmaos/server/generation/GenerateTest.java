@@ -54,8 +54,7 @@ class GenerateTest {
     }
 
     /** What one stream delivered. */
-    record Outcome(List<Long> ids, String text, FinishReason reason, GenerateResponse last, int messages) {
-    }
+    record Outcome(List<Long> ids, String text, FinishReason reason, GenerateResponse last, int messages) {}
 
     static Outcome run(GenerateRequest request) {
         List<Long> ids = new ArrayList<>();
@@ -76,7 +75,9 @@ class GenerateTest {
     }
 
     static GenerateRequest.Builder prompt(String text, int maxNewTokens) {
-        return GenerateRequest.newBuilder().setModelName(MODEL).setText(text)
+        return GenerateRequest.newBuilder()
+                .setModelName(MODEL)
+                .setText(text)
                 .setSampling(SamplingParams.newBuilder().setMaxNewTokens(maxNewTokens));
     }
 
@@ -85,14 +86,18 @@ class GenerateTest {
         for (JsonNode greedy : reference.get("greedy")) {
             List<Long> expected = new ArrayList<>();
             greedy.get("greedy_token_ids").forEach(v -> expected.add(v.asLong()));
-            Outcome out = run(prompt(greedy.get("prompt").asText(), greedy.get("max_new_tokens").asInt())
-                    .setRequestId("r1").build());
+            Outcome out = run(prompt(
+                            greedy.get("prompt").asText(),
+                            greedy.get("max_new_tokens").asInt())
+                    .setRequestId("r1")
+                    .build());
             assertEquals(expected, out.ids(), greedy.get("prompt").asText());
             assertEquals(greedy.get("greedy_text").asText(), out.text());
             assertEquals(FinishReason.valueOf(greedy.get("finish").asText().toUpperCase()), out.reason());
             assertEquals("r1", out.last().getRequestId());
             assertEquals(expected.size(), out.last().getUsage().getGeneratedTokens());
-            assertEquals(greedy.get("prompt").asText().getBytes(StandardCharsets.UTF_8).length,
+            assertEquals(
+                    greedy.get("prompt").asText().getBytes(StandardCharsets.UTF_8).length,
                     out.last().getUsage().getPromptTokens());
         }
     }
@@ -105,15 +110,24 @@ class GenerateTest {
             ids.addIds(b & 0xff);
         }
         Outcome fromText = run(prompt(text, 20).build());
-        Outcome fromIds = run(GenerateRequest.newBuilder().setModelName(MODEL).setTokenIds(ids)
-                .setEchoPromptTokens(true).setSampling(SamplingParams.newBuilder().setMaxNewTokens(20)).build());
+        Outcome fromIds = run(GenerateRequest.newBuilder()
+                .setModelName(MODEL)
+                .setTokenIds(ids)
+                .setEchoPromptTokens(true)
+                .setSampling(SamplingParams.newBuilder().setMaxNewTokens(20))
+                .build());
         assertEquals(fromText.ids(), fromIds.ids());
     }
 
     @Test
     void seededSamplingIsReproducible() {
         GenerateRequest.Builder r = prompt("And God said", 40);
-        r.getSamplingBuilder().setTemperature(1.0f).setTopK(50).setTopP(0.95f).setSeed(42).setIgnoreEos(true);
+        r.getSamplingBuilder()
+                .setTemperature(1.0f)
+                .setTopK(50)
+                .setTopP(0.95f)
+                .setSeed(42)
+                .setIgnoreEos(true);
         Outcome a = run(r.build());
         Outcome b = run(r.build());
         assertEquals(a.ids(), b.ids());
@@ -138,21 +152,32 @@ class GenerateTest {
         // the byte-level model's tokens are bytes: "é" is two of them; echo it as a prompt, then
         // decode tokens that start with the second byte of a character alone
         TokenIds ids = TokenIds.newBuilder().addIds(0xC3).build();
-        Outcome out = run(GenerateRequest.newBuilder().setModelName(MODEL).setTokenIds(ids)
-                .setSampling(SamplingParams.newBuilder().setMaxNewTokens(30).setIgnoreEos(true)).build());
+        Outcome out = run(GenerateRequest.newBuilder()
+                .setModelName(MODEL)
+                .setTokenIds(ids)
+                .setSampling(SamplingParams.newBuilder().setMaxNewTokens(30).setIgnoreEos(true))
+                .build());
         assertTrue(StandardCharsets.UTF_8.newEncoder().canEncode(out.text()), out.text());
     }
 
     @Test
     void badRequestsGetClearCodes() {
-        assertCode(Status.Code.INVALID_ARGUMENT, GenerateRequest.newBuilder().setModelName(MODEL).build());
-        assertCode(Status.Code.INVALID_ARGUMENT, GenerateRequest.newBuilder().setModelName(MODEL)
-                .setTokenIds(TokenIds.newBuilder().addIds(999)).build());
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                GenerateRequest.newBuilder().setModelName(MODEL).build());
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                GenerateRequest.newBuilder()
+                        .setModelName(MODEL)
+                        .setTokenIds(TokenIds.newBuilder().addIds(999))
+                        .build());
         assertCode(Status.Code.INVALID_ARGUMENT, prompt("x".repeat(600), 5).build());
         GenerateRequest.Builder hot = prompt("x", 5);
         hot.getSamplingBuilder().setTemperature(-1);
         assertCode(Status.Code.INVALID_ARGUMENT, hot.build());
-        assertCode(Status.Code.NOT_FOUND, GenerateRequest.newBuilder().setModelName("nope").setText("x").build());
+        assertCode(
+                Status.Code.NOT_FOUND,
+                GenerateRequest.newBuilder().setModelName("nope").setText("x").build());
         assertCode(Status.Code.INVALID_ARGUMENT, prompt("x", 5).setPriority(9).build());
     }
 
@@ -185,8 +210,9 @@ class GenerateTest {
             settled = now;
         }
         long steps = settled - before;
-        assertTrue(steps < 60, "decoding went on after the cancel: " + steps + " steps for " + received
-                + " tokens received of 400");
+        assertTrue(
+                steps < 60,
+                "decoding went on after the cancel: " + steps + " steps for " + received + " tokens received of 400");
         Thread.sleep(100);
         assertEquals(settled, decodeSteps(), "no step ran after the sequence left");
     }
@@ -200,8 +226,9 @@ class GenerateTest {
             List<Future<Outcome>> outs = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 JsonNode c = cases.get(i % cases.size());
-                Callable<Outcome> call = () -> run(prompt(c.get("prompt").asText(), c.get("max_new_tokens").asInt())
-                        .build());
+                Callable<Outcome> call = () -> run(
+                        prompt(c.get("prompt").asText(), c.get("max_new_tokens").asInt())
+                                .build());
                 outs.add(pool.submit(call));
             }
             for (int i = 0; i < 8; i++) {
@@ -213,8 +240,10 @@ class GenerateTest {
         } finally {
             pool.shutdownNow();
         }
-        long shared = stats().getBatchSizesList().stream().filter(b -> b.getBatchSize() > 1)
-                .mapToLong(b -> b.getCount()).sum();
+        long shared = stats().getBatchSizesList().stream()
+                .filter(b -> b.getBatchSize() > 1)
+                .mapToLong(b -> b.getCount())
+                .sum();
         assertTrue(shared > 0, "decode steps with more than one sequence: " + stats().getBatchSizesList());
     }
 
@@ -226,8 +255,8 @@ class GenerateTest {
         java.util.concurrent.CompletableFuture<Void> slowDone = new java.util.concurrent.CompletableFuture<>();
         GenerateRequest.Builder slow = prompt("In the beginning", 300);
         slow.getSamplingBuilder().setIgnoreEos(true);
-        io.llmaos.proto.v1.InferenceServiceGrpc.newStub(server.channel()).generate(slow.build(),
-                new io.grpc.stub.ClientResponseObserver<GenerateRequest, GenerateResponse>() {
+        io.llmaos.proto.v1.InferenceServiceGrpc.newStub(server.channel())
+                .generate(slow.build(), new io.grpc.stub.ClientResponseObserver<GenerateRequest, GenerateResponse>() {
                     @Override
                     public void beforeStart(io.grpc.stub.ClientCallStreamObserver<GenerateRequest> call) {
                         call.disableAutoRequestWithInitial(1);
@@ -254,19 +283,26 @@ class GenerateTest {
         List<Long> expected = new ArrayList<>();
         c.get("greedy_token_ids").forEach(v -> expected.add(v.asLong()));
         for (int i = 0; i < 3; i++) {
-            assertEquals(expected, run(prompt(c.get("prompt").asText(), c.get("max_new_tokens").asInt()).build()).ids());
+            assertEquals(
+                    expected,
+                    run(prompt(c.get("prompt").asText(), c.get("max_new_tokens").asInt())
+                                    .build())
+                            .ids());
         }
         assertTrue(slowMessages.size() <= 1, "the slow reader asked for one message: " + slowMessages.size());
         slowCall.get().request(Integer.MAX_VALUE);
         slowDone.get(60, TimeUnit.SECONDS);
-        int tokens = slowMessages.stream().mapToInt(GenerateResponse::getTokensCount).sum();
+        int tokens =
+                slowMessages.stream().mapToInt(GenerateResponse::getTokensCount).sum();
         assertEquals(300, tokens, "every token reached the slow reader");
-        assertEquals(FinishReason.LENGTH, slowMessages.get(slowMessages.size() - 1).getFinishReason());
+        assertEquals(
+                FinishReason.LENGTH, slowMessages.get(slowMessages.size() - 1).getFinishReason());
     }
 
     private static ModelSchedulerStats stats() {
         return SchedulerServiceGrpc.newBlockingStub(server.channel())
-                .getStats(GetStatsRequest.newBuilder().addModelNames(MODEL).build()).getModels(0);
+                .getStats(GetStatsRequest.newBuilder().addModelNames(MODEL).build())
+                .getModels(0);
     }
 
     private static long decodeSteps() {

@@ -33,30 +33,44 @@ class PreemptionTest {
     @Test
     void aHigherPriorityPreemptsAndTheLowerIsRecomputedExactly() throws Exception {
         try (TestServer server = TestServer.start(TestServer.DEMO_MODELS, MODEL)) {
-            ModelConfig config = server.repository().getModel(GetModelRequest.newBuilder().setName(MODEL).build())
+            ModelConfig config = server.repository()
+                    .getModel(GetModelRequest.newBuilder().setName(MODEL).build())
                     .getConfig();
             ModelConfig.Builder one = config.toBuilder();
             one.getGenerationBuilder().setMaxActiveSequences(1).setPreemptLowestPriority(true);
-            one.setQueue(QueuePolicy.newBuilder().addLevels(PriorityLevel.newBuilder().setLevel(1))
-                    .addLevels(PriorityLevel.newBuilder().setLevel(2)).setDefaultPriority(2));
-            server.repository().loadModel(LoadModelRequest.newBuilder().setName(MODEL).setConfigOverride(one).build());
+            one.setQueue(QueuePolicy.newBuilder()
+                    .addLevels(PriorityLevel.newBuilder().setLevel(1))
+                    .addLevels(PriorityLevel.newBuilder().setLevel(2))
+                    .setDefaultPriority(2));
+            server.repository()
+                    .loadModel(LoadModelRequest.newBuilder()
+                            .setName(MODEL)
+                            .setConfigOverride(one)
+                            .build());
 
-            GenerateRequest low = GenerateRequest.newBuilder().setModelName(MODEL).setText("And it came to pass")
-                    .setPriority(2).setSampling(SamplingParams.newBuilder().setMaxNewTokens(300).setIgnoreEos(true))
+            GenerateRequest low = GenerateRequest.newBuilder()
+                    .setModelName(MODEL)
+                    .setText("And it came to pass")
+                    .setPriority(2)
+                    .setSampling(
+                            SamplingParams.newBuilder().setMaxNewTokens(300).setIgnoreEos(true))
                     .build();
             List<Long> alone = ids(server.inference().generate(low), null);
 
             List<Long> order = java.util.Collections.synchronizedList(new ArrayList<>());
-            CompletableFuture<List<Long>> lowRun = CompletableFuture.supplyAsync(() ->
-                    ids(server.inference().generate(low), () -> order.add(2L)));
+            CompletableFuture<List<Long>> lowRun =
+                    CompletableFuture.supplyAsync(() -> ids(server.inference().generate(low), () -> order.add(2L)));
             // the low one is running (active at level 2) before the high one arrives
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (activeAtLevel2(server) == 0 && System.nanoTime() < until) {
                 Thread.onSpinWait();
             }
             assertEquals(1, activeAtLevel2(server), "the low-priority sequence is decoding");
-            GenerateRequest high = GenerateRequest.newBuilder().setModelName(MODEL).setText("The LORD is")
-                    .setPriority(1).setSampling(SamplingParams.newBuilder().setMaxNewTokens(20).setIgnoreEos(true))
+            GenerateRequest high = GenerateRequest.newBuilder()
+                    .setModelName(MODEL)
+                    .setText("The LORD is")
+                    .setPriority(1)
+                    .setSampling(SamplingParams.newBuilder().setMaxNewTokens(20).setIgnoreEos(true))
                     .build();
             ids(server.inference().generate(high), () -> order.add(1L));
             List<Long> preempted = lowRun.get(60, TimeUnit.SECONDS);
@@ -68,7 +82,9 @@ class PreemptionTest {
 
     private static int activeAtLevel2(TestServer server) {
         return SchedulerServiceGrpc.newBlockingStub(server.channel())
-                .getStats(GetStatsRequest.newBuilder().addModelNames(MODEL).build()).getModels(0).getLevels(1)
+                .getStats(GetStatsRequest.newBuilder().addModelNames(MODEL).build())
+                .getModels(0)
+                .getLevels(1)
                 .getInFlight();
     }
 

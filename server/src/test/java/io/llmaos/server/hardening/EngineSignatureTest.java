@@ -42,21 +42,39 @@ class EngineSignatureTest {
         try (ChildServer server = ChildServer.start(List.of(), "--models", dir.toString())) {
             ManagedChannel channel = server.channel();
             try {
-                ModelRepositoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
-                        .loadModel(LoadModelRequest.newBuilder().setName("dense").setConfigOverride(ModelConfig
-                                .newBuilder().setEngine(Engine.TENSORFLOW).setMaxBatchSize(8)).build());
+                ModelRepositoryServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("dense")
+                                .setConfigOverride(ModelConfig.newBuilder()
+                                        .setEngine(Engine.TENSORFLOW)
+                                        .setMaxBatchSize(8))
+                                .build());
                 var inference = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
                 for (String name : List.of("wrong", "x-and-more")) {
-                    InferRequest request = InferRequest.newBuilder().setModelName("dense").addInputs(Tensor.newBuilder()
-                            .setName(name).setDatatype(DataType.FP32).addShape(1).addShape(4)
-                            .setContents(TensorContents.newBuilder().addFp32Contents(1).addFp32Contents(2)
-                                    .addFp32Contents(3).addFp32Contents(4))).build();
-                    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> inference.infer(request));
+                    InferRequest request = InferRequest.newBuilder()
+                            .setModelName("dense")
+                            .addInputs(Tensor.newBuilder()
+                                    .setName(name)
+                                    .setDatatype(DataType.FP32)
+                                    .addShape(1)
+                                    .addShape(4)
+                                    .setContents(TensorContents.newBuilder()
+                                            .addFp32Contents(1)
+                                            .addFp32Contents(2)
+                                            .addFp32Contents(3)
+                                            .addFp32Contents(4)))
+                            .build();
+                    StatusRuntimeException e =
+                            assertThrows(StatusRuntimeException.class, () -> inference.infer(request));
                     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.toString());
                     assertTrue(e.getStatus().getDescription().contains("signature"), e.toString());
                 }
-                assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
-                        .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+                assertEquals(
+                        HealthCheckResponse.ServingStatus.SERVING,
+                        HealthGrpc.newBlockingStub(channel)
+                                .check(HealthCheckRequest.getDefaultInstance())
+                                .getStatus());
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }

@@ -59,12 +59,14 @@ class FailureInjectionTest {
     @Test
     void everyStepOfTheRequestPathGivesItsHoldBack() throws Exception {
         TempRepository.copyTree(SPIN.resolve("1"), dir.resolve("spin/1"));
-        Files.writeString(dir.resolve("spin/config.json"), "{\"kind\": \"TENSOR\", \"engine\": \"PYTORCH\","
-                + " \"max_batch_size\": 32, \"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [64]}],"
-                + " \"outputs\": [{\"name\": \"y\", \"datatype\": \"FP32\", \"shape\": [64]}],"
-                + " \"dynamic_batching\": {\"preferred_batch_sizes\": [2], \"max_queue_delay_us\": 50000},"
-                + " \"instances\": {\"min\": 1, \"max\": 1, \"threads_per_instance\": 1},"
-                + " \"queue\": {\"levels\": [{\"level\": 1, \"max_queue_size\": 4}, {\"level\": 2, \"max_queue_size\": 4}]}}");
+        Files.writeString(
+                dir.resolve("spin/config.json"),
+                "{\"kind\": \"TENSOR\", \"engine\": \"PYTORCH\","
+                        + " \"max_batch_size\": 32, \"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [64]}],"
+                        + " \"outputs\": [{\"name\": \"y\", \"datatype\": \"FP32\", \"shape\": [64]}],"
+                        + " \"dynamic_batching\": {\"preferred_batch_sizes\": [2], \"max_queue_delay_us\": 50000},"
+                        + " \"instances\": {\"min\": 1, \"max\": 1, \"threads_per_instance\": 1},"
+                        + " \"queue\": {\"levels\": [{\"level\": 1, \"max_queue_size\": 4}, {\"level\": 2, \"max_queue_size\": 4}]}}");
         List<io.llmaos.server.model.engine.InferenceEngine> engines = new ArrayList<>();
         DjlRuntime.engines(1).forEach(e -> engines.add(new FaultyEngine(e, fault)));
         server = TestServer.start(dir, "spin", Map.of(), engines);
@@ -78,17 +80,29 @@ class FailureInjectionTest {
     private void steps() throws Exception {
         InferRequest spin = DemoRequests.spinRequest(0, "r");
         // before admission: no such model, a priority the model does not have
-        expect(Set.of(Status.Code.NOT_FOUND, Status.Code.UNAVAILABLE), call(spin.toBuilder().setModelName("nope").build()));
-        expect(Set.of(Status.Code.INVALID_ARGUMENT), call(spin.toBuilder().setPriority(9).build()));
+        expect(
+                Set.of(Status.Code.NOT_FOUND, Status.Code.UNAVAILABLE),
+                call(spin.toBuilder().setModelName("nope").build()));
+        expect(
+                Set.of(Status.Code.INVALID_ARGUMENT),
+                call(spin.toBuilder().setPriority(9).build()));
         // a timeout as long as a Duration goes: no overflow
-        expect(Set.of(Status.Code.OK), call(spin.toBuilder().setTimeout(com.google.protobuf.Duration.newBuilder()
-                .setSeconds(315_576_000_000L)).build()));
+        expect(
+                Set.of(Status.Code.OK),
+                call(spin.toBuilder()
+                        .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(315_576_000_000L))
+                        .build()));
         idle();
 
         // at admission: a tenant over its quota, a full queue
-        SchedulerServiceGrpc.newBlockingStub(server.channel()).setPolicy(SetPolicyRequest.newBuilder().setPolicy(
-                SchedulingPolicy.newBuilder().setModelName("spin").addTenants(TenantPolicy.newBuilder().setName("limited")
-                        .setQuota(TenantQuota.newBuilder().setMaxInFlight(1)))).build());
+        SchedulerServiceGrpc.newBlockingStub(server.channel())
+                .setPolicy(SetPolicyRequest.newBuilder()
+                        .setPolicy(SchedulingPolicy.newBuilder()
+                                .setModelName("spin")
+                                .addTenants(TenantPolicy.newBuilder()
+                                        .setName("limited")
+                                        .setQuota(TenantQuota.newBuilder().setMaxInFlight(1))))
+                        .build());
         fault.set(FaultyEngine.Fault.SLOW);
         expectSome(Status.Code.RESOURCE_EXHAUSTED, concurrently(3, spin, "limited", 0, -1));
         idle();
@@ -102,12 +116,14 @@ class FailureInjectionTest {
         idle();
         List<CompletableFuture<Status.Code>> queued = start(4, spin, null, 0, -1);
         Thread.sleep(30);
-        server.repository().withDeadlineAfter(30, TimeUnit.SECONDS)
+        server.repository()
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .unloadModel(UnloadModelRequest.newBuilder().setName("spin").build());
         for (CompletableFuture<Status.Code> q : queued) {
             expect(Set.of(Status.Code.OK, Status.Code.UNAVAILABLE), q.get(30, TimeUnit.SECONDS));
         }
-        server.repository().loadModel(LoadModelRequest.newBuilder().setName("spin").build());
+        server.repository()
+                .loadModel(LoadModelRequest.newBuilder().setName("spin").build());
         idle();
 
         // in the engine: an exception, an Error, out of memory (the worker is replaced), wrong outputs
@@ -127,7 +143,8 @@ class FailureInjectionTest {
 
         // nothing holds the copy: it unloads at once
         long start = System.nanoTime();
-        server.repository().withDeadlineAfter(10, TimeUnit.SECONDS)
+        server.repository()
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .unloadModel(UnloadModelRequest.newBuilder().setName("spin").build());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
     }
@@ -145,8 +162,8 @@ class FailureInjectionTest {
     }
 
     /** {@code n} requests at once, as {@code tenant}, with a call deadline and a cancel after so many ms (or none). */
-    private List<CompletableFuture<Status.Code>> start(int n, InferRequest request, String tenant, long timeoutMs,
-            long cancelMs) throws Exception {
+    private List<CompletableFuture<Status.Code>> start(
+            int n, InferRequest request, String tenant, long timeoutMs, long cancelMs) throws Exception {
         var stub = InferenceServiceGrpc.newFutureStub(server.channel());
         if (tenant != null) {
             Metadata headers = new Metadata();
@@ -163,19 +180,22 @@ class FailureInjectionTest {
             var s = stub;
             ListenableFuture<InferResponse> f = context.wrap(() -> s.infer(r)).call();
             if (cancelMs >= 0) {
-                CompletableFuture.delayedExecutor(cancelMs, TimeUnit.MILLISECONDS).execute(() -> context.cancel(null));
+                CompletableFuture.delayedExecutor(cancelMs, TimeUnit.MILLISECONDS)
+                        .execute(() -> context.cancel(null));
             }
             CompletableFuture<Status.Code> code = new CompletableFuture<>();
-            f.addListener(() -> {
-                try {
-                    f.get();
-                    code.complete(Status.Code.OK);
-                } catch (ExecutionException e) {
-                    code.complete(Status.fromThrowable(e.getCause()).getCode());
-                } catch (InterruptedException | java.util.concurrent.CancellationException e) {
-                    code.complete(Status.Code.CANCELLED);
-                }
-            }, Runnable::run);
+            f.addListener(
+                    () -> {
+                        try {
+                            f.get();
+                            code.complete(Status.Code.OK);
+                        } catch (ExecutionException e) {
+                            code.complete(Status.fromThrowable(e.getCause()).getCode());
+                        } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+                            code.complete(Status.Code.CANCELLED);
+                        }
+                    },
+                    Runnable::run);
             answers.add(code);
         }
         return answers;
@@ -204,7 +224,8 @@ class FailureInjectionTest {
     private void idle() {
         Awaitility.await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
             for (ModelSchedulerStats s : SchedulerServiceGrpc.newBlockingStub(server.channel())
-                    .getStats(GetStatsRequest.newBuilder().addModelNames("spin").build()).getModelsList()) {
+                    .getStats(GetStatsRequest.newBuilder().addModelNames("spin").build())
+                    .getModelsList()) {
                 for (LevelStats l : s.getLevelsList()) {
                     assertEquals(0, l.getInFlight() + l.getQueueDepth(), "level " + l.getLevel());
                 }

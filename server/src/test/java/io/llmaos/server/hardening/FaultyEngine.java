@@ -14,7 +14,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /** A real engine whose instances fail on demand, the way an engine can: throw, fail hard, or answer wrongly. */
 final class FaultyEngine implements InferenceEngine {
     /** What the next engine calls do. */
-    enum Fault { NONE, THROW, ERROR, OUT_OF_MEMORY, WRONG_ROWS, SLOW }
+    enum Fault {
+        NONE,
+        THROW,
+        ERROR,
+        OUT_OF_MEMORY,
+        WRONG_ROWS,
+        SLOW
+    }
 
     private final InferenceEngine real;
     private final AtomicReference<Fault> fault;
@@ -77,8 +84,7 @@ final class FaultyEngine implements InferenceEngine {
             case ERROR -> throw new AssertionError("injected engine error");
             case OUT_OF_MEMORY -> throw new OutOfMemoryError("injected: out of memory");
             case SLOW -> sleep(150);
-            default -> {
-            }
+            default -> {}
         }
         List<Tensor> outputs = instance.execute(inputs);
         if (fault.get() == Fault.WRONG_ROWS) {
@@ -86,8 +92,8 @@ final class FaultyEngine implements InferenceEngine {
             for (Tensor t : outputs) {
                 long[] shape = t.shape().clone();
                 shape[0] += 1;
-                wrong.add(Tensor.of(t.name(), t.type(), shape,
-                        ByteBuffer.allocate((int) (Tensor.elementCount(shape) * t.type().byteSize()))));
+                wrong.add(Tensor.of(t.name(), t.type(), shape, ByteBuffer.allocate((int)
+                        (Tensor.elementCount(shape) * t.type().byteSize()))));
             }
             return wrong;
         }

@@ -34,19 +34,30 @@ class IdleServerTest {
             ManagedChannel channel = server.channel();
             try {
                 for (String model : MODELS) {
-                    SchedulerServiceGrpc.newBlockingStub(channel).setPolicy(SetPolicyRequest.newBuilder()
-                            .setPolicy(SchedulingPolicy.newBuilder().setModelName(model)
-                                    .setInstances(InstancePolicy.newBuilder().setMin(1).setMax(2).setThreadsPerInstance(1)
-                                            .setScaleDownIdle(Duration.newBuilder().setNanos(300_000_000))))
-                            .build());
+                    SchedulerServiceGrpc.newBlockingStub(channel)
+                            .setPolicy(SetPolicyRequest.newBuilder()
+                                    .setPolicy(SchedulingPolicy.newBuilder()
+                                            .setModelName(model)
+                                            .setInstances(InstancePolicy.newBuilder()
+                                                    .setMin(1)
+                                                    .setMax(2)
+                                                    .setThreadsPerInstance(1)
+                                                    .setScaleDownIdle(Duration.newBuilder()
+                                                            .setNanos(300_000_000))))
+                                    .build());
                 }
                 var inference = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
                 for (int i = 0; i < 50; i++) {
                     inference.infer(DemoRequests.mlpRequest("mlp-classifier"));
                     inference.infer(DemoRequests.denseRequest("tf-dense"));
                 }
-                inference.generate(GenerateRequest.newBuilder().setModelName("gpt-kjv").setText("And God said")
-                        .setSampling(SamplingParams.newBuilder().setMaxNewTokens(8)).build()).forEachRemaining(r -> { });
+                inference
+                        .generate(GenerateRequest.newBuilder()
+                                .setModelName("gpt-kjv")
+                                .setText("And God said")
+                                .setSampling(SamplingParams.newBuilder().setMaxNewTokens(8))
+                                .build())
+                        .forEachRemaining(r -> {});
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
@@ -59,8 +70,10 @@ class IdleServerTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             double share = ticks / 100.0 / seconds;
             System.out.printf("idle server: %.2f%% of a core over %.1f s%n", share * 100, seconds);
-            assertTrue(share < 0.02, String.format("the idle server used %.1f%% of a core (%d ticks in %.1f s)",
-                    share * 100, ticks, seconds));
+            assertTrue(
+                    share < 0.02,
+                    String.format(
+                            "the idle server used %.1f%% of a core (%d ticks in %.1f s)", share * 100, ticks, seconds));
         }
     }
 

@@ -66,10 +66,14 @@ class MalformedRequestsTest {
     /** Every method of every service the server offers, as the clients' own stubs declare them. */
     private static List<MethodDescriptor<?, ?>> everyMethod() {
         List<MethodDescriptor<?, ?>> all = new ArrayList<>();
-        for (ServiceDescriptor s : List.of(InferenceServiceGrpc.getServiceDescriptor(),
-                ModelRepositoryServiceGrpc.getServiceDescriptor(), SchedulerServiceGrpc.getServiceDescriptor(),
-                ResourceServiceGrpc.getServiceDescriptor(), GRPCInferenceServiceGrpc.getServiceDescriptor(),
-                HealthGrpc.getServiceDescriptor(), io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor())) {
+        for (ServiceDescriptor s : List.of(
+                InferenceServiceGrpc.getServiceDescriptor(),
+                ModelRepositoryServiceGrpc.getServiceDescriptor(),
+                SchedulerServiceGrpc.getServiceDescriptor(),
+                ResourceServiceGrpc.getServiceDescriptor(),
+                GRPCInferenceServiceGrpc.getServiceDescriptor(),
+                HealthGrpc.getServiceDescriptor(),
+                io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor())) {
             all.addAll(s.getMethods());
         }
         return all;
@@ -80,8 +84,11 @@ class MalformedRequestsTest {
         byte[] truncatedVarint = {0x08, (byte) 0x80};
         byte[] badWireType = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F};
         byte[] invalidUtf8InField1 = {0x0A, 0x02, (byte) 0xC3, 0x28};
-        List<String> stringFieldFirst = List.of("llmaos.v1.InferenceService/Infer", "llmaos.v1.InferenceService/Generate",
-                "llmaos.v1.ModelRepositoryService/LoadModel", "inference.GRPCInferenceService/ModelInfer");
+        List<String> stringFieldFirst = List.of(
+                "llmaos.v1.InferenceService/Infer",
+                "llmaos.v1.InferenceService/Generate",
+                "llmaos.v1.ModelRepositoryService/LoadModel",
+                "inference.GRPCInferenceService/ModelInfer");
         int calls = 0;
         for (MethodDescriptor<?, ?> method : everyMethod()) {
             List<byte[]> payloads = new ArrayList<>(List.of(truncatedVarint, badWireType));
@@ -90,7 +97,8 @@ class MalformedRequestsTest {
             }
             for (byte[] payload : payloads) {
                 Status status = RawCalls.call(server.channel(), method, payload);
-                assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), method.getFullMethodName() + ": " + status);
+                assertEquals(
+                        Status.Code.INVALID_ARGUMENT, status.getCode(), method.getFullMethodName() + ": " + status);
                 calls++;
             }
         }
@@ -103,32 +111,41 @@ class MalformedRequestsTest {
         }
         Status garbage = RawCalls.unary(server.channel(), "llmaos.v1.InferenceService/Infer", truncatedVarint);
         assertTrue(garbage.getDescription().contains("InferRequest"), garbage.toString());
-        assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(server.channel())
-                .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertEquals(
+                HealthCheckResponse.ServingStatus.SERVING,
+                HealthGrpc.newBlockingStub(server.channel())
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus());
         server.inference().infer(DemoRequests.mlpRequest("mlp-classifier"));
     }
 
     @Test
     void aStreamMessageThatDoesNotParseEndsTheStreamAndNothingElse() throws Exception {
-        io.grpc.ClientCall<byte[], byte[]> call = server.channel().newCall(RawCalls.descriptor(
-                "llmaos.v1.InferenceService/InferStream", MethodDescriptor.MethodType.BIDI_STREAMING),
-                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+        io.grpc.ClientCall<byte[], byte[]> call = server.channel()
+                .newCall(
+                        RawCalls.descriptor(
+                                "llmaos.v1.InferenceService/InferStream", MethodDescriptor.MethodType.BIDI_STREAMING),
+                        io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
         java.util.concurrent.CompletableFuture<Status> closed = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
-        call.start(new io.grpc.ClientCall.Listener<>() {
-            @Override
-            public void onMessage(byte[] message) {
-                answers.incrementAndGet();
-            }
+        call.start(
+                new io.grpc.ClientCall.Listener<>() {
+                    @Override
+                    public void onMessage(byte[] message) {
+                        answers.incrementAndGet();
+                    }
 
-            @Override
-            public void onClose(Status status, io.grpc.Metadata trailers) {
-                closed.complete(status);
-            }
-        }, new io.grpc.Metadata());
+                    @Override
+                    public void onClose(Status status, io.grpc.Metadata trailers) {
+                        closed.complete(status);
+                    }
+                },
+                new io.grpc.Metadata());
         call.request(Integer.MAX_VALUE);
         for (int i = 0; i < 20; i++) {
-            call.sendMessage(DemoRequests.mlpRequest("mlp-classifier").toBuilder().setRequestId("ok-" + i).build()
+            call.sendMessage(DemoRequests.mlpRequest("mlp-classifier").toBuilder()
+                    .setRequestId("ok-" + i)
+                    .build()
                     .toByteArray());
         }
         call.sendMessage(new byte[] {0x08, (byte) 0x80});
@@ -146,14 +163,19 @@ class MalformedRequestsTest {
         InferRequest.Builder manyInputs = DemoRequests.mlpRequest("mlp-classifier").toBuilder();
         InferRequest.Builder manyOutputs = DemoRequests.mlpRequest("mlp-classifier").toBuilder();
         for (int i = 0; i < 10_000; i++) {
-            manyInputs.addInputs(Tensor.newBuilder().setName("unknown-" + i + "-" + "x".repeat(50))
-                    .setDatatype(DataType.FP32).addShape(1).addShape(1));
+            manyInputs.addInputs(Tensor.newBuilder()
+                    .setName("unknown-" + i + "-" + "x".repeat(50))
+                    .setDatatype(DataType.FP32)
+                    .addShape(1)
+                    .addShape(1));
             manyOutputs.addOutputs(RequestedOutput.newBuilder().setName("nothing-" + i));
         }
         ModelInferRequest.Builder oipManyInputs = ModelInferRequest.newBuilder().setModelName("mlp-classifier");
         for (int i = 0; i < 10_000; i++) {
-            oipManyInputs.addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("in-" + i)
-                    .setDatatype("NOT-A-TYPE-" + "y".repeat(40)).addShape(1));
+            oipManyInputs.addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                    .setName("in-" + i)
+                    .setDatatype("NOT-A-TYPE-" + "y".repeat(40))
+                    .addShape(1));
         }
         var inference = InferenceServiceGrpc.newBlockingStub(strict).withDeadlineAfter(30, TimeUnit.SECONDS);
         var oip = GRPCInferenceServiceGrpc.newBlockingStub(strict).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -162,16 +184,22 @@ class MalformedRequestsTest {
                 () -> inference.infer(DemoRequests.mlpRequest(longName)),
                 () -> inference.infer(manyInputs.build()),
                 () -> inference.infer(manyOutputs.build()),
-                () -> oip.modelInfer(ModelInferRequest.newBuilder().setModelName(longName).build()),
+                () -> oip.modelInfer(
+                        ModelInferRequest.newBuilder().setModelName(longName).build()),
                 () -> oip.modelInfer(oipManyInputs.build()),
-                () -> oip.modelMetadata(ModelMetadataRequest.newBuilder().setName(longName).build()),
-                () -> oip.modelMetadata(ModelMetadataRequest.newBuilder().setName("mlp-classifier")
-                        .setVersion("v" + "9".repeat(10_000)).build()),
-                () -> repository.getModel(GetModelRequest.newBuilder().setName(longName).build()),
-                () -> repository.loadModel(LoadModelRequest.newBuilder().setName(longName).build()));
+                () -> oip.modelMetadata(
+                        ModelMetadataRequest.newBuilder().setName(longName).build()),
+                () -> oip.modelMetadata(ModelMetadataRequest.newBuilder()
+                        .setName("mlp-classifier")
+                        .setVersion("v" + "9".repeat(10_000))
+                        .build()),
+                () -> repository.getModel(
+                        GetModelRequest.newBuilder().setName(longName).build()),
+                () -> repository.loadModel(
+                        LoadModelRequest.newBuilder().setName(longName).build()));
         for (Supplier<Object> call : calls) {
-            StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-                    call::get);
+            StatusRuntimeException e =
+                    org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class, call::get);
             assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.toString());
             assertNotNull(errorInfo(e), "every error carries ErrorInfo: " + e);
         }
@@ -183,33 +211,79 @@ class MalformedRequestsTest {
         var oip = server.oip();
         ModelInferRequest mlp = oipMlp();
         // Triton's priority parameter is an integer
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> oip.modelInfer(mlp.toBuilder()
-                .putParameters("priority", InferParameter.newBuilder().setStringParam("high").build()).build()));
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> oip.modelInfer(mlp.toBuilder()
-                .putParameters("timeout", InferParameter.newBuilder().setInt64Param(-5).build()).build()));
-        oip.modelInfer(mlp.toBuilder().putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build())
-                .putParameters("timeout", InferParameter.newBuilder().setUint64Param(-1L).build()).build());
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                () -> oip.modelInfer(mlp.toBuilder()
+                        .putParameters(
+                                "priority",
+                                InferParameter.newBuilder()
+                                        .setStringParam("high")
+                                        .build())
+                        .build()));
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                () -> oip.modelInfer(mlp.toBuilder()
+                        .putParameters(
+                                "timeout",
+                                InferParameter.newBuilder().setInt64Param(-5).build())
+                        .build()));
+        oip.modelInfer(mlp.toBuilder()
+                .putParameters(
+                        "priority", InferParameter.newBuilder().setInt64Param(1).build())
+                .putParameters(
+                        "timeout",
+                        InferParameter.newBuilder().setUint64Param(-1L).build())
+                .build());
         // one repository: a named one is not supported, as Triton answers
-        assertCode(Status.Code.UNIMPLEMENTED, () -> oip.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
-                .setRepositoryName("../../etc").setModelName("mlp-classifier").build()));
-        assertCode(Status.Code.UNIMPLEMENTED, () -> oip.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder()
-                .setRepositoryName("../../etc").setModelName("mlp-classifier").build()));
-        assertCode(Status.Code.UNIMPLEMENTED, () -> oip.repositoryIndex(RepositoryIndexRequest.newBuilder()
-                .setRepositoryName("x").build()));
+        assertCode(
+                Status.Code.UNIMPLEMENTED,
+                () -> oip.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
+                        .setRepositoryName("../../etc")
+                        .setModelName("mlp-classifier")
+                        .build()));
+        assertCode(
+                Status.Code.UNIMPLEMENTED,
+                () -> oip.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder()
+                        .setRepositoryName("../../etc")
+                        .setModelName("mlp-classifier")
+                        .build()));
+        assertCode(
+                Status.Code.UNIMPLEMENTED,
+                () -> oip.repositoryIndex(RepositoryIndexRequest.newBuilder()
+                        .setRepositoryName("x")
+                        .build()));
         // a classifier reads top_k (1..classifier.top_k); other parameters are refused, not ignored
         var inference = server.inference();
         InferRequest row = DemoRequests.mlpRequest("mlp-classifier");
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> inference.infer(row.toBuilder().putParameters("top_k", "abc").build()));
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> inference.infer(row.toBuilder().putParameters("top_k", "2").build()));
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> inference.infer(row.toBuilder().putParameters("topk", "1").build()));
-        assertEquals(1, inference.infer(row.toBuilder().putParameters("top_k", "1").build()).getOutputs(1)
-                .getContents().getBytesContentsCount());
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                () -> inference.infer(
+                        row.toBuilder().putParameters("top_k", "abc").build()));
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                () -> inference.infer(
+                        row.toBuilder().putParameters("top_k", "2").build()));
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                () -> inference.infer(row.toBuilder().putParameters("topk", "1").build()));
+        assertEquals(
+                1,
+                inference
+                        .infer(row.toBuilder().putParameters("top_k", "1").build())
+                        .getOutputs(1)
+                        .getContents()
+                        .getBytesContentsCount());
         // empty tensors never reach an engine (TensorFlow crashed the process on one in a fuzz run)
-        InferRequest empty = row.toBuilder().setInputs(0, row.getInputs(0).toBuilder().setShape(0, 0)
-                .clearContents()).build();
+        InferRequest empty = row.toBuilder()
+                .setInputs(0, row.getInputs(0).toBuilder().setShape(0, 0).clearContents())
+                .build();
         assertCode(Status.Code.INVALID_ARGUMENT, () -> inference.infer(empty));
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> oip.modelInfer(mlp.toBuilder().setInputs(0, mlp.getInputs(0)
-                .toBuilder().setShape(0, 0).clearContents()).build()));
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                () -> oip.modelInfer(mlp.toBuilder()
+                        .setInputs(
+                                0, mlp.getInputs(0).toBuilder().setShape(0, 0).clearContents())
+                        .build()));
         // past the message limit: the transport's own RESOURCE_EXHAUSTED, and the server goes on
         byte[] big = new byte[70 << 20];
         Status tooBig = RawCalls.unary(server.channel(), "llmaos.v1.InferenceService/Infer", big);
@@ -219,15 +293,22 @@ class MalformedRequestsTest {
 
     static ModelInferRequest oipMlp() {
         ModelInferRequest.InferInputTensor.Builder in = ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("features").setDatatype("FP32").addShape(1).addShape(16);
+                .setName("features")
+                .setDatatype("FP32")
+                .addShape(1)
+                .addShape(16);
         for (int i = 0; i < 16; i++) {
             in.getContentsBuilder().addFp32Contents(i / 16f);
         }
-        return ModelInferRequest.newBuilder().setModelName("mlp-classifier").addInputs(in).build();
+        return ModelInferRequest.newBuilder()
+                .setModelName("mlp-classifier")
+                .addInputs(in)
+                .build();
     }
 
     static void assertCode(Status.Code expected, Supplier<Object> call) {
-        StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class, call::get);
+        StatusRuntimeException e =
+                org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class, call::get);
         assertEquals(expected, e.getStatus().getCode(), e.toString());
         assertNotNull(errorInfo(e), "every error carries ErrorInfo: " + e);
     }
@@ -237,12 +318,16 @@ class MalformedRequestsTest {
         if (s == null) {
             return null;
         }
-        return s.getDetailsList().stream().filter(a -> a.is(ErrorInfo.class)).findFirst().map(a -> {
-            try {
-                return a.unpack(ErrorInfo.class);
-            } catch (com.google.protobuf.InvalidProtocolBufferException x) {
-                throw new AssertionError(x);
-            }
-        }).orElse(null);
+        return s.getDetailsList().stream()
+                .filter(a -> a.is(ErrorInfo.class))
+                .findFirst()
+                .map(a -> {
+                    try {
+                        return a.unpack(ErrorInfo.class);
+                    } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                        throw new AssertionError(x);
+                    }
+                })
+                .orElse(null);
     }
 }

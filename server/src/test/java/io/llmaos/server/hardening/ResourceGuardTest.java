@@ -48,17 +48,28 @@ class ResourceGuardTest {
 
     @Test
     void loadsUnloadsDeadlinesAndCancelsLeaveNothingBehind() throws Exception {
-        try (ChildServer server = ChildServer.start(List.of("-Xmx512m"), "--models", TestServer.DEMO_MODELS.toString(),
-                "--load-models", "mlp-classifier,tf-dense,gpt-kjv", "--model-memory-budget", "4GiB")) {
+        try (ChildServer server = ChildServer.start(
+                List.of("-Xmx512m"),
+                "--models",
+                TestServer.DEMO_MODELS.toString(),
+                "--load-models",
+                "mlp-classifier,tf-dense,gpt-kjv",
+                "--model-memory-budget",
+                "4GiB")) {
             ManagedChannel channel = server.channel();
             try {
                 Random random = new Random(11);
                 // an extra mlp worker made under load retires soon after, so the thread count can settle
-                SchedulerServiceGrpc.newBlockingStub(channel).setPolicy(io.llmaos.proto.v1.SetPolicyRequest.newBuilder()
-                        .setPolicy(io.llmaos.proto.v1.SchedulingPolicy.newBuilder().setModelName("mlp-classifier")
-                                .setInstances(io.llmaos.proto.v1.InstancePolicy.newBuilder().setMin(1).setMax(2)
-                                        .setScaleDownIdle(com.google.protobuf.Duration.newBuilder().setSeconds(1))))
-                        .build());
+                SchedulerServiceGrpc.newBlockingStub(channel)
+                        .setPolicy(io.llmaos.proto.v1.SetPolicyRequest.newBuilder()
+                                .setPolicy(io.llmaos.proto.v1.SchedulingPolicy.newBuilder()
+                                        .setModelName("mlp-classifier")
+                                        .setInstances(io.llmaos.proto.v1.InstancePolicy.newBuilder()
+                                                .setMin(1)
+                                                .setMax(2)
+                                                .setScaleDownIdle(com.google.protobuf.Duration.newBuilder()
+                                                        .setSeconds(1))))
+                                .build());
                 // warm up every path once (lazily made threads: executor, tokenizer pool, pool growth)
                 traffic(channel, random, 500);
                 cycle(channel, 2);
@@ -69,7 +80,9 @@ class ResourceGuardTest {
                 cycles.get(5, TimeUnit.MINUTES);
                 assertEquals(REQUESTS, answered, "every request ended in one answer");
 
-                Awaitility.await().atMost(30, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS)
+                Awaitility.await()
+                        .atMost(30, TimeUnit.SECONDS)
+                        .pollInterval(200, TimeUnit.MILLISECONDS)
                         .untilAsserted(() -> assertEquals(before, Snapshot.of(server, channel)));
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -85,17 +98,26 @@ class ResourceGuardTest {
         var repository = ModelRepositoryServiceGrpc.newBlockingStub(channel);
         io.llmaos.proto.v1.ModelConfig.Builder dense = io.llmaos.proto.v1.ModelConfig.newBuilder();
         try {
-            com.google.protobuf.util.JsonFormat.parser().merge(Files.readString(TestServer.DEMO_MODELS
-                    .resolve("tf-dense").resolve("config.json")), dense);
+            com.google.protobuf.util.JsonFormat.parser()
+                    .merge(
+                            Files.readString(
+                                    TestServer.DEMO_MODELS.resolve("tf-dense").resolve("config.json")),
+                            dense);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         dense.getResourcesBuilder().setMemoryEstimateBytes(64L << 20);
         for (int i = 0; i < times; i++) {
-            repository.withDeadlineAfter(60, TimeUnit.SECONDS).unloadModel(UnloadModelRequest.newBuilder()
-                    .setName("tf-dense").build());
-            repository.withDeadlineAfter(60, TimeUnit.SECONDS).loadModel(LoadModelRequest.newBuilder()
-                    .setName("tf-dense").setConfigOverride(dense).build());
+            repository
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .unloadModel(
+                            UnloadModelRequest.newBuilder().setName("tf-dense").build());
+            repository
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .loadModel(LoadModelRequest.newBuilder()
+                            .setName("tf-dense")
+                            .setConfigOverride(dense)
+                            .build());
         }
     }
 
@@ -121,13 +143,19 @@ class ResourceGuardTest {
             };
             context.run(() -> {
                 if (kind == 0) {
-                    var stub = deadlineMs == 0 ? streaming : streaming.withDeadlineAfter(deadlineMs * 5, TimeUnit.MILLISECONDS);
-                    stub.generate(GenerateRequest.newBuilder().setModelName("gpt-kjv").setText("And the earth")
-                            .setSampling(SamplingParams.newBuilder().setMaxNewTokens(1 + (int) (cancelAfterUs % 20)))
-                            .build(), new io.grpc.stub.StreamObserver<GenerateResponse>() {
+                    var stub = deadlineMs == 0
+                            ? streaming
+                            : streaming.withDeadlineAfter(deadlineMs * 5, TimeUnit.MILLISECONDS);
+                    stub.generate(
+                            GenerateRequest.newBuilder()
+                                    .setModelName("gpt-kjv")
+                                    .setText("And the earth")
+                                    .setSampling(
+                                            SamplingParams.newBuilder().setMaxNewTokens(1 + (int) (cancelAfterUs % 20)))
+                                    .build(),
+                            new io.grpc.stub.StreamObserver<GenerateResponse>() {
                                 @Override
-                                public void onNext(GenerateResponse value) {
-                                }
+                                public void onNext(GenerateResponse value) {}
 
                                 @Override
                                 public void onError(Throwable t) {
@@ -141,8 +169,10 @@ class ResourceGuardTest {
                             });
                 } else {
                     var stub = deadlineMs == 0 ? async : async.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
-                    ListenableFuture<InferResponse> f = stub.infer(kind < 4 ? DemoRequests.denseRequest("tf-dense")
-                            : DemoRequests.mlpRequest("mlp-classifier"));
+                    ListenableFuture<InferResponse> f = stub.infer(
+                            kind < 4
+                                    ? DemoRequests.denseRequest("tf-dense")
+                                    : DemoRequests.mlpRequest("mlp-classifier"));
                     f.addListener(done, Runnable::run);
                 }
             });
@@ -156,18 +186,30 @@ class ResourceGuardTest {
     }
 
     /** What the server holds: threads, open files, requests in flight per model, its budgets. */
-    private record Snapshot(Map<String, Integer> threads, int fileDescriptors, Map<String, Integer> inFlight,
+    private record Snapshot(
+            Map<String, Integer> threads,
+            int fileDescriptors,
+            Map<String, Integer> inFlight,
             Map<String, Long> budgets) {
         static Snapshot of(ChildServer server, ManagedChannel channel) throws Exception {
             Map<String, Integer> inFlight = new TreeMap<>();
-            for (ModelSchedulerStats s : SchedulerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10,
-                    TimeUnit.SECONDS).getStats(GetStatsRequest.getDefaultInstance()).getModelsList()) {
-                int n = s.getLevelsList().stream().mapToInt(l -> l.getInFlight() + l.getQueueDepth()).sum()
-                        + s.getTenantsList().stream().mapToInt(t -> t.getInFlight() + t.getQueueDepth()).sum();
+            for (ModelSchedulerStats s : SchedulerServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getStats(GetStatsRequest.getDefaultInstance())
+                    .getModelsList()) {
+                int n = s.getLevelsList().stream()
+                                .mapToInt(l -> l.getInFlight() + l.getQueueDepth())
+                                .sum()
+                        + s.getTenantsList().stream()
+                                .mapToInt(t -> t.getInFlight() + t.getQueueDepth())
+                                .sum();
                 inFlight.put(s.getModelName(), n);
             }
-            Map<String, Long> budgets = ResourceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10,
-                    TimeUnit.SECONDS).getResources(GetResourcesRequest.getDefaultInstance()).getBudgetsList().stream()
+            Map<String, Long> budgets = ResourceServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getResources(GetResourcesRequest.getDefaultInstance())
+                    .getBudgetsList()
+                    .stream()
                     .collect(Collectors.toMap(Budget::getName, Budget::getReserved, (a, b) -> a, TreeMap::new));
             return new Snapshot(threads(server.pid()), fileDescriptors(server.pid()), inFlight, budgets);
         }
@@ -178,7 +220,8 @@ class ResourceGuardTest {
             try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
                 for (Path task : tasks.toList()) {
                     try {
-                        String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                        String name =
+                                Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
                         byName.merge(name, 1, Integer::sum);
                     } catch (java.io.IOException gone) {
                         // the thread ended while listing

@@ -33,7 +33,6 @@ import io.llmaos.server.ProtoTensors;
 import io.llmaos.server.TestServer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -56,8 +55,11 @@ class DemoModelsTest {
 
     @Test
     void everyDemoModelIsReadyWithItsEngineKindAndMeasuredMemory() {
-        List<ModelSummary> models = server.repository().listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
-        assertEquals(List.of("all-MiniLM-L6-v2", "gpt-kjv", "mlp-classifier", "tf-dense"),
+        List<ModelSummary> models = server.repository()
+                .listModels(ListModelsRequest.getDefaultInstance())
+                .getModelsList();
+        assertEquals(
+                List.of("all-MiniLM-L6-v2", "gpt-kjv", "mlp-classifier", "tf-dense"),
                 models.stream().map(ModelSummary::getName).toList());
         for (ModelSummary m : models) {
             assertEquals(ModelState.READY, m.getVersions(0).getState(), m.toString());
@@ -74,16 +76,23 @@ class DemoModelsTest {
     void theTorchScriptClassifierMatchesItsReferenceThroughInferAndModelInfer() throws Exception {
         JsonNode ref = ProtoTensors.json(TestServer.DEMO_MODELS.resolve("mlp-classifier/reference.json"));
         JsonNode inputs = ref.get("inputs").get("features");
-        InferResponse response = server.inference().infer(InferRequest.newBuilder()
-                .setModelName("mlp-classifier").setRequestId("r1").addInputs(fp32("features", inputs)).build());
+        InferResponse response = server.inference()
+                .infer(InferRequest.newBuilder()
+                        .setModelName("mlp-classifier")
+                        .setRequestId("r1")
+                        .addInputs(fp32("features", inputs))
+                        .build());
         assertEquals("r1", response.getRequestId());
         assertEquals(1, response.getModelVersion());
         assertEquals("scores", response.getOutputs(0).getName());
         assertEquals(List.of((long) inputs.size(), 4L), response.getOutputs(0).getShapeList());
-        assertClose(flat(ref.get("outputs").get("scores")), response.getOutputs(0).getContents().getFp32ContentsList(),
+        assertClose(
+                flat(ref.get("outputs").get("scores")),
+                response.getOutputs(0).getContents().getFp32ContentsList(),
                 ref.get("tolerance").asDouble());
         List<String> labels = response.getOutputs(1).getContents().getBytesContentsList().stream()
-                .map(ByteString::toStringUtf8).toList();
+                .map(ByteString::toStringUtf8)
+                .toList();
         List<String> expectedLabels = new ArrayList<>();
         ref.get("labels").forEach(l -> expectedLabels.add(l.asText()));
         assertEquals(expectedLabels, labels);
@@ -92,34 +101,56 @@ class DemoModelsTest {
 
         InferTensorContents.Builder c = InferTensorContents.newBuilder();
         flat(inputs).forEach(c::addFp32Contents);
-        ModelInferResponse oip = server.oip().modelInfer(ModelInferRequest.newBuilder().setModelName("mlp-classifier")
-                .setId("o1").addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("features")
-                        .setDatatype("FP32").addShape(inputs.size()).addShape(16).setContents(c))
-                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("scores")).build());
+        ModelInferResponse oip = server.oip()
+                .modelInfer(ModelInferRequest.newBuilder()
+                        .setModelName("mlp-classifier")
+                        .setId("o1")
+                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                .setName("features")
+                                .setDatatype("FP32")
+                                .addShape(inputs.size())
+                                .addShape(16)
+                                .setContents(c))
+                        .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+                                .setName("scores"))
+                        .build());
         assertEquals("o1", oip.getId());
         assertEquals("1", oip.getModelVersion());
         assertEquals("FP32", oip.getOutputs(0).getDatatype());
-        assertClose(flat(ref.get("outputs").get("scores")), floats(oip.getRawOutputContents(0)),
+        assertClose(
+                flat(ref.get("outputs").get("scores")),
+                floats(oip.getRawOutputContents(0)),
                 ref.get("tolerance").asDouble());
     }
 
     @Test
     void theTensorFlowSavedModelMatchesItsReference() throws Exception {
         JsonNode ref = ProtoTensors.json(TestServer.DEMO_MODELS.resolve("tf-dense/reference.json"));
-        InferResponse response = server.inference().infer(InferRequest.newBuilder().setModelName("tf-dense")
-                .addInputs(fp32("x", ref.get("inputs").get("x")))
-                .addOutputs(RequestedOutput.newBuilder().setName("y").setRaw(true)).build());
+        InferResponse response = server.inference()
+                .infer(InferRequest.newBuilder()
+                        .setModelName("tf-dense")
+                        .addInputs(fp32("x", ref.get("inputs").get("x")))
+                        .addOutputs(RequestedOutput.newBuilder().setName("y").setRaw(true))
+                        .build());
         assertEquals("y", response.getOutputs(0).getName());
-        assertClose(flat(ref.get("outputs").get("y")), floats(response.getOutputs(0).getRawContents()),
+        assertClose(
+                flat(ref.get("outputs").get("y")),
+                floats(response.getOutputs(0).getRawContents()),
                 ref.get("tolerance").asDouble());
     }
 
     @Test
     void miniLmEmbeddingsMatchAnIndependentImplementation() {
-        List<String> texts = List.of("A man is eating food.", "A man is eating a piece of bread.",
-                "A man is riding a horse.", "Ein Mann isst Brot. 🍞");
-        InferResponse response = server.inference().infer(InferRequest.newBuilder().setModelName("all-MiniLM-L6-v2")
-                .addInputs(ProtoTensors.texts("text", texts)).build());
+        List<String> texts = List.of(
+                "A man is eating food.",
+                "A man is eating a piece of bread.",
+                "A man is riding a horse.",
+                "Ein Mann isst Brot. 🍞");
+        InferResponse response = server.inference()
+                .infer(InferRequest.newBuilder()
+                        .setModelName("all-MiniLM-L6-v2")
+                        .addInputs(ProtoTensors.texts("text", texts))
+                        .build());
         assertEquals(List.of(4L, 384L), response.getOutputs(0).getShapeList());
         List<Float> served = response.getOutputs(0).getContents().getFp32ContentsList();
         AllMiniLmL6V2QuantizedEmbeddingModel reference = new AllMiniLmL6V2QuantizedEmbeddingModel();
@@ -140,30 +171,52 @@ class DemoModelsTest {
 
     @Test
     void theLanguageModelIsReadyButServedByGenerateNotInfer() {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> server.inference().infer(InferRequest.newBuilder().setModelName("gpt-kjv").build()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> server.inference()
+                        .infer(InferRequest.newBuilder().setModelName("gpt-kjv").build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-        GetModelResponse model = server.repository().getModel(GetModelRequest.newBuilder().setName("gpt-kjv").build());
+        GetModelResponse model = server.repository()
+                .getModel(GetModelRequest.newBuilder().setName("gpt-kjv").build());
         assertEquals(256, model.getConfig().getGeneration().getEosTokenIds(0));
         assertEquals(ModelState.READY, model.getSummary().getVersions(0).getState());
     }
 
     @Test
     void openInferenceProtocolModelRpcsDescribeTheModels() {
-        assertTrue(server.oip().modelReady(ModelReadyRequest.newBuilder().setName("tf-dense").build()).getReady());
-        assertTrue(server.oip().modelReady(ModelReadyRequest.newBuilder().setName("tf-dense").setVersion("1").build()).getReady());
-        ModelMetadataResponse metadata = server.oip().modelMetadata(ModelMetadataRequest.newBuilder().setName("mlp-classifier").build());
+        assertTrue(server.oip()
+                .modelReady(ModelReadyRequest.newBuilder().setName("tf-dense").build())
+                .getReady());
+        assertTrue(server.oip()
+                .modelReady(ModelReadyRequest.newBuilder()
+                        .setName("tf-dense")
+                        .setVersion("1")
+                        .build())
+                .getReady());
+        ModelMetadataResponse metadata = server.oip()
+                .modelMetadata(ModelMetadataRequest.newBuilder()
+                        .setName("mlp-classifier")
+                        .build());
         assertEquals("pytorch_libtorch", metadata.getPlatform());
         assertEquals(List.of("1"), metadata.getVersionsList());
         assertEquals("FP32", metadata.getInputs(0).getDatatype());
         assertEquals(List.of(-1L, 16L), metadata.getInputs(0).getShapeList());
-        assertEquals(List.of("scores", "labels"), metadata.getOutputsList().stream()
-                .map(ModelMetadataResponse.TensorMetadata::getName).toList());
-        RepositoryIndexResponse index = server.oip().repositoryIndex(RepositoryIndexRequest.newBuilder().setReady(true).build());
+        assertEquals(
+                List.of("scores", "labels"),
+                metadata.getOutputsList().stream()
+                        .map(ModelMetadataResponse.TensorMetadata::getName)
+                        .toList());
+        RepositoryIndexResponse index = server.oip()
+                .repositoryIndex(
+                        RepositoryIndexRequest.newBuilder().setReady(true).build());
         assertEquals(4, index.getModelsCount());
         index.getModelsList().forEach(m -> assertEquals("READY", m.getState()));
-        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
-                () -> server.oip().modelMetadata(ModelMetadataRequest.newBuilder().setName("nope").build()));
+        StatusRuntimeException unknown = assertThrows(
+                StatusRuntimeException.class,
+                () -> server.oip()
+                        .modelMetadata(ModelMetadataRequest.newBuilder()
+                                .setName("nope")
+                                .build()));
         assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
     }
 

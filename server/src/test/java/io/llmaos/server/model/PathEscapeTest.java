@@ -61,7 +61,8 @@ class PathEscapeTest {
         for (String linked : List.of("linked-config", "linked-secret")) {
             TempRepository.copyTree(outside.resolve("secret-model/1"), root.resolve(linked + "/1"));
         }
-        Files.createSymbolicLink(root.resolve("linked-config/config.json"), outside.resolve("secret-model/config.json"));
+        Files.createSymbolicLink(
+                root.resolve("linked-config/config.json"), outside.resolve("secret-model/config.json"));
         Files.createSymbolicLink(root.resolve("linked-secret/config.json"), outside.resolve("secret.txt"));
         outsideBefore = snapshot(outside);
         server = TestServer.start(root, "");
@@ -76,50 +77,105 @@ class PathEscapeTest {
     @Test
     void badModelNamesAreRefused() {
         for (String name : List.of("..", ".", "../outside", "/etc/passwd", "a/b", "ok/../ok", "x\u0000y", "")) {
-            refused(() -> server.repository().loadModel(LoadModelRequest.newBuilder().setName(name).build()), name);
-            refused(() -> server.repository().getModel(GetModelRequest.newBuilder().setName(name).build()), name);
-            refused(() -> server.oip().repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName(name)
-                    .build()), name);
-            refused(() -> server.oip().modelMetadata(ModelMetadataRequest.newBuilder().setName(name).build()), name);
+            refused(
+                    () -> server.repository()
+                            .loadModel(
+                                    LoadModelRequest.newBuilder().setName(name).build()),
+                    name);
+            refused(
+                    () -> server.repository()
+                            .getModel(GetModelRequest.newBuilder().setName(name).build()),
+                    name);
+            refused(
+                    () -> server.oip()
+                            .repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
+                                    .setModelName(name)
+                                    .build()),
+                    name);
+            refused(
+                    () -> server.oip()
+                            .modelMetadata(ModelMetadataRequest.newBuilder()
+                                    .setName(name)
+                                    .build()),
+                    name);
         }
     }
 
     @Test
     void symbolicLinksLeadingOutsideAreRefused() {
         for (String name : List.of("linked-model", "linked-version", "linked-file", "linked-config", "linked-secret")) {
-            refused(() -> server.repository().loadModel(LoadModelRequest.newBuilder().setName(name).build()), name);
+            refused(
+                    () -> server.repository()
+                            .loadModel(
+                                    LoadModelRequest.newBuilder().setName(name).build()),
+                    name);
         }
         // a config.json linked outside is never read: nothing of the outside file shows anywhere
-        String listed = server.repository().listModels(io.llmaos.proto.v1.ListModelsRequest.getDefaultInstance()).toString();
+        String listed = server.repository()
+                .listModels(io.llmaos.proto.v1.ListModelsRequest.getDefaultInstance())
+                .toString();
         assertTrue(listed.contains("linked-secret"), listed);
         assertTrue(!listed.contains("do not read") && !listed.contains("\"do\""), listed);
-        assertNotEquals(ModelState.READY, server.repository().getModel(GetModelRequest.newBuilder()
-                .setName("linked-version").build()).getSummary().getVersions(0).getState());
+        assertNotEquals(
+                ModelState.READY,
+                server.repository()
+                        .getModel(GetModelRequest.newBuilder()
+                                .setName("linked-version")
+                                .build())
+                        .getSummary()
+                        .getVersions(0)
+                        .getState());
     }
 
     @Test
     void configPathsLeadingOutsideAreRefused() throws Exception {
-        for (String file : List.of("../../outside/secret.txt", "/etc/passwd", "../config.json/../../../outside/secret.txt")) {
-            ModelConfig override = server.repository().getModel(GetModelRequest.newBuilder().setName("ok").build())
-                    .getConfig().toBuilder()
-                    .setClassifier(ClassifierConfig.newBuilder().setLabelsFile(file)).build();
-            refused(() -> server.repository().loadModel(LoadModelRequest.newBuilder().setName("ok")
-                    .setConfigOverride(override).build()), file);
+        for (String file :
+                List.of("../../outside/secret.txt", "/etc/passwd", "../config.json/../../../outside/secret.txt")) {
+            ModelConfig override =
+                    server
+                            .repository()
+                            .getModel(GetModelRequest.newBuilder().setName("ok").build())
+                            .getConfig()
+                            .toBuilder()
+                            .setClassifier(ClassifierConfig.newBuilder().setLabelsFile(file))
+                            .build();
+            refused(
+                    () -> server.repository()
+                            .loadModel(LoadModelRequest.newBuilder()
+                                    .setName("ok")
+                                    .setConfigOverride(override)
+                                    .build()),
+                    file);
             String json = com.google.protobuf.util.JsonFormat.printer().print(override);
-            refused(() -> server.oip().repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName("ok")
-                    .putParameters("config", ModelRepositoryParameter.newBuilder().setStringParam(json).build())
-                    .build()), file);
+            refused(
+                    () -> server.oip()
+                            .repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
+                                    .setModelName("ok")
+                                    .putParameters(
+                                            "config",
+                                            ModelRepositoryParameter.newBuilder()
+                                                    .setStringParam(json)
+                                                    .build())
+                                    .build()),
+                    file);
         }
-        Files.writeString(root.resolve("ok/config.json"), Files.readString(root.resolve("ok/config.json"))
-                .replace("\"classifier\": {", "\"classifier\": {\"labels_file\": \"../../outside/secret.txt\", "));
-        refused(() -> server.repository().loadModel(LoadModelRequest.newBuilder().setName("ok").build()), "config.json");
+        Files.writeString(
+                root.resolve("ok/config.json"),
+                Files.readString(root.resolve("ok/config.json"))
+                        .replace(
+                                "\"classifier\": {",
+                                "\"classifier\": {\"labels_file\": \"../../outside/secret.txt\", "));
+        refused(
+                () -> server.repository()
+                        .loadModel(LoadModelRequest.newBuilder().setName("ok").build()),
+                "config.json");
     }
 
     private static void refused(Supplier<?> call, String what) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::get, what);
         Status.Code code = e.getStatus().getCode();
-        assertTrue(code == Status.Code.INVALID_ARGUMENT || code == Status.Code.NOT_FOUND,
-                what + " gave " + e.getStatus());
+        assertTrue(
+                code == Status.Code.INVALID_ARGUMENT || code == Status.Code.NOT_FOUND, what + " gave " + e.getStatus());
     }
 
     private static Map<Path, FileTime> snapshot(Path dir) throws Exception {

@@ -27,19 +27,26 @@ class ResourceServiceTest {
             ResourceSnapshot s = resources.getResources(GetResourcesRequest.getDefaultInstance());
             assertEquals(Runtime.getRuntime().availableProcessors(), s.getCpu().getCores());
             assertTrue(s.getCpu().getProcessLoad() >= 0 && s.getCpu().getProcessLoad() <= 1);
-            assertTrue(s.getMemory().getTotalBytes() > s.getMemory().getAvailableBytes(), s.getMemory().toString());
+            assertTrue(
+                    s.getMemory().getTotalBytes() > s.getMemory().getAvailableBytes(),
+                    s.getMemory().toString());
             assertTrue(s.getMemory().getProcessRssBytes() > 0);
             assertTrue(s.getMemory().getJvmHeapUsedBytes() > 0 && s.getMemory().getJvmHeapMaxBytes() > 0);
-            assertEquals(new GpuProbe().present() ? s.getGpusCount() : 0, s.getGpusCount(),
+            assertEquals(
+                    new GpuProbe().present() ? s.getGpusCount() : 0,
+                    s.getGpusCount(),
                     "a machine without nvidia-smi reports no GPU, and no error");
             assertEquals(TestServer.DEMO_MODELS.toString(), s.getDisk().getPath());
-            assertTrue(s.getDisk().getFreeBytes() > 0 && s.getDisk().getTotalBytes() >= s.getDisk().getFreeBytes());
+            assertTrue(s.getDisk().getFreeBytes() > 0
+                    && s.getDisk().getTotalBytes() >= s.getDisk().getFreeBytes());
             assertTrue(s.getNetwork().getBytesReceived() > 0 && s.getNetwork().getBytesSent() > 0);
             assertTrue(s.getNetwork().getOpenConnections() >= 1);
             assertTrue(s.getNetwork().getOpenCalls() >= 1, "this very call is open");
 
-            ModelFootprint mlp = s.getModelsList().stream().filter(m -> m.getModelName().equals("mlp-classifier"))
-                    .findFirst().orElseThrow();
+            ModelFootprint mlp = s.getModelsList().stream()
+                    .filter(m -> m.getModelName().equals("mlp-classifier"))
+                    .findFirst()
+                    .orElseThrow();
             assertTrue(mlp.getInstances() >= 1 && mlp.getThreads() >= mlp.getInstances(), mlp.toString());
             assertEquals(1.0, mlp.getAllocationShare(), 1e-9, "the only model holds every allocated thread");
             assertTrue(mlp.getLastUsed().getSeconds() > 0);
@@ -51,13 +58,20 @@ class ResourceServiceTest {
             assertEquals("instances", s.getBudgets(1).getName());
             assertEquals(mlp.getInstances(), s.getBudgets(1).getReserved());
             assertEquals("engine_threads", s.getBudgets(2).getName());
-            assertEquals(s.getBudgets(2).getLimit(), s.getBudgets(2).getReserved() + s.getBudgets(2).getFree());
+            assertEquals(
+                    s.getBudgets(2).getLimit(),
+                    s.getBudgets(2).getReserved() + s.getBudgets(2).getFree());
             assertEquals(mlp.getReservedBytes(), s.getBudgets(0).getReserved());
 
             long before = s.getNetwork().getBytesReceived();
             server.inference().infer(DemoRequests.mlpRequest("mlp-classifier"));
-            assertTrue(resources.getResources(GetResourcesRequest.getDefaultInstance()).getNetwork().getBytesReceived()
-                    > before, "bytes in grow with each call");
+            assertTrue(
+                    resources
+                                    .getResources(GetResourcesRequest.getDefaultInstance())
+                                    .getNetwork()
+                                    .getBytesReceived()
+                            > before,
+                    "bytes in grow with each call");
         }
     }
 
@@ -67,7 +81,9 @@ class ResourceServiceTest {
             List<Long> arrivals = new ArrayList<>();
             try (Context.CancellableContext call = Context.current().withCancellation()) {
                 Iterator<ResourceSnapshot> it = call.call(() -> ResourceServiceGrpc.newBlockingStub(server.channel())
-                        .watchResources(WatchResourcesRequest.newBuilder().setInterval(Durations.fromMillis(200)).build()));
+                        .watchResources(WatchResourcesRequest.newBuilder()
+                                .setInterval(Durations.fromMillis(200))
+                                .build()));
                 for (int i = 0; i < 4 && it.hasNext(); i++) {
                     it.next();
                     arrivals.add(System.nanoTime());
@@ -82,7 +98,8 @@ class ResourceServiceTest {
 
     @Test
     void nvidiaSmiOutputIsParsedAndOddFieldsLeaveTheDeviceOut() {
-        List<MachineSample.Gpu> gpus = GpuProbe.parse("0, NVIDIA H200, 143771, 1024, 37\n1, NVIDIA H200, [N/A], 0, 0\n");
+        List<MachineSample.Gpu> gpus =
+                GpuProbe.parse("0, NVIDIA H200, 143771, 1024, 37\n1, NVIDIA H200, [N/A], 0, 0\n");
         assertEquals(1, gpus.size());
         assertEquals(143771L * 1024 * 1024, gpus.get(0).memoryTotal());
         assertEquals(0.37, gpus.get(0).utilization(), 1e-9);

@@ -26,8 +26,10 @@ class BatchAssemblerTest {
     @Test
     void stringsJoinAndSplitToo() {
         List<Tensor> a = List.of(Tensor.ofStrings("t", new long[] {1}, List.of("a".getBytes(StandardCharsets.UTF_8))));
-        List<Tensor> b = List.of(Tensor.ofStrings("t", new long[] {2}, List.of("b".getBytes(StandardCharsets.UTF_8),
-                "c".getBytes(StandardCharsets.UTF_8))));
+        List<Tensor> b = List.of(Tensor.ofStrings(
+                "t",
+                new long[] {2},
+                List.of("b".getBytes(StandardCharsets.UTF_8), "c".getBytes(StandardCharsets.UTF_8))));
         List<List<Tensor>> parts = BatchAssembler.split(BatchAssembler.join(List.of(a, b)), new long[] {1, 2});
         assertEquals("c", new String(parts.get(1).get(0).strings().get(1), StandardCharsets.UTF_8));
     }

@@ -143,8 +143,11 @@ class PriorityRequestQueueTest {
 
     @Test
     void underADelayRuleATimedOutEntryWaitsBehindLiveOnes() {
-        PriorityRequestQueue<Entry> q = new PriorityRequestQueue<>(List.of(new LevelPolicy(10, null, true, true),
-                new LevelPolicy(10, null, true, true)), Duration.ZERO, t -> 1, clock);
+        PriorityRequestQueue<Entry> q = new PriorityRequestQueue<>(
+                List.of(new LevelPolicy(10, null, true, true), new LevelPolicy(10, null, true, true)),
+                Duration.ZERO,
+                t -> 1,
+                clock);
         q.offer(new Entry("stale", 1, "t", Duration.ofMillis(5)), () -> Duration.ZERO);
         clock.advance(Duration.ofMillis(6));
         offer(q, "live", 2, "t");
@@ -154,8 +157,8 @@ class PriorityRequestQueueTest {
 
     @Test
     void aFullLevelRejectsAtOnceWithARetryHint() {
-        PriorityRequestQueue<Entry> q = new PriorityRequestQueue<>(List.of(new LevelPolicy(2, null, false, true)),
-                Duration.ZERO, t -> 1, clock);
+        PriorityRequestQueue<Entry> q = new PriorityRequestQueue<>(
+                List.of(new LevelPolicy(2, null, false, true)), Duration.ZERO, t -> 1, clock);
         offer(q, "a", 1, "t");
         offer(q, "b", 1, "t");
         CapacityExceededException e = assertThrows(CapacityExceededException.class, () -> offer(q, "c", 1, "t"));

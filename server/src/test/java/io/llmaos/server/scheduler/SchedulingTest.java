@@ -10,7 +10,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
-import io.llmaos.proto.v1.DataType;
 import io.llmaos.proto.v1.GetStatsRequest;
 import io.llmaos.proto.v1.InferRequest;
 import io.llmaos.proto.v1.InferResponse;
@@ -19,8 +18,6 @@ import io.llmaos.proto.v1.ModelSchedulerStats;
 import io.llmaos.proto.v1.SchedulerServiceGrpc;
 import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.SetPolicyRequest;
-import io.llmaos.proto.v1.Tensor;
-import io.llmaos.proto.v1.TensorContents;
 import io.llmaos.proto.v1.TenantPolicy;
 import io.llmaos.server.DemoRequests;
 import io.llmaos.server.TempRepository;
@@ -65,12 +62,15 @@ class SchedulingTest {
     }
 
     private static ModelSchedulerStats stats(TestServer server) {
-        return SchedulerServiceGrpc.newBlockingStub(server.channel()).getStats(GetStatsRequest.getDefaultInstance())
+        return SchedulerServiceGrpc.newBlockingStub(server.channel())
+                .getStats(GetStatsRequest.getDefaultInstance())
                 .getModels(0);
     }
 
     private static long executedRows(ModelSchedulerStats s) {
-        return s.getBatchSizesList().stream().mapToLong(b -> b.getBatchSize() * b.getCount()).sum();
+        return s.getBatchSizesList().stream()
+                .mapToLong(b -> b.getBatchSize() * b.getCount())
+                .sum();
     }
 
     private static Status.Code code(ListenableFuture<?> f) {
@@ -86,8 +86,9 @@ class SchedulingTest {
 
     @Test
     void higherPriorityOvertakesAQueueOfLowerPriority() throws Exception {
-        try (TestServer server = spin(config("{\"levels\": [{\"level\": 1, \"max_queue_size\": 100},"
-                + " {\"level\": 2, \"max_queue_size\": 100}]}", ""))) {
+        try (TestServer server = spin(config(
+                "{\"levels\": [{\"level\": 1, \"max_queue_size\": 100}," + " {\"level\": 2, \"max_queue_size\": 100}]}",
+                ""))) {
             var stub = InferenceServiceGrpc.newFutureStub(server.channel());
             AtomicInteger order = new AtomicInteger();
             List<Integer> low = new ArrayList<>();
@@ -106,8 +107,10 @@ class SchedulingTest {
             all.forEach(f -> assertEquals(Status.Code.OK, code(f)));
             int lastHigh = high.stream().mapToInt(Integer::intValue).max().orElseThrow();
             long lowAfter = low.stream().filter(p -> p > lastHigh).count();
-            assertTrue(lowAfter >= 15, "only " + lowAfter + " of 30 low-priority requests finished after the high ones"
-                    + " (high at " + high + ")");
+            assertTrue(
+                    lowAfter >= 15,
+                    "only " + lowAfter + " of 30 low-priority requests finished after the high ones" + " (high at "
+                            + high + ")");
         }
     }
 
@@ -117,8 +120,10 @@ class SchedulingTest {
 
     @Test
     void anExpiredRequestIsNeverExecuted() throws Exception {
-        try (TestServer server = spin(config("{\"levels\": [{\"level\": 1, \"max_queue_size\": 100,"
-                + " \"default_timeout\": \"0.030s\", \"timeout_action\": \"REJECT\"}]}", ""))) {
+        try (TestServer server = spin(config(
+                "{\"levels\": [{\"level\": 1, \"max_queue_size\": 100,"
+                        + " \"default_timeout\": \"0.030s\", \"timeout_action\": \"REJECT\"}]}",
+                ""))) {
             var stub = InferenceServiceGrpc.newFutureStub(server.channel());
             List<ListenableFuture<InferResponse>> calls = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
@@ -134,7 +139,9 @@ class SchedulingTest {
                 }
             }
             long ok = calls.stream().filter(f -> code(f) == Status.Code.OK).count();
-            long expired = calls.stream().filter(f -> code(f) == Status.Code.DEADLINE_EXCEEDED).count();
+            long expired = calls.stream()
+                    .filter(f -> code(f) == Status.Code.DEADLINE_EXCEEDED)
+                    .count();
             assertEquals(60, ok + expired);
             assertTrue(expired > 0, "60 requests of a few ms each with a 30 ms queue timeout: some must expire");
             ModelSchedulerStats s = stats(server);
@@ -156,14 +163,21 @@ class SchedulingTest {
                 cancelled.add(stub.infer(request(0, "c" + i)));
             }
             // cancel once the server holds all of them, the cancelled ones at the back of the queue
-            Awaitility.await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10)).until(() -> {
-                ModelSchedulerStats s = stats(server);
-                return s.getLevels(0).getQueueDepth() + s.getLevels(0).getInFlight() + s.getLevels(0).getCompleted() >= 310;
-            });
+            Awaitility.await()
+                    .pollInterval(Duration.ofMillis(5))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> {
+                        ModelSchedulerStats s = stats(server);
+                        return s.getLevels(0).getQueueDepth()
+                                        + s.getLevels(0).getInFlight()
+                                        + s.getLevels(0).getCompleted()
+                                >= 310;
+                    });
             cancelled.forEach(f -> f.cancel(true));
             kept.forEach(f -> assertEquals(Status.Code.OK, code(f)));
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stats(server).getRejections().getCancelled()
-                    + executedRows(stats(server)) >= 310);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> stats(server).getRejections().getCancelled() + executedRows(stats(server)) >= 310);
             ModelSchedulerStats s = stats(server);
             long gone = s.getRejections().getCancelled();
             assertEquals(310, gone + executedRows(s), "every request either ran or left unserved, once: " + s);
@@ -200,10 +214,17 @@ class SchedulingTest {
     @Test
     void tenantsWithWeightsThreeToOneShareThreeToOne() throws Exception {
         try (TestServer server = spin(config("{\"levels\": [{\"level\": 1, \"max_queue_size\": 1000}]}", ""))) {
-            SchedulerServiceGrpc.newBlockingStub(server.channel()).setPolicy(SetPolicyRequest.newBuilder()
-                    .setPolicy(SchedulingPolicy.newBuilder().setModelName("spin")
-                            .addTenants(TenantPolicy.newBuilder().setName("gold").setWeight(3))
-                            .addTenants(TenantPolicy.newBuilder().setName("bronze").setWeight(1))).build());
+            SchedulerServiceGrpc.newBlockingStub(server.channel())
+                    .setPolicy(SetPolicyRequest.newBuilder()
+                            .setPolicy(SchedulingPolicy.newBuilder()
+                                    .setModelName("spin")
+                                    .addTenants(TenantPolicy.newBuilder()
+                                            .setName("gold")
+                                            .setWeight(3))
+                                    .addTenants(TenantPolicy.newBuilder()
+                                            .setName("bronze")
+                                            .setWeight(1)))
+                            .build());
             Client gold = new Client(server, "gold");
             Client bronze = new Client(server, "bronze");
             gold.start(16);
@@ -242,12 +263,14 @@ class SchedulingTest {
                 return;
             }
             ListenableFuture<InferResponse> f = stub.infer(request(0, "t"));
-            f.addListener(() -> {
-                if (code(f) == Status.Code.OK && running) {
-                    done.incrementAndGet();
-                }
-                next();
-            }, Runnable::run);
+            f.addListener(
+                    () -> {
+                        if (code(f) == Status.Code.OK && running) {
+                            done.incrementAndGet();
+                        }
+                        next();
+                    },
+                    Runnable::run);
         }
 
         void stop() {
@@ -259,8 +282,12 @@ class SchedulingTest {
     void batchesFormUnderConcurrency() throws Exception {
         TempRepository repo = new TempRepository(dir);
         repo.copyDemo("mlp-classifier", "mlp");
-        Files.writeString(dir.resolve("mlp/config.json"), Files.readString(dir.resolve("mlp/config.json"))
-                .replace("\"instances\"", "\"dynamic_batching\": {\"max_queue_delay_us\": 2000}, \"instances\""));
+        Files.writeString(
+                dir.resolve("mlp/config.json"),
+                Files.readString(dir.resolve("mlp/config.json"))
+                        .replace(
+                                "\"instances\"",
+                                "\"dynamic_batching\": {\"max_queue_delay_us\": 2000}, \"instances\""));
         try (TestServer server = TestServer.start(dir, "mlp")) {
             var stub = InferenceServiceGrpc.newFutureStub(server.channel());
             List<ListenableFuture<InferResponse>> calls = new ArrayList<>();
@@ -281,14 +308,19 @@ class SchedulingTest {
 
     @Test
     void thePoolScalesUpUnderLoadAndDownWhenIdle() throws Exception {
-        try (TestServer server = spin(config("{\"levels\": [{\"level\": 1, \"max_queue_size\": 1000}]}",
+        try (TestServer server = spin(config(
+                "{\"levels\": [{\"level\": 1, \"max_queue_size\": 1000}]}",
                 ", \"instances\": {\"min\": 1, \"max\": 2, \"scale_up_queue_delay\": \"0.001s\","
                         + " \"scale_up_after\": \"0.020s\", \"scale_down_idle\": \"0.300s\"}"))) {
             Client load = new Client(server, "default");
             load.start(8);
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stats(server).getInstances().getCurrent() == 2);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> stats(server).getInstances().getCurrent() == 2);
             load.stop();
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stats(server).getInstances().getCurrent() == 1);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> stats(server).getInstances().getCurrent() == 1);
             ModelSchedulerStats s = stats(server);
             assertTrue(s.getInstances().getScaleUps() >= 1 && s.getInstances().getScaleDowns() >= 1, s.toString());
         }

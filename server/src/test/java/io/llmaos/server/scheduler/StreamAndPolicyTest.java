@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamAndPolicyTest {
     @TempDir
     static Path dir;
+
     private static TestServer server;
 
     @BeforeAll
@@ -56,7 +57,8 @@ class StreamAndPolicyTest {
     @Test
     void inferStreamAnswersEveryRequestByIdIncludingErrors() throws Exception {
         QueueObserver<InferStreamResponse> answers = new QueueObserver<>();
-        StreamObserver<InferRequest> requests = InferenceServiceGrpc.newStub(server.channel()).inferStream(answers);
+        StreamObserver<InferRequest> requests =
+                InferenceServiceGrpc.newStub(server.channel()).inferStream(answers);
         InferRequest good = DemoRequests.mlpRequest("mlp");
         for (int i = 0; i < 100; i++) {
             InferRequest r = i % 10 == 9 ? good.toBuilder().setModelName("nope").build() : good;
@@ -69,15 +71,16 @@ class StreamAndPolicyTest {
             byId.put(a.getRequestId(), a);
         }
         assertEquals(100, byId.size());
-        List<Float> expected = server.inference().infer(good).getOutputs(0).getContents().getFp32ContentsList();
+        List<Float> expected =
+                server.inference().infer(good).getOutputs(0).getContents().getFp32ContentsList();
         for (int i = 0; i < 100; i++) {
             InferStreamResponse a = byId.get("r" + i);
             if (i % 10 == 9) {
                 assertEquals(Code.NOT_FOUND_VALUE, a.getError().getCode(), a.toString());
             } else {
                 // batched with others, a row may differ from the unbatched run in the last bits
-                io.llmaos.server.ProtoTensors.assertClose(expected,
-                        a.getResponse().getOutputs(0).getContents().getFp32ContentsList(), 1e-5);
+                io.llmaos.server.ProtoTensors.assertClose(
+                        expected, a.getResponse().getOutputs(0).getContents().getFp32ContentsList(), 1e-5);
                 assertEquals("r" + i, a.getResponse().getRequestId());
             }
         }
@@ -86,50 +89,85 @@ class StreamAndPolicyTest {
     @Test
     void inferInferStreamAndModelInferGiveTheSameResult() throws Exception {
         InferRequest r = DemoRequests.mlpRequest("mlp");
-        List<Float> unary = server.inference().infer(r).getOutputs(0).getContents().getFp32ContentsList();
+        List<Float> unary =
+                server.inference().infer(r).getOutputs(0).getContents().getFp32ContentsList();
         QueueObserver<InferStreamResponse> answers = new QueueObserver<>();
-        StreamObserver<InferRequest> stream = InferenceServiceGrpc.newStub(server.channel()).inferStream(answers);
+        StreamObserver<InferRequest> stream =
+                InferenceServiceGrpc.newStub(server.channel()).inferStream(answers);
         stream.onNext(r);
         stream.onCompleted();
-        assertEquals(unary, answers.next().getResponse().getOutputs(0).getContents().getFp32ContentsList());
+        assertEquals(
+                unary, answers.next().getResponse().getOutputs(0).getContents().getFp32ContentsList());
         InferTensorContents.Builder c = InferTensorContents.newBuilder()
                 .addAllFp32Contents(r.getInputs(0).getContents().getFp32ContentsList());
-        var oip = server.oip().modelInfer(ModelInferRequest.newBuilder().setModelName("mlp")
-                .putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build())
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("features").setDatatype("FP32")
-                        .addShape(1).addShape(16).setContents(c))
-                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("scores")).build());
+        var oip = server.oip()
+                .modelInfer(ModelInferRequest.newBuilder()
+                        .setModelName("mlp")
+                        .putParameters(
+                                "priority",
+                                InferParameter.newBuilder().setInt64Param(1).build())
+                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                .setName("features")
+                                .setDatatype("FP32")
+                                .addShape(1)
+                                .addShape(16)
+                                .setContents(c))
+                        .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+                                .setName("scores"))
+                        .build());
         assertEquals(unary, io.llmaos.server.model.DemoModelsTestAccess.floats(oip.getRawOutputContents(0)));
     }
 
     @Test
     void policiesAreValidatedAndAppliedLive() {
         var scheduler = SchedulerServiceGrpc.newBlockingStub(server.channel());
-        SchedulingPolicy before = scheduler.getPolicy(GetPolicyRequest.newBuilder().setModelName("mlp").build());
+        SchedulingPolicy before = scheduler.getPolicy(
+                GetPolicyRequest.newBuilder().setModelName("mlp").build());
         assertEquals(1, before.getQueue().getLevelsCount());
         assertEquals(2, before.getInstances().getMax(), "from the model's config");
 
-        StatusRuntimeException bad = assertThrows(StatusRuntimeException.class, () -> scheduler.setPolicy(
-                SetPolicyRequest.newBuilder().setPolicy(SchedulingPolicy.newBuilder().setModelName("mlp")
-                        .setQueue(QueuePolicy.newBuilder().addLevels(PriorityLevel.newBuilder().setLevel(2)))
-                        .addTenants(TenantPolicy.newBuilder().setName("bad name!"))).build()));
+        StatusRuntimeException bad = assertThrows(
+                StatusRuntimeException.class,
+                () -> scheduler.setPolicy(SetPolicyRequest.newBuilder()
+                        .setPolicy(SchedulingPolicy.newBuilder()
+                                .setModelName("mlp")
+                                .setQueue(QueuePolicy.newBuilder()
+                                        .addLevels(PriorityLevel.newBuilder().setLevel(2)))
+                                .addTenants(TenantPolicy.newBuilder().setName("bad name!")))
+                        .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
         assertTrue(bad.getStatus().getDescription().contains("policy.queue.levels[0].level"));
         assertTrue(bad.getStatus().getDescription().contains("policy.tenants[0].name"));
 
-        SchedulingPolicy after = scheduler.setPolicy(SetPolicyRequest.newBuilder().setPolicy(SchedulingPolicy.newBuilder()
-                .setModelName("mlp").setQueue(QueuePolicy.newBuilder()
-                        .addLevels(PriorityLevel.newBuilder().setLevel(1).setMaxQueueSize(10))
-                        .addLevels(PriorityLevel.newBuilder().setLevel(2).setMaxQueueSize(10))
-                        .addLevels(PriorityLevel.newBuilder().setLevel(3).setMaxQueueSize(10)))).build());
+        SchedulingPolicy after = scheduler.setPolicy(SetPolicyRequest.newBuilder()
+                .setPolicy(SchedulingPolicy.newBuilder()
+                        .setModelName("mlp")
+                        .setQueue(QueuePolicy.newBuilder()
+                                .addLevels(
+                                        PriorityLevel.newBuilder().setLevel(1).setMaxQueueSize(10))
+                                .addLevels(
+                                        PriorityLevel.newBuilder().setLevel(2).setMaxQueueSize(10))
+                                .addLevels(
+                                        PriorityLevel.newBuilder().setLevel(3).setMaxQueueSize(10))))
+                .build());
         assertEquals(3, after.getQueue().getLevelsCount());
         assertEquals(3, after.getQueue().getDefaultPriority(), "the lowest level by default");
-        assertEquals(1, server.inference().infer(DemoRequests.mlpRequest("mlp").toBuilder().setPriority(3).build())
-                .getModelVersion());
-        StatusRuntimeException level = assertThrows(StatusRuntimeException.class, () -> server.inference()
-                .infer(DemoRequests.mlpRequest("mlp").toBuilder().setPriority(4).build()));
+        assertEquals(
+                1,
+                server.inference()
+                        .infer(DemoRequests.mlpRequest("mlp").toBuilder()
+                                .setPriority(3)
+                                .build())
+                        .getModelVersion());
+        StatusRuntimeException level = assertThrows(
+                StatusRuntimeException.class,
+                () -> server.inference()
+                        .infer(DemoRequests.mlpRequest("mlp").toBuilder()
+                                .setPriority(4)
+                                .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, level.getStatus().getCode());
-        scheduler.setPolicy(SetPolicyRequest.newBuilder().setPolicy(SchedulingPolicy.newBuilder().setModelName("mlp"))
+        scheduler.setPolicy(SetPolicyRequest.newBuilder()
+                .setPolicy(SchedulingPolicy.newBuilder().setModelName("mlp"))
                 .build());
     }
 
@@ -137,9 +175,11 @@ class StreamAndPolicyTest {
     void aMalformedTenantHeaderIsRefused() {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("x-llmaos-tenant", Metadata.ASCII_STRING_MARSHALLER), "no spaces allowed");
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> server.inference()
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .infer(DemoRequests.mlpRequest("mlp")));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> server.inference()
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                        .infer(DemoRequests.mlpRequest("mlp")));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     }
 }

@@ -40,7 +40,8 @@ class TenantQuotasTest {
         for (int i = 0; i < 3; i++) {
             quotas.acquire("t", rule);
         }
-        assertThrows(CapacityExceededException.class, () -> quotas.acquire("t", rule), "the bucket holds only the burst");
+        assertThrows(
+                CapacityExceededException.class, () -> quotas.acquire("t", rule), "the bucket holds only the burst");
     }
 
     @Test

@@ -26,8 +26,7 @@ enum CallKind {
         }
         String service = method.getServiceName();
         String bare = method.getBareMethodName();
-        if ((service != null && service.startsWith("grpc.reflection."))
-                || (bare != null && bare.startsWith("Watch"))) {
+        if ((service != null && service.startsWith("grpc.reflection.")) || (bare != null && bare.startsWith("Watch"))) {
             return OBSERVER;
         }
         return WORK;

@@ -133,7 +133,6 @@ public final class DrainGate implements ServerInterceptor {
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, ServingPhase phase) {
         StatusRuntimeException refused = StatusMapper.toStatusException(LlmaosException.serverUnavailable(phase));
         call.close(refused.getStatus(), refused.getTrailers() == null ? new Metadata() : refused.getTrailers());
-        return new ServerCall.Listener<>() {
-        };
+        return new ServerCall.Listener<>() {};
     }
 }

@@ -21,8 +21,7 @@ public final class NetworkMeter {
     private final AtomicInteger calls = new AtomicInteger();
 
     /** What the counters say now. */
-    public record Counts(long bytesReceived, long bytesSent, int openConnections, int openCalls) {
-    }
+    public record Counts(long bytesReceived, long bytesSent, int openConnections, int openCalls) {}
 
     public Counts counts() {
         return new Counts(received.sum(), sent.sum(), connections.get(), calls.get());

@@ -40,14 +40,13 @@ public final class RequestParsing {
         }
     };
 
-    private RequestParsing() {
-    }
+    private RequestParsing() {}
 
     /** {@code service} with every method parsing its requests as described above; the schema is kept for reflection. */
     public static ServerServiceDefinition wrap(ServerServiceDefinition service) {
         ServiceDescriptor original = service.getServiceDescriptor();
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
-                .setSchemaDescriptor(original.getSchemaDescriptor());
+        ServiceDescriptor.Builder descriptor =
+                ServiceDescriptor.newBuilder(original.getName()).setSchemaDescriptor(original.getSchemaDescriptor());
         List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
         for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
             ServerMethodDefinition<?, ?> wrapped = wrap(method);
@@ -61,13 +60,17 @@ public final class RequestParsing {
 
     private static <Q, R> ServerMethodDefinition<InputStream, R> wrap(ServerMethodDefinition<Q, R> method) {
         MethodDescriptor<Q, R> typed = method.getMethodDescriptor();
-        MethodDescriptor<InputStream, R> raw = typed.toBuilder(RAW, typed.getResponseMarshaller()).build();
+        MethodDescriptor<InputStream, R> raw =
+                typed.toBuilder(RAW, typed.getResponseMarshaller()).build();
         ServerCallHandler<Q, R> handler = method.getServerCallHandler();
         return ServerMethodDefinition.create(raw, (call, headers) -> listen(typed, handler, call, headers));
     }
 
-    private static <Q, R> ServerCall.Listener<InputStream> listen(MethodDescriptor<Q, R> typed,
-            ServerCallHandler<Q, R> handler, ServerCall<InputStream, R> call, Metadata headers) {
+    private static <Q, R> ServerCall.Listener<InputStream> listen(
+            MethodDescriptor<Q, R> typed,
+            ServerCallHandler<Q, R> handler,
+            ServerCall<InputStream, R> call,
+            Metadata headers) {
         ServerCall.Listener<Q> delegate = handler.startCall(new TypedCall<>(call, typed), headers);
         return new ServerCall.Listener<>() {
             private boolean failed;
@@ -82,10 +85,11 @@ public final class RequestParsing {
                     request = typed.parseRequest(message);
                 } catch (RuntimeException e) {
                     failed = true;
-                    StatusRuntimeException status = StatusMapper.toStatusException(new InvalidInputException(
-                            List.of(new FieldViolation("(request)", "is not a valid " + messageName(typed)
-                                    + ": " + reason(e)))));
-                    call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+                    StatusRuntimeException status =
+                            StatusMapper.toStatusException(new InvalidInputException(List.of(new FieldViolation(
+                                    "(request)", "is not a valid " + messageName(typed) + ": " + reason(e)))));
+                    call.close(
+                            status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
                     // the service hears of it as a cancel: a stream stops answering requests already taken
                     delegate.onCancel();
                     return;

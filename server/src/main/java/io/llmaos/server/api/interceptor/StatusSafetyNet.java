@@ -29,8 +29,7 @@ public final class StatusSafetyNet implements ServerInterceptor {
             delegate = next.startCall(guarded, headers);
         } catch (RuntimeException e) {
             guarded.fail(e);
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         return new SimpleForwardingServerCallListener<>(delegate) {
             @Override

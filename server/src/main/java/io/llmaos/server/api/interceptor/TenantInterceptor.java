@@ -32,18 +32,17 @@ public final class TenantInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String tenant = headers.get(KEY);
         if (tenant == null) {
             return next.startCall(call, headers);
         }
         if (!NAME.matcher(tenant).matches()) {
-            StatusRuntimeException refused = StatusMapper.toStatusException(new InvalidInputException(HEADER,
-                    "tenant names are 1-64 characters of [A-Za-z0-9._:@-]"));
+            StatusRuntimeException refused = StatusMapper.toStatusException(
+                    new InvalidInputException(HEADER, "tenant names are 1-64 characters of [A-Za-z0-9._:@-]"));
             call.close(refused.getStatus(), refused.getTrailers() == null ? new Metadata() : refused.getTrailers());
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         return Contexts.interceptCall(Context.current().withValue(TENANT, tenant), call, headers, next);
     }

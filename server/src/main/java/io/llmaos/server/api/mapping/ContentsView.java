@@ -9,18 +9,37 @@ import java.util.List;
  * The typed contents of a tensor, whichever contract it came in (llmaos.v1 or the Open Inference
  * Protocol share the same eight fields), so one decoder serves both.
  */
-record ContentsView(List<Boolean> bools, List<Integer> ints, List<Long> int64s, List<Integer> uints,
-        List<Long> uint64s, List<Float> fp32s, List<Double> fp64s, List<ByteString> bytes) {
+record ContentsView(
+        List<Boolean> bools,
+        List<Integer> ints,
+        List<Long> int64s,
+        List<Integer> uints,
+        List<Long> uint64s,
+        List<Float> fp32s,
+        List<Double> fp64s,
+        List<ByteString> bytes) {
 
     static ContentsView of(TensorContents c) {
-        return new ContentsView(c.getBoolContentsList(), c.getIntContentsList(), c.getInt64ContentsList(),
-                c.getUintContentsList(), c.getUint64ContentsList(), c.getFp32ContentsList(), c.getFp64ContentsList(),
+        return new ContentsView(
+                c.getBoolContentsList(),
+                c.getIntContentsList(),
+                c.getInt64ContentsList(),
+                c.getUintContentsList(),
+                c.getUint64ContentsList(),
+                c.getFp32ContentsList(),
+                c.getFp64ContentsList(),
                 c.getBytesContentsList());
     }
 
     static ContentsView of(InferTensorContents c) {
-        return new ContentsView(c.getBoolContentsList(), c.getIntContentsList(), c.getInt64ContentsList(),
-                c.getUintContentsList(), c.getUint64ContentsList(), c.getFp32ContentsList(), c.getFp64ContentsList(),
+        return new ContentsView(
+                c.getBoolContentsList(),
+                c.getIntContentsList(),
+                c.getInt64ContentsList(),
+                c.getUintContentsList(),
+                c.getUint64ContentsList(),
+                c.getFp32ContentsList(),
+                c.getFp64ContentsList(),
                 c.getBytesContentsList());
     }
 

@@ -12,8 +12,7 @@ import java.util.List;
 
 /** Generate's messages to and from the core records. */
 public final class GenerateMapping {
-    private GenerateMapping() {
-    }
+    private GenerateMapping() {}
 
     /** The most stop sequences a request may give. */
     static final int MAX_STOP_SEQUENCES = 16;
@@ -30,8 +29,10 @@ public final class GenerateMapping {
         }
         int size = r.getTextBytes().size();
         if (size > maxBytes) {
-            throw new io.llmaos.server.core.InvalidInputException("text", "is " + size
-                    + " bytes; the server takes prompts of at most " + maxBytes + " bytes (--max-prompt-bytes)");
+            throw new io.llmaos.server.core.InvalidInputException(
+                    "text",
+                    "is " + size + " bytes; the server takes prompts of at most " + maxBytes
+                            + " bytes (--max-prompt-bytes)");
         }
         return r.getText();
     }
@@ -39,10 +40,11 @@ public final class GenerateMapping {
     /** The prompt as token ids, or null when it is given as text; INVALID_ARGUMENT when neither. */
     public static long[] promptIds(GenerateRequest r) {
         return switch (r.getPromptCase()) {
-            case TOKEN_IDS -> r.getTokenIds().getIdsList().stream().mapToLong(Long::longValue).toArray();
+            case TOKEN_IDS ->
+                r.getTokenIds().getIdsList().stream().mapToLong(Long::longValue).toArray();
             case TEXT -> null;
-            default -> throw new io.llmaos.server.core.InvalidInputException("prompt",
-                    "is required: set text or token_ids");
+            default ->
+                throw new io.llmaos.server.core.InvalidInputException("prompt", "is required: set text or token_ids");
         };
     }
 
@@ -50,13 +52,14 @@ public final class GenerateMapping {
     public static SamplingParams sampling(GenerateRequest r) {
         var s = r.getSampling();
         if (s.getStopSequencesCount() > MAX_STOP_SEQUENCES) {
-            throw new io.llmaos.server.core.InvalidInputException("sampling.stop_sequences", "has "
-                    + s.getStopSequencesCount() + " entries; at most " + MAX_STOP_SEQUENCES + " are taken");
+            throw new io.llmaos.server.core.InvalidInputException(
+                    "sampling.stop_sequences",
+                    "has " + s.getStopSequencesCount() + " entries; at most " + MAX_STOP_SEQUENCES + " are taken");
         }
         for (int i = 0; i < s.getStopSequencesCount(); i++) {
             if (s.getStopSequencesBytes(i).size() > MAX_STOP_BYTES) {
-                throw new io.llmaos.server.core.InvalidInputException("sampling.stop_sequences[" + i + "]",
-                        "is longer than " + MAX_STOP_BYTES + " bytes");
+                throw new io.llmaos.server.core.InvalidInputException(
+                        "sampling.stop_sequences[" + i + "]", "is longer than " + MAX_STOP_BYTES + " bytes");
             }
         }
         return new SamplingParams(
@@ -70,11 +73,20 @@ public final class GenerateMapping {
     }
 
     /** One message of tokens (and, when {@code reason} is set, the last one). */
-    public static GenerateResponse response(String requestId, long version, List<GeneratedToken> tokens,
-            FinishReason reason, GenerationUsage usage, long[] promptIds) {
-        GenerateResponse.Builder b = GenerateResponse.newBuilder().setRequestId(requestId).setModelVersion(version);
+    public static GenerateResponse response(
+            String requestId,
+            long version,
+            List<GeneratedToken> tokens,
+            FinishReason reason,
+            GenerationUsage usage,
+            long[] promptIds) {
+        GenerateResponse.Builder b =
+                GenerateResponse.newBuilder().setRequestId(requestId).setModelVersion(version);
         for (GeneratedToken t : tokens) {
-            b.addTokens(TokenChunk.newBuilder().setTokenId(t.tokenId()).setText(t.text()).setIndex(t.index())
+            b.addTokens(TokenChunk.newBuilder()
+                    .setTokenId(t.tokenId())
+                    .setText(t.text())
+                    .setIndex(t.index())
                     .setLogprob(t.logprob()));
         }
         if (promptIds != null) {
@@ -95,7 +107,9 @@ public final class GenerateMapping {
     }
 
     private static com.google.protobuf.Duration duration(long nanos) {
-        return com.google.protobuf.Duration.newBuilder().setSeconds(nanos / 1_000_000_000L)
-                .setNanos((int) (nanos % 1_000_000_000L)).build();
+        return com.google.protobuf.Duration.newBuilder()
+                .setSeconds(nanos / 1_000_000_000L)
+                .setNanos((int) (nanos % 1_000_000_000L))
+                .build();
     }
 }

@@ -2,8 +2,7 @@ package io.llmaos.server.api.mapping;
 
 /** IEEE 754 half precision and bfloat16 to and from single precision (round to nearest even). */
 final class HalfFloats {
-    private HalfFloats() {
-    }
+    private HalfFloats() {}
 
     static short toHalf(float value) {
         int bits = Float.floatToRawIntBits(value);

@@ -15,8 +15,7 @@ import java.util.stream.Collectors;
 
 /** {@code llmaos.v1} InferRequest to core tensors, and the result back to an InferResponse. */
 public final class InferMapping {
-    private InferMapping() {
-    }
+    private InferMapping() {}
 
     /** The request's inputs, validated against {@code spec} and decoded. */
     public static List<Tensor> inputs(InferRequest request, ModelSpec spec, InputLimits limits) {
@@ -26,15 +25,22 @@ public final class InferMapping {
         for (int i = 0; i < request.getInputsCount(); i++) {
             headers.add(TensorCodec.header("inputs[" + i + "]", request.getInputs(i), violations));
         }
-        return RequestTensors.decode(headers, violations, spec, limits,
+        return RequestTensors.decode(
+                headers,
+                violations,
+                spec,
+                limits,
                 (i, h) -> TensorCodec.decode(h, request.getInputs(i), limits, violations));
     }
 
     /** The response: requested outputs (typed, or raw where asked) and the server-side timing. */
     public static InferResponse response(InferRequest request, InferenceResult result, long totalNanos) {
-        List<String> names = request.getOutputsList().stream().map(RequestedOutput::getName).toList();
-        Set<String> raw = request.getOutputsList().stream().filter(RequestedOutput::getRaw)
-                .map(RequestedOutput::getName).collect(Collectors.toSet());
+        List<String> names =
+                request.getOutputsList().stream().map(RequestedOutput::getName).toList();
+        Set<String> raw = request.getOutputsList().stream()
+                .filter(RequestedOutput::getRaw)
+                .map(RequestedOutput::getName)
+                .collect(Collectors.toSet());
         InferResponse.Builder b = InferResponse.newBuilder()
                 .setModelName(result.model().name())
                 .setModelVersion(result.model().version())

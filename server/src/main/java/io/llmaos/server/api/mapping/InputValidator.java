@@ -20,8 +20,7 @@ final class InputValidator {
     /** The element limit of one input when the model sets none. */
     static final long DEFAULT_MAX_ELEMENTS = 1L << 26;
 
-    private InputValidator() {
-    }
+    private InputValidator() {}
 
     static void validate(List<TensorHeader> headers, ModelSpec spec, long maxElements, List<FieldViolation> v) {
         Map<String, TensorSpec> declared = new HashMap<>();
@@ -41,25 +40,30 @@ final class InputValidator {
             }
             TensorSpec d = declared.get(h.name());
             if (d == null) {
-                v.add(new FieldViolation(h.field() + ".name", "unknown input '" + Echo.cut(h.name()) + "'; the model takes "
-                        + Echo.list(declared.keySet())));
+                v.add(new FieldViolation(
+                        h.field() + ".name",
+                        "unknown input '" + Echo.cut(h.name()) + "'; the model takes " + Echo.list(declared.keySet())));
                 continue;
             }
             if (h.type() != null && h.type() != d.type()) {
-                v.add(new FieldViolation(h.field() + ".datatype", "is " + h.type() + " but input '" + h.name()
-                        + "' is " + d.type()));
+                v.add(new FieldViolation(
+                        h.field() + ".datatype", "is " + h.type() + " but input '" + h.name() + "' is " + d.type()));
             }
             long[] expected = d.shapeWithBatch(spec.batched());
             long[] shape = h.shape();
             if (shape.length != expected.length) {
-                v.add(new FieldViolation(h.field() + ".shape", "has rank " + shape.length + " but input '" + h.name()
-                        + "' needs rank " + expected.length + " " + Arrays.toString(expected)));
+                v.add(new FieldViolation(
+                        h.field() + ".shape",
+                        "has rank " + shape.length + " but input '" + h.name() + "' needs rank " + expected.length + " "
+                                + Arrays.toString(expected)));
                 continue;
             }
             for (int i = 0; i < shape.length; i++) {
                 if (expected[i] >= 0 && shape[i] != expected[i]) {
-                    v.add(new FieldViolation(h.field() + ".shape[" + i + "]", "is " + shape[i] + " but input '"
-                            + h.name() + "' needs " + expected[i] + " " + Arrays.toString(expected)));
+                    v.add(new FieldViolation(
+                            h.field() + ".shape[" + i + "]",
+                            "is " + shape[i] + " but input '" + h.name() + "' needs " + expected[i] + " "
+                                    + Arrays.toString(expected)));
                 }
             }
             if (spec.batched()) {
@@ -67,12 +71,14 @@ final class InputValidator {
                     v.add(new FieldViolation(h.field() + ".shape[0]", "the batch must hold at least 1 row"));
                 }
                 if (shape[0] > spec.maxBatchSize()) {
-                    v.add(new FieldViolation(h.field() + ".shape[0]", "batch of " + shape[0]
-                            + " exceeds the model's max_batch_size " + spec.maxBatchSize()));
+                    v.add(new FieldViolation(
+                            h.field() + ".shape[0]",
+                            "batch of " + shape[0] + " exceeds the model's max_batch_size " + spec.maxBatchSize()));
                 }
                 if (batch >= 0 && shape[0] != batch) {
-                    v.add(new FieldViolation(h.field() + ".shape[0]", "batch of " + shape[0]
-                            + " differs from the other inputs' " + batch));
+                    v.add(new FieldViolation(
+                            h.field() + ".shape[0]",
+                            "batch of " + shape[0] + " differs from the other inputs' " + batch));
                 }
                 batch = shape[0];
             }
@@ -93,7 +99,8 @@ final class InputValidator {
         for (int i = 0; i < h.shape().length; i++) {
             long d = h.shape()[i];
             if (d < 0) {
-                v.add(new FieldViolation(h.field() + ".shape[" + i + "]", "is " + d + "; dimensions must be at least 1"));
+                v.add(new FieldViolation(
+                        h.field() + ".shape[" + i + "]", "is " + d + "; dimensions must be at least 1"));
                 return false;
             }
             if (d > 0 && count > maxElements / d) {
@@ -103,13 +110,16 @@ final class InputValidator {
             count *= d;
         }
         if (count == 0 && h.shape().length > 0) {
-            v.add(new FieldViolation(h.field() + ".shape", Arrays.toString(h.shape())
-                    + " holds no elements; every dimension must be at least 1"));
+            v.add(new FieldViolation(
+                    h.field() + ".shape",
+                    Arrays.toString(h.shape()) + " holds no elements; every dimension must be at least 1"));
             return false;
         }
         if (count > maxElements) {
-            v.add(new FieldViolation(h.field() + ".shape", Arrays.toString(h.shape()) + " has more than "
-                    + maxElements + " elements, the limit of one input"));
+            v.add(new FieldViolation(
+                    h.field() + ".shape",
+                    Arrays.toString(h.shape()) + " has more than " + maxElements
+                            + " elements, the limit of one input"));
             return false;
         }
         return true;

@@ -17,8 +17,7 @@ import java.util.List;
 
 /** Lifecycle statuses and configurations to their contract messages. */
 public final class ModelMapping {
-    private ModelMapping() {
-    }
+    private ModelMapping() {}
 
     public static ModelSummary summary(ModelStatus s) {
         ModelSummary.Builder b = ModelSummary.newBuilder()
@@ -60,29 +59,38 @@ public final class ModelMapping {
     public static List<TensorMetadata> outputs(ModelConfig c) {
         List<TensorMetadata> outputs = new ArrayList<>(metadata(c.getOutputsList(), c.getMaxBatchSize() > 0));
         if (c.getKind() == ModelKind.CLASSIFIER) {
-            TensorMetadata.Builder labels = TensorMetadata.newBuilder().setName(ClassifierSpec.LABELS_OUTPUT)
+            TensorMetadata.Builder labels = TensorMetadata.newBuilder()
+                    .setName(ClassifierSpec.LABELS_OUTPUT)
                     .setDatatype(io.llmaos.proto.v1.DataType.BYTES)
                     .setDescription("the best labels of each row, best first");
             if (c.getMaxBatchSize() > 0) {
                 labels.addShape(-1);
             }
-            outputs.add(labels.addShape(Math.max(1, c.getClassifier().getTopK())).build());
+            outputs.add(
+                    labels.addShape(Math.max(1, c.getClassifier().getTopK())).build());
         }
         return outputs;
     }
 
     private static List<TensorMetadata> metadata(List<TensorSpec> specs, boolean batched) {
-        return specs.stream().map(t -> {
-            TensorMetadata.Builder m = TensorMetadata.newBuilder().setName(t.getName()).setDatatype(t.getDatatype())
-                    .setDescription(t.getDescription());
-            if (batched) {
-                m.addShape(-1);
-            }
-            return m.addAllShape(t.getShapeList()).build();
-        }).toList();
+        return specs.stream()
+                .map(t -> {
+                    TensorMetadata.Builder m = TensorMetadata.newBuilder()
+                            .setName(t.getName())
+                            .setDatatype(t.getDatatype())
+                            .setDescription(t.getDescription());
+                    if (batched) {
+                        m.addShape(-1);
+                    }
+                    return m.addAllShape(t.getShapeList()).build();
+                })
+                .toList();
     }
 
     static Timestamp timestamp(Instant at) {
-        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(at.getEpochSecond())
+                .setNanos(at.getNano())
+                .build();
     }
 }

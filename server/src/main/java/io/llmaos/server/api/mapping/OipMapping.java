@@ -20,8 +20,7 @@ import java.util.List;
  * raw_output_contents, as Triton sends them, which every v2 client reads.
  */
 public final class OipMapping {
-    private OipMapping() {
-    }
+    private OipMapping() {}
 
     /** The model version a request names ("" = the version policy's choice). */
     public static long version(String version, String field) {
@@ -36,7 +35,8 @@ public final class OipMapping {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidInputException(field, "'" + Echo.cut(version) + "' is not a version number (a positive integer)");
+        throw new InvalidInputException(
+                field, "'" + Echo.cut(version) + "' is not a version number (a positive integer)");
     }
 
     /** The request's inputs, validated against {@code spec} and decoded. */
@@ -44,8 +44,10 @@ public final class OipMapping {
         List<FieldViolation> violations = new ArrayList<>();
         boolean raw = request.getRawInputContentsCount() > 0;
         if (raw && request.getRawInputContentsCount() != request.getInputsCount()) {
-            violations.add(new FieldViolation("raw_input_contents", "has " + request.getRawInputContentsCount()
-                    + " entries for " + request.getInputsCount() + " inputs"));
+            violations.add(new FieldViolation(
+                    "raw_input_contents",
+                    "has " + request.getRawInputContentsCount() + " entries for " + request.getInputsCount()
+                            + " inputs"));
         }
         List<TensorHeader> headers = new ArrayList<>();
         for (int i = 0; i < request.getInputsCount(); i++) {
@@ -53,18 +55,30 @@ public final class OipMapping {
             String field = "inputs[" + i + "]";
             DataType type = DataType.fromOipName(in.getDatatype()).orElse(null);
             if (type == null) {
-                violations.add(new FieldViolation(field + ".datatype", "unknown datatype '" + Echo.cut(in.getDatatype())
-                        + "' (BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32, FP64, BYTES)"));
+                violations.add(new FieldViolation(
+                        field + ".datatype",
+                        "unknown datatype '" + Echo.cut(in.getDatatype())
+                                + "' (BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32, FP64, BYTES)"));
             }
             if (raw && in.hasContents()) {
-                violations.add(new FieldViolation(field + ".contents", "must be empty when raw_input_contents is used"));
+                violations.add(
+                        new FieldViolation(field + ".contents", "must be empty when raw_input_contents is used"));
             }
-            headers.add(new TensorHeader(field, in.getName(), type,
+            headers.add(new TensorHeader(
+                    field,
+                    in.getName(),
+                    type,
                     in.getShapeList().stream().mapToLong(Long::longValue).toArray()));
         }
-        return RequestTensors.decode(headers, violations, spec, limits, (i, h) -> raw
-                ? TensorCodec.decodeRaw(h, request.getRawInputContents(i), limits, violations)
-                : TensorCodec.decodeTyped(h, ContentsView.of(request.getInputs(i).getContents()), limits, violations));
+        return RequestTensors.decode(
+                headers,
+                violations,
+                spec,
+                limits,
+                (i, h) -> raw
+                        ? TensorCodec.decodeRaw(h, request.getRawInputContents(i), limits, violations)
+                        : TensorCodec.decodeTyped(
+                                h, ContentsView.of(request.getInputs(i).getContents()), limits, violations));
     }
 
     /** The "priority" parameter (1 = highest), or 0 for the model's default. */
@@ -75,7 +89,8 @@ public final class OipMapping {
         }
         long value = integer(p, "parameters[priority]");
         if (value < 0 || value > Integer.MAX_VALUE) {
-            throw new InvalidInputException("parameters[priority]", "must be a level number, 1 = highest (0 = default)");
+            throw new InvalidInputException(
+                    "parameters[priority]", "must be a level number, 1 = highest (0 = default)");
         }
         return (int) value;
     }
@@ -96,21 +111,33 @@ public final class OipMapping {
         return switch (p.getParameterChoiceCase()) {
             case INT64_PARAM -> p.getInt64Param();
             case UINT64_PARAM -> p.getUint64Param();
-            default -> throw new InvalidInputException(field, "must be an integer (int64_param or uint64_param), not "
-                    + p.getParameterChoiceCase().name().toLowerCase(java.util.Locale.ROOT));
+            default ->
+                throw new InvalidInputException(
+                        field,
+                        "must be an integer (int64_param or uint64_param), not "
+                                + p.getParameterChoiceCase().name().toLowerCase(java.util.Locale.ROOT));
         };
     }
 
     /** The response, with the requested outputs as raw contents and the timing as parameters. */
     public static ModelInferResponse response(ModelInferRequest request, InferenceResult result) {
         List<String> names = request.getOutputsList().stream()
-                .map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
+                .map(ModelInferRequest.InferRequestedOutputTensor::getName)
+                .toList();
         ModelInferResponse.Builder b = ModelInferResponse.newBuilder()
                 .setModelName(result.model().name())
                 .setModelVersion(String.valueOf(result.model().version()))
                 .setId(request.getId())
-                .putParameters("queue_time_us", InferParameter.newBuilder().setInt64Param(result.queueNanos() / 1000).build())
-                .putParameters("compute_time_us", InferParameter.newBuilder().setInt64Param(result.computeNanos() / 1000).build());
+                .putParameters(
+                        "queue_time_us",
+                        InferParameter.newBuilder()
+                                .setInt64Param(result.queueNanos() / 1000)
+                                .build())
+                .putParameters(
+                        "compute_time_us",
+                        InferParameter.newBuilder()
+                                .setInt64Param(result.computeNanos() / 1000)
+                                .build());
         for (Tensor t : RequestTensors.select(result.outputs(), names)) {
             ModelInferResponse.InferOutputTensor.Builder out = ModelInferResponse.InferOutputTensor.newBuilder()
                     .setName(t.name())

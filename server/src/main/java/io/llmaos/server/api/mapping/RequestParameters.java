@@ -18,16 +18,17 @@ public final class RequestParameters {
     /** The classifier's per-request label count. */
     public static final String TOP_K = "top_k";
 
-    private RequestParameters() {
-    }
+    private RequestParameters() {}
 
     /** Checks {@code parameters} against what {@code spec} reads. */
     public static void validate(Map<String, String> parameters, ModelSpec spec) {
         for (Map.Entry<String, String> p : parameters.entrySet()) {
             String field = "parameters[" + Echo.cut(p.getKey()) + "]";
             if (!p.getKey().equals(TOP_K) || spec.kind() != ServingKind.CLASSIFIER) {
-                throw new InvalidInputException(field, "unknown parameter; model '" + spec.ref().name() + "' reads "
-                        + (spec.kind() == ServingKind.CLASSIFIER ? "only '" + TOP_K + "'" : "none"));
+                throw new InvalidInputException(
+                        field,
+                        "unknown parameter; model '" + spec.ref().name() + "' reads "
+                                + (spec.kind() == ServingKind.CLASSIFIER ? "only '" + TOP_K + "'" : "none"));
             }
             int max = spec.classifier().topK();
             long k;
@@ -37,8 +38,10 @@ public final class RequestParameters {
                 k = -1;
             }
             if (k < 1 || k > max) {
-                throw new InvalidInputException(field, "must be a whole number from 1 to " + max
-                        + " (the model's classifier.top_k), got '" + Echo.cut(p.getValue()) + "'");
+                throw new InvalidInputException(
+                        field,
+                        "must be a whole number from 1 to " + max + " (the model's classifier.top_k), got '"
+                                + Echo.cut(p.getValue()) + "'");
             }
         }
     }
@@ -53,7 +56,9 @@ public final class RequestParameters {
             return outputs;
         }
         int k = Integer.parseInt(value.strip());
-        return outputs.stream().map(t -> t.name().equals(ClassifierSpec.LABELS_OUTPUT) ? firstLabels(t, k) : t).toList();
+        return outputs.stream()
+                .map(t -> t.name().equals(ClassifierSpec.LABELS_OUTPUT) ? firstLabels(t, k) : t)
+                .toList();
     }
 
     private static Tensor firstLabels(Tensor labels, int k) {

@@ -14,14 +14,17 @@ import java.util.function.BiFunction;
  * together as one INVALID_ARGUMENT.
  */
 final class RequestTensors {
-    private RequestTensors() {
-    }
+    private RequestTensors() {}
 
     /**
      * @param decoder decodes input {@code i} given its validated header, adding any problems found
      */
-    static List<Tensor> decode(List<TensorHeader> headers, List<FieldViolation> violations, ModelSpec spec,
-            InputLimits limits, BiFunction<Integer, TensorHeader, Tensor> decoder) {
+    static List<Tensor> decode(
+            List<TensorHeader> headers,
+            List<FieldViolation> violations,
+            ModelSpec spec,
+            InputLimits limits,
+            BiFunction<Integer, TensorHeader, Tensor> decoder) {
         InputValidator.validate(headers, spec, limits.maxElements(), violations);
         throwIfAny(violations);
         List<Tensor> inputs = new ArrayList<>(headers.size());
@@ -41,11 +44,17 @@ final class RequestTensors {
         List<FieldViolation> violations = new ArrayList<>();
         for (int i = 0; i < requested.size(); i++) {
             String name = requested.get(i);
-            Tensor found = produced.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+            Tensor found = produced.stream()
+                    .filter(t -> t.name().equals(name))
+                    .findFirst()
+                    .orElse(null);
             if (found == null) {
-                violations.add(new FieldViolation("outputs[" + i + "].name", "unknown output '"
-                        + io.llmaos.server.core.Echo.cut(name) + "'; the model produces "
-                        + io.llmaos.server.core.Echo.list(produced.stream().map(Tensor::name).toList())));
+                violations.add(new FieldViolation(
+                        "outputs[" + i + "].name",
+                        "unknown output '"
+                                + io.llmaos.server.core.Echo.cut(name) + "'; the model produces "
+                                + io.llmaos.server.core.Echo.list(
+                                        produced.stream().map(Tensor::name).toList())));
             } else {
                 selected.add(found);
             }

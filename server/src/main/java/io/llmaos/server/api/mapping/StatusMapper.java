@@ -38,8 +38,7 @@ public final class StatusMapper {
 
     private static final Logger log = LoggerFactory.getLogger(StatusMapper.class);
 
-    private StatusMapper() {
-    }
+    private StatusMapper() {}
 
     /** The status (with details in its trailers) that a client should see for {@code thrown}. */
     public static StatusRuntimeException toStatusException(Throwable thrown) {
@@ -68,13 +67,13 @@ public final class StatusMapper {
             return toStatusException(new LlmaosException(ErrorCode.DEADLINE_EXCEEDED, "the request timed out"));
         }
         if (t instanceof RejectedExecutionException) {
-            return toStatusException(new LlmaosException(ErrorCode.SERVER_UNAVAILABLE,
-                    "the server cannot take more work right now"));
+            return toStatusException(
+                    new LlmaosException(ErrorCode.SERVER_UNAVAILABLE, "the server cannot take more work right now"));
         }
         if (t instanceof OutOfMemoryError) {
             log.error("out of memory while serving a call", t);
-            return toStatusException(new CapacityExceededException("OUT_OF_MEMORY",
-                    "the server ran out of memory serving this request", Duration.ofSeconds(1)));
+            return toStatusException(new CapacityExceededException(
+                    "OUT_OF_MEMORY", "the server ran out of memory serving this request", Duration.ofSeconds(1)));
         }
         return internal(t);
     }
@@ -90,16 +89,22 @@ public final class StatusMapper {
             Throwable cause = status.getCause() != null ? status.getCause() : status.asRuntimeException();
             return internal(cause);
         }
-        io.grpc.Metadata.Key<byte[]> details = io.grpc.Metadata.Key.of("grpc-status-details-bin",
-                io.grpc.Metadata.BINARY_BYTE_MARSHALLER);
+        io.grpc.Metadata.Key<byte[]> details =
+                io.grpc.Metadata.Key.of("grpc-status-details-bin", io.grpc.Metadata.BINARY_BYTE_MARSHALLER);
         if (status.isOk() || (trailers != null && trailers.containsKey(details))) {
             return status.asRuntimeException(trailers);
         }
         String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
-        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-                .setCode(status.getCode().value()).setMessage(Echo.message(description))
-                .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(status.getCode().name()).build()))
-                .build(), trailers == null ? new io.grpc.Metadata() : trailers);
+        return StatusProto.toStatusRuntimeException(
+                com.google.rpc.Status.newBuilder()
+                        .setCode(status.getCode().value())
+                        .setMessage(Echo.message(description))
+                        .addDetails(Any.pack(ErrorInfo.newBuilder()
+                                .setDomain(DOMAIN)
+                                .setReason(status.getCode().name())
+                                .build()))
+                        .build(),
+                trailers == null ? new io.grpc.Metadata() : trailers);
     }
 
     /** The gRPC code an error code maps to. */
@@ -120,7 +125,8 @@ public final class StatusMapper {
     }
 
     private static com.google.rpc.Status describe(LlmaosException e, String suffix) {
-        ErrorInfo.Builder info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(e.code().name());
+        ErrorInfo.Builder info =
+                ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(e.code().name());
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(codeOf(e.code()).value())
                 .setMessage(Echo.message(e.getMessage()) + suffix);
@@ -128,10 +134,12 @@ public final class StatusMapper {
             BadRequest.Builder bad = BadRequest.newBuilder();
             for (FieldViolation v : invalid.violations()) {
                 bad.addFieldViolations(BadRequest.FieldViolation.newBuilder()
-                        .setField(v.field()).setDescription(v.description()));
+                        .setField(v.field())
+                        .setDescription(v.description()));
             }
             if (invalid.omitted() > 0) {
-                bad.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField("...")
+                bad.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                        .setField("...")
                         .setDescription("and " + invalid.omitted() + " more violations not listed"));
             }
             status.addDetails(Any.pack(bad.build()));
@@ -141,7 +149,8 @@ public final class StatusMapper {
             Duration d = capacity.retryAfter();
             status.addDetails(Any.pack(RetryInfo.newBuilder()
                     .setRetryDelay(com.google.protobuf.Duration.newBuilder()
-                            .setSeconds(d.getSeconds()).setNanos(d.getNano()))
+                            .setSeconds(d.getSeconds())
+                            .setNanos(d.getNano()))
                     .build()));
         }
         status.addDetails(Any.pack(info.build()));
@@ -151,8 +160,8 @@ public final class StatusMapper {
     private static StatusRuntimeException internal(Throwable t) {
         String incident = UUID.randomUUID().toString();
         log.error("internal error, incident {}", incident, t);
-        return StatusProto.toStatusRuntimeException(describe(new LlmaosException(ErrorCode.INTERNAL,
-                "internal error (incident " + incident + ")"), ""));
+        return StatusProto.toStatusRuntimeException(
+                describe(new LlmaosException(ErrorCode.INTERNAL, "internal error (incident " + incident + ")"), ""));
     }
 
     private static Throwable unwrap(Throwable t) {

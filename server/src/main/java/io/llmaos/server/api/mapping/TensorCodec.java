@@ -17,8 +17,7 @@ import java.util.List;
  * are added to a list of field violations (the caller throws once, with all of them).
  */
 public final class TensorCodec {
-    private TensorCodec() {
-    }
+    private TensorCodec() {}
 
     /** A llmaos.v1 tensor (e.g. a warmup sample) as a core tensor; INVALID_ARGUMENT when malformed. */
     public static Tensor decode(io.llmaos.proto.v1.Tensor proto) {
@@ -39,23 +38,30 @@ public final class TensorCodec {
         if (type == null) {
             violations.add(new FieldViolation(field + ".datatype", "is required"));
         }
-        return new TensorHeader(field, proto.getName(), type, proto.getShapeList().stream().mapToLong(Long::longValue).toArray());
+        return new TensorHeader(
+                field,
+                proto.getName(),
+                type,
+                proto.getShapeList().stream().mapToLong(Long::longValue).toArray());
     }
 
-    static Tensor decode(TensorHeader h, io.llmaos.proto.v1.Tensor proto, InputLimits limits,
-            List<FieldViolation> violations) {
-        return proto.hasRawContents() ? decodeRaw(h, proto.getRawContents(), limits, violations)
+    static Tensor decode(
+            TensorHeader h, io.llmaos.proto.v1.Tensor proto, InputLimits limits, List<FieldViolation> violations) {
+        return proto.hasRawContents()
+                ? decodeRaw(h, proto.getRawContents(), limits, violations)
                 : decodeTyped(h, ContentsView.of(proto.getContents()), limits, violations);
     }
 
     /** Whether BYTES element {@code index} of {@code size} bytes is within the limit (else a violation). */
-    private static boolean elementFits(TensorHeader h, long size, int index, InputLimits limits,
-            List<FieldViolation> violations) {
+    private static boolean elementFits(
+            TensorHeader h, long size, int index, InputLimits limits, List<FieldViolation> violations) {
         if (size <= limits.maxElementBytes()) {
             return true;
         }
-        violations.add(new FieldViolation(h.field() + "[" + index + "]", "is a BYTES element of " + size
-                + " bytes; the server takes at most " + limits.maxElementBytes() + " (--max-element-bytes)"));
+        violations.add(new FieldViolation(
+                h.field() + "[" + index + "]",
+                "is a BYTES element of " + size + " bytes; the server takes at most " + limits.maxElementBytes()
+                        + " (--max-element-bytes)"));
         return false;
     }
 
@@ -65,14 +71,15 @@ public final class TensorCodec {
         String expected = fieldFor(h.type());
         for (String present : c.nonEmpty()) {
             if (!present.equals(expected)) {
-                violations.add(new FieldViolation(h.field() + ".contents." + present,
-                        "is set, but a " + h.type() + " tensor uses " + expected));
+                violations.add(new FieldViolation(
+                        h.field() + ".contents." + present, "is set, but a " + h.type() + " tensor uses " + expected));
             }
         }
         int size = sizeOf(c, h.type());
         if (size != count) {
-            violations.add(new FieldViolation(h.field() + ".contents." + expected, "has " + size
-                    + " values but shape " + java.util.Arrays.toString(h.shape()) + " needs " + count));
+            violations.add(new FieldViolation(
+                    h.field() + ".contents." + expected,
+                    "has " + size + " values but shape " + java.util.Arrays.toString(h.shape()) + " needs " + count));
         }
         if (!violations.isEmpty()) {
             return null;
@@ -83,13 +90,16 @@ public final class TensorCodec {
                     return null;
                 }
             }
-            return Tensor.ofStrings(h.name(), h.shape(), c.bytes().stream().map(ByteString::toByteArray).toList());
+            return Tensor.ofStrings(
+                    h.name(),
+                    h.shape(),
+                    c.bytes().stream().map(ByteString::toByteArray).toList());
         }
         ByteBuffer b = ByteBuffer.allocate(count * h.type().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < count; i++) {
             if (!put(b, h.type(), c, i)) {
-                violations.add(new FieldViolation(h.field() + ".contents." + expected + "[" + i + "]",
-                        "value does not fit " + h.type()));
+                violations.add(new FieldViolation(
+                        h.field() + ".contents." + expected + "[" + i + "]", "value does not fit " + h.type()));
                 return null;
             }
         }
@@ -102,8 +112,10 @@ public final class TensorCodec {
         if (h.type() != DataType.BYTES) {
             long expected = count * h.type().byteSize();
             if (raw.size() != expected) {
-                violations.add(new FieldViolation(h.field() + ".raw_contents", "has " + raw.size() + " bytes but shape "
-                        + java.util.Arrays.toString(h.shape()) + " of " + h.type() + " needs " + expected));
+                violations.add(new FieldViolation(
+                        h.field() + ".raw_contents",
+                        "has " + raw.size() + " bytes but shape " + java.util.Arrays.toString(h.shape()) + " of "
+                                + h.type() + " needs " + expected));
                 return null;
             }
             return Tensor.of(h.name(), h.type(), h.shape(), raw.asReadOnlyByteBuffer());
@@ -123,8 +135,8 @@ public final class TensorCodec {
             elements.add(element);
         }
         if (b.hasRemaining() || elements.size() != count) {
-            violations.add(new FieldViolation(h.field() + ".raw_contents", "is not " + count
-                    + " length-prefixed BYTES elements"));
+            violations.add(new FieldViolation(
+                    h.field() + ".raw_contents", "is not " + count + " length-prefixed BYTES elements"));
             return null;
         }
         return Tensor.ofStrings(h.name(), h.shape(), elements);

@@ -7,5 +7,4 @@ import io.llmaos.server.core.DataType;
  * can be validated before anything is allocated. {@code field} is its path in the request, e.g.
  * {@code inputs[1]}; {@code type} is null when the request's datatype is unknown.
  */
-record TensorHeader(String field, String name, DataType type, long[] shape) {
-}
+record TensorHeader(String field, String name, DataType type, long[] shape) {}

@@ -13,8 +13,7 @@ public final class Timeouts {
     /** The largest seconds value of a google.protobuf.Duration. */
     static final long MAX_SECONDS = 315_576_000_000L;
 
-    private Timeouts() {
-    }
+    private Timeouts() {}
 
     /** The timeout a Duration field asks for, or null for none. */
     public static Duration of(com.google.protobuf.Duration d, String field) {

@@ -43,7 +43,8 @@ public final class ClassifierInstance implements ModelInstance {
         List<byte[]> labels = new ArrayList<>(rows * k);
         for (int r = 0; r < rows; r++) {
             int offset = r * classes;
-            IntStream.range(0, classes).boxed()
+            IntStream.range(0, classes)
+                    .boxed()
                     .sorted(Comparator.comparingDouble(c -> -values[offset + c]))
                     .limit(k)
                     .forEach(c -> labels.add(label(c).getBytes(StandardCharsets.UTF_8)));

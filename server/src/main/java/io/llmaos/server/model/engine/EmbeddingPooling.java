@@ -5,16 +5,15 @@ package io.llmaos.server.model.engine;
  * attention mask, and optionally L2-normalises them (as sentence-transformers does).
  */
 public final class EmbeddingPooling {
-    private EmbeddingPooling() {
-    }
+    private EmbeddingPooling() {}
 
     /**
      * @param tokens flattened [batch, length, dim] token vectors
      * @param mask   flattened [batch, length] attention mask (1 = real token)
      * @return flattened [batch, dim] sentence vectors
      */
-    public static float[] pool(float[] tokens, long[] mask, int batch, int length, int dim, Pooling pooling,
-            boolean normalize) {
+    public static float[] pool(
+            float[] tokens, long[] mask, int batch, int length, int dim, Pooling pooling, boolean normalize) {
         float[] out = new float[batch * dim];
         for (int b = 0; b < batch; b++) {
             int o = b * dim;

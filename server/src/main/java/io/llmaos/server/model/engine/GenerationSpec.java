@@ -37,7 +37,14 @@ public record GenerationSpec(
      * value per layer, passed as the list input {@code past} and returned from output
      * {@code presentsOutputIndex} on.
      */
-    public record KvCacheSpec(int numLayers, int numHeads, int headDim, String inputIds, String positionIds,
-            String attentionMask, String past, int logitsOutputIndex, int presentsOutputIndex) {
-    }
+    public record KvCacheSpec(
+            int numLayers,
+            int numHeads,
+            int headDim,
+            String inputIds,
+            String positionIds,
+            String attentionMask,
+            String past,
+            int logitsOutputIndex,
+            int presentsOutputIndex) {}
 }

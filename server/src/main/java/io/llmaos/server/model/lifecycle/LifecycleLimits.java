@@ -24,7 +24,7 @@ public record LifecycleLimits(MemoryLedger ledger, EngineBudget engines, Duratio
 
     /** No memory or engine budget, a five-minute load timeout, no load-on-demand. */
     public static LifecycleLimits unlimited(Clock clock) {
-        return new LifecycleLimits(new MemoryLedger(0, clock), new EngineBudget(Integer.MAX_VALUE, 0),
-                Duration.ofMinutes(5), null);
+        return new LifecycleLimits(
+                new MemoryLedger(0, clock), new EngineBudget(Integer.MAX_VALUE, 0), Duration.ofMinutes(5), null);
     }
 }

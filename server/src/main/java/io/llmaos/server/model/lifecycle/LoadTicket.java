@@ -44,8 +44,10 @@ final class LoadTicket {
             throw LlmaosException.expected(ErrorCode.CANCELLED, "the load of " + what + " was cancelled: " + why);
         }
         if (clock != null && clock.nanoTime() >= deadline) {
-            throw LlmaosException.expected(ErrorCode.DEADLINE_EXCEEDED, "the load of " + what + " took longer than "
-                    + timeout.toMillis() + " ms (--load-timeout) and was abandoned");
+            throw LlmaosException.expected(
+                    ErrorCode.DEADLINE_EXCEEDED,
+                    "the load of " + what + " took longer than " + timeout.toMillis()
+                            + " ms (--load-timeout) and was abandoned");
         }
     }
 }

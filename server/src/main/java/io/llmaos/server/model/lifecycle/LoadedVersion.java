@@ -46,8 +46,15 @@ public final class LoadedVersion {
      * @param warmed the start-up instances, whose share of {@code budget} the load reserved; this copy
      *               gives it back as it closes them
      */
-    LoadedVersion(ModelSpec spec, ModelConfig config, LoadedModel model, List<ModelInstance> warmed,
-            Supplier<ModelInstance> grower, EngineBudget budget, Clock clock, long stamp) {
+    LoadedVersion(
+            ModelSpec spec,
+            ModelConfig config,
+            LoadedModel model,
+            List<ModelInstance> warmed,
+            Supplier<ModelInstance> grower,
+            EngineBudget budget,
+            Clock clock,
+            long stamp) {
         this.spec = spec;
         this.budget = budget;
         this.config = config;

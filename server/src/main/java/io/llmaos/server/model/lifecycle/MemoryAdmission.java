@@ -28,7 +28,8 @@ final class MemoryAdmission {
      * @param models every managed model (the candidates for eviction)
      * @param evict  unloads every version of a model, saying why (run on that model's operation queue)
      */
-    MemoryAdmission(MemoryLedger ledger, Supplier<Collection<ManagedModel>> models, BiConsumer<ManagedModel, String> evict) {
+    MemoryAdmission(
+            MemoryLedger ledger, Supplier<Collection<ManagedModel>> models, BiConsumer<ManagedModel, String> evict) {
         this.ledger = ledger;
         this.models = models;
         this.evict = evict;
@@ -41,7 +42,9 @@ final class MemoryAdmission {
             return hint;
         }
         try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(spec.directory())) {
-            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(java.nio.file.Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             return 0;
         }
@@ -77,23 +80,33 @@ final class MemoryAdmission {
                 String why = "loading " + model.name + "/" + version + " needs " + mib(bytes)
                         + " of the model memory budget; " + mib(ledger.free()) + " free of " + mib(ledger.limit())
                         + ", " + mib(evictableBytes) + " held by idle models"
-                        + (kept.isEmpty() ? "" : "; not evictable: " + String.join(", ", new java.util.TreeSet<>(kept)));
+                        + (kept.isEmpty()
+                                ? ""
+                                : "; not evictable: " + String.join(", ", new java.util.TreeSet<>(kept)));
                 ledger.refused(model.name, version, bytes, why);
                 throw new CapacityExceededException("MODEL_MEMORY_BUDGET", why, java.time.Duration.ofSeconds(1));
             }
-            ManagedModel victim = evictable.stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            ManagedModel victim = evictable.stream()
+                    .min(Map.Entry.comparingByValue())
+                    .orElseThrow()
+                    .getKey();
             String why = "evicted (least recently used) to make room for " + model.name + "/" + version;
             log.info("{}: {}", victim.name, why);
-            victim.enqueue(() -> {
-                evict.accept(victim, why);
-                return null;
-            }, Runnable::run).join();
+            victim.enqueue(
+                            () -> {
+                                evict.accept(victim, why);
+                                return null;
+                            },
+                            Runnable::run)
+                    .join();
             r = ledger.tryReserve(model.name, version, bytes);
         }
         return r;
     }
 
     private static String mib(long bytes) {
-        return bytes == Long.MAX_VALUE ? "unlimited" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return bytes == Long.MAX_VALUE
+                ? "unlimited"
+                : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

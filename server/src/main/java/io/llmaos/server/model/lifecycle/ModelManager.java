@@ -1,18 +1,18 @@
 package io.llmaos.server.model.lifecycle;
 
 import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.server.core.CapacityExceededException;
 import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ErrorCode;
 import io.llmaos.server.core.LlmaosException;
 import io.llmaos.server.core.Tensor;
 import io.llmaos.server.model.engine.EngineRegistry;
+import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.model.lifecycle.ManagedModel.Slot;
 import io.llmaos.server.model.repository.ModelFingerprint;
 import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.model.repository.ModelSource;
 import io.llmaos.server.model.repository.RepositoryPaths;
-import io.llmaos.server.core.CapacityExceededException;
-import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.resource.EngineBudget;
 import io.llmaos.server.resource.MemoryLedger;
 import io.llmaos.server.resource.ProcessMemory;
@@ -57,20 +57,31 @@ public final class ModelManager implements AutoCloseable {
      * @param loadPool      the bounded pool loads and unloads run on (owned: closed by {@link #close})
      * @param warmupDecoder turns a config's warmup tensors into core tensors
      */
-    public ModelManager(ModelRepository repository, EngineRegistry engines, ProcessMemory memory, Clock clock,
-            ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
+    public ModelManager(
+            ModelRepository repository,
+            EngineRegistry engines,
+            ProcessMemory memory,
+            Clock clock,
+            ExecutorService loadPool,
+            Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
         this(repository, engines, memory, clock, loadPool, warmupDecoder, LifecycleLimits.unlimited(clock));
     }
 
     /** @param limits the memory and engine budgets, the load timeout and load-on-demand */
-    public ModelManager(ModelRepository repository, EngineRegistry engines, ProcessMemory memory, Clock clock,
-            ExecutorService loadPool, Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder, LifecycleLimits limits) {
+    public ModelManager(
+            ModelRepository repository,
+            EngineRegistry engines,
+            ProcessMemory memory,
+            Clock clock,
+            ExecutorService loadPool,
+            Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder,
+            LifecycleLimits limits) {
         this.engineBudget = limits.engines();
         this.ledger = limits.ledger();
         this.onDemandWait = limits.onDemandWait();
         this.loadTimeout = limits.loadTimeout();
-        this.admission = new MemoryAdmission(ledger, models::values,
-                (victim, why) -> victim.versions().forEach(v -> unloadSlot(victim, v, why)));
+        this.admission = new MemoryAdmission(
+                ledger, models::values, (victim, why) -> victim.versions().forEach(v -> unloadSlot(victim, v, why)));
         this.repository = repository;
         this.loader = new VersionLoader(engines, memory, clock, warmupDecoder);
         this.memory = memory;
@@ -96,14 +107,16 @@ public final class ModelManager implements AutoCloseable {
         ManagedModel model = models.computeIfAbsent(name, ManagedModel::new);
         LoadTicket ticket = new LoadTicket(clock, loadTimeout);
         model.track(ticket);
-        return model.enqueue(() -> {
-            try {
-                ticket.start();
-                return doLoad(model, override, ticket);
-            } finally {
-                model.untrack(ticket);
-            }
-        }, loadPool);
+        return model.enqueue(
+                () -> {
+                    try {
+                        ticket.start();
+                        return doLoad(model, override, ticket);
+                    } finally {
+                        model.untrack(ticket);
+                    }
+                },
+                loadPool);
     }
 
     /** Unloads every version of {@code name} (version 0) or one version, after in-flight work. */
@@ -145,7 +158,9 @@ public final class ModelManager implements AutoCloseable {
         }
         Map<Long, VersionStatus> versions = new HashMap<>();
         if (source != null) {
-            source.versionsOnDisk().keySet().forEach(v -> versions.put(v, VersionStatus.unavailable(v, "", clock.now())));
+            source.versionsOnDisk()
+                    .keySet()
+                    .forEach(v -> versions.put(v, VersionStatus.unavailable(v, "", clock.now())));
         }
         ModelConfig config = source != null ? source.config() : ModelConfig.getDefaultInstance();
         java.time.Instant lastUsed = null;
@@ -161,7 +176,8 @@ public final class ModelManager implements AutoCloseable {
             }
         }
         List<VersionStatus> sorted = versions.values().stream()
-                .sorted((a, b) -> Long.compare(b.version(), a.version())).toList();
+                .sorted((a, b) -> Long.compare(b.version(), a.version()))
+                .toList();
         return new ModelStatus(name, config, configError, sorted, lastUsed);
     }
 
@@ -179,7 +195,9 @@ public final class ModelManager implements AutoCloseable {
         try {
             return resolveLoaded(name, version);
         } catch (LlmaosException e) {
-            if (onDemandWait == null || e.code() != ErrorCode.MODEL_NOT_READY || !repository.modelNames().contains(name)) {
+            if (onDemandWait == null
+                    || e.code() != ErrorCode.MODEL_NOT_READY
+                    || !repository.modelNames().contains(name)) {
                 throw e;
             }
         }
@@ -187,15 +205,19 @@ public final class ModelManager implements AutoCloseable {
         try {
             load(name, null).get(onDemandWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new LlmaosException(ErrorCode.MODEL_NOT_READY, "model '" + name + "' is still loading on demand after "
-                    + onDemandWait.toMillis() + " ms; try again shortly");
+            throw new LlmaosException(
+                    ErrorCode.MODEL_NOT_READY,
+                    "model '" + name + "' is still loading on demand after " + onDemandWait.toMillis()
+                            + " ms; try again shortly");
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof LlmaosException known) {
                 throw known;
             }
-            throw new LlmaosException(ErrorCode.MODEL_NOT_READY, "model '" + name + "' failed to load on demand: "
-                    + cause.getMessage(), cause);
+            throw new LlmaosException(
+                    ErrorCode.MODEL_NOT_READY,
+                    "model '" + name + "' failed to load on demand: " + cause.getMessage(),
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LlmaosException(ErrorCode.CANCELLED, "interrupted while loading '" + name + "' on demand");
@@ -208,14 +230,17 @@ public final class ModelManager implements AutoCloseable {
         ManagedModel model = models.get(name);
         if (model == null) {
             ModelStatus status = status(name);
-            throw new LlmaosException(ErrorCode.MODEL_NOT_READY, "model '" + name + "' is not loaded"
-                    + (status.versions().isEmpty() ? "" : " (load it with LoadModel)"));
+            throw new LlmaosException(
+                    ErrorCode.MODEL_NOT_READY,
+                    "model '" + name + "' is not loaded"
+                            + (status.versions().isEmpty() ? "" : " (load it with LoadModel)"));
         }
         if (version == 0) {
             LoadedVersion serving = model.highestServing();
             if (serving == null) {
-                throw new LlmaosException(ErrorCode.MODEL_NOT_READY, "model '" + name + "' has no READY version"
-                        + describe(model.statuses()));
+                throw new LlmaosException(
+                        ErrorCode.MODEL_NOT_READY,
+                        "model '" + name + "' has no READY version" + describe(model.statuses()));
             }
             return serving;
         }
@@ -225,8 +250,10 @@ public final class ModelManager implements AutoCloseable {
         }
         LoadedVersion serving = slot.serving;
         if (serving == null) {
-            throw new LlmaosException(ErrorCode.MODEL_NOT_READY, "version " + version + " of model '" + name + "' is "
-                    + slot.status.state() + (slot.status.reason().isEmpty() ? "" : ": " + slot.status.reason()));
+            throw new LlmaosException(
+                    ErrorCode.MODEL_NOT_READY,
+                    "version " + version + " of model '" + name + "' is " + slot.status.state()
+                            + (slot.status.reason().isEmpty() ? "" : ": " + slot.status.reason()));
         }
         return serving;
     }
@@ -299,8 +326,17 @@ public final class ModelManager implements AutoCloseable {
             if (onDisk && firstFailure != null && slot != null && slot.serving != null) {
                 // a version the policy now passes over keeps serving until what replaces it is READY
                 VersionStatus st = slot.status;
-                transition(model, slot, new VersionStatus(version, st.state(), "still serving: a newer version failed"
-                        + " to load", st.memoryBytes(), st.instances(), st.since(), st.loadMillis()));
+                transition(
+                        model,
+                        slot,
+                        new VersionStatus(
+                                version,
+                                st.state(),
+                                "still serving: a newer version failed" + " to load",
+                                st.memoryBytes(),
+                                st.instances(),
+                                st.since(),
+                                st.loadMillis()));
                 continue;
             }
             unloadSlot(model, version, onDisk ? "not selected by the version policy" : "removed from the repository");
@@ -309,8 +345,10 @@ public final class ModelManager implements AutoCloseable {
             }
         }
         if (firstFailure != null) {
-            throw new LlmaosException(firstFailure.code(), "model '" + model.name + "' failed to load: "
-                    + firstFailure.getMessage(), firstFailure);
+            throw new LlmaosException(
+                    firstFailure.code(),
+                    "model '" + model.name + "' failed to load: " + firstFailure.getMessage(),
+                    firstFailure);
         }
         return status(model.name);
     }
@@ -332,8 +370,11 @@ public final class ModelManager implements AutoCloseable {
             ModelSpec spec = repository.spec(source, version);
             // every engine thread is counted before the engine creates it
             if (!engineBudget.tryReserve(instances, spec.threads())) {
-                throw new CapacityExceededException("ENGINE_BUDGET", "loading " + model.name + "/" + version + ": "
-                        + engineBudget.shortfall(instances, spec.threads()), java.time.Duration.ofSeconds(1));
+                throw new CapacityExceededException(
+                        "ENGINE_BUDGET",
+                        "loading " + model.name + "/" + version + ": "
+                                + engineBudget.shortfall(instances, spec.threads()),
+                        java.time.Duration.ofSeconds(1));
             }
             threads = spec.threads();
             reservation = admission.admit(model, version, MemoryAdmission.estimate(source.config(), spec));
@@ -344,8 +385,17 @@ public final class ModelManager implements AutoCloseable {
             MemoryLedger.Reservation previous = slot.reservation;
             slot.reservation = reservation;
             slot.serving = fresh;
-            transition(model, slot, new VersionStatus(version, ModelState.READY, "", fresh.memoryBytes(),
-                    fresh.instanceCount(), clock.now(), fresh.loadMillis()));
+            transition(
+                    model,
+                    slot,
+                    new VersionStatus(
+                            version,
+                            ModelState.READY,
+                            "",
+                            fresh.memoryBytes(),
+                            fresh.instanceCount(),
+                            clock.now(),
+                            fresh.loadMillis()));
             if (current != null) {
                 current.drainAndClose();
                 memory.returnFreedMemory();
@@ -364,8 +414,17 @@ public final class ModelManager implements AutoCloseable {
                 transition(model, slot, slot.status.moveTo(ModelState.FAILED, why, clock.now()));
             } else {
                 VersionStatus s = slot.status;
-                transition(model, slot, new VersionStatus(version, s.state(), "reload failed, still serving the"
-                        + " previous copy: " + why, s.memoryBytes(), s.instances(), s.since(), s.loadMillis()));
+                transition(
+                        model,
+                        slot,
+                        new VersionStatus(
+                                version,
+                                s.state(),
+                                "reload failed, still serving the" + " previous copy: " + why,
+                                s.memoryBytes(),
+                                s.instances(),
+                                s.since(),
+                                s.loadMillis()));
             }
             log.warn("{}/{} failed to load: {}", model.name, version, why);
             if (e instanceof LlmaosException || e instanceof Error) {
@@ -420,15 +479,25 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private static String describe(List<VersionStatus> statuses) {
-        return statuses.isEmpty() ? "" : " (" + String.join(", ", statuses.stream()
-                .map(s -> "version " + s.version() + " " + s.state() + (s.reason().isEmpty() ? "" : ": " + s.reason()))
-                .toList()) + ")";
+        return statuses.isEmpty()
+                ? ""
+                : " ("
+                        + String.join(
+                                ", ",
+                                statuses.stream()
+                                        .map(s -> "version " + s.version() + " " + s.state()
+                                                + (s.reason().isEmpty() ? "" : ": " + s.reason()))
+                                        .toList())
+                        + ")";
     }
 
     private static CompletableFuture<ModelStatus> logged(CompletableFuture<ModelStatus> future, String name) {
         future.whenComplete((s, e) -> {
             if (e != null) {
-                log.warn("repository poll: '{}': {}", name, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                log.warn(
+                        "repository poll: '{}': {}",
+                        name,
+                        e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             }
         });
         return future;

@@ -10,8 +10,8 @@ import java.util.List;
  *
  * @param configError why the configuration could not be read, or empty
  */
-public record ModelStatus(String name, ModelConfig config, String configError, List<VersionStatus> versions,
-        Instant lastUsed) {
+public record ModelStatus(
+        String name, ModelConfig config, String configError, List<VersionStatus> versions, Instant lastUsed) {
     public ModelStatus {
         versions = List.copyOf(versions);
     }

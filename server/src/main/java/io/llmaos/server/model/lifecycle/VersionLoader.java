@@ -31,7 +31,10 @@ final class VersionLoader {
     private final Clock clock;
     private final Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder;
 
-    VersionLoader(EngineRegistry engines, ProcessMemory memory, Clock clock,
+    VersionLoader(
+            EngineRegistry engines,
+            ProcessMemory memory,
+            Clock clock,
             Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
         this.engines = engines;
         this.memory = memory;
@@ -64,18 +67,25 @@ final class VersionLoader {
             model.close();
             if (e instanceof LlmaosException known) {
                 boolean stopped = known.code() == ErrorCode.CANCELLED || known.code() == ErrorCode.DEADLINE_EXCEEDED;
-                throw stopped ? known : new LlmaosException(known.code(), "warmup of " + spec.ref() + " failed: "
-                        + known.getMessage(), e);
+                throw stopped
+                        ? known
+                        : new LlmaosException(
+                                known.code(), "warmup of " + spec.ref() + " failed: " + known.getMessage(), e);
             }
             throw new LlmaosException(ErrorCode.ENGINE_FAILURE, "warmup of " + spec.ref() + " failed: " + e, e);
         }
-        LoadedVersion loaded = new LoadedVersion(spec, config, model, instances,
-                () -> warmed(model, warmup, LoadTicket.NONE), budget, clock, stamp);
+        LoadedVersion loaded = new LoadedVersion(
+                spec, config, model, instances, () -> warmed(model, warmup, LoadTicket.NONE), budget, clock, stamp);
         long millis = (clock.nanoTime() - start) / 1_000_000;
         long grown = Math.max(0, memory.rssBytes() - before);
         loaded.measured(grown, millis);
-        log.info("loaded {} ({}, {} instance(s)) in {} ms, +{} MiB resident", spec.ref(), spec.engine(),
-                instances.size(), millis, grown >> 20);
+        log.info(
+                "loaded {} ({}, {} instance(s)) in {} ms, +{} MiB resident",
+                spec.ref(),
+                spec.engine(),
+                instances.size(),
+                millis,
+                grown >> 20);
         return loaded;
     }
 

@@ -9,8 +9,14 @@ import java.util.Objects;
  * @param memoryBytes resident memory measured at load (process RSS growth over load and warmup)
  * @param loadMillis  how long the last load took, warmup included
  */
-public record VersionStatus(long version, ModelState state, String reason, long memoryBytes, int instances,
-        Instant since, long loadMillis) {
+public record VersionStatus(
+        long version,
+        ModelState state,
+        String reason,
+        long memoryBytes,
+        int instances,
+        Instant since,
+        long loadMillis) {
     public VersionStatus {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(since, "since");
@@ -23,7 +29,13 @@ public record VersionStatus(long version, ModelState state, String reason, long 
     }
 
     VersionStatus moveTo(ModelState next, String why, Instant at) {
-        return new VersionStatus(version, next, why, next == ModelState.READY ? memoryBytes : 0,
-                next == ModelState.READY ? instances : 0, at, loadMillis);
+        return new VersionStatus(
+                version,
+                next,
+                why,
+                next == ModelState.READY ? memoryBytes : 0,
+                next == ModelState.READY ? instances : 0,
+                at,
+                loadMillis);
     }
 }

@@ -20,12 +20,11 @@ import java.util.function.Function;
  * a generative model one prefill step of one token with an empty KV cache.
  */
 final class WarmupInputs {
-    private WarmupInputs() {
-    }
+    private WarmupInputs() {}
 
     /** Each batch to run, repeated as often as its sample's count asks. */
-    static List<List<Tensor>> batches(ModelSpec spec, ModelConfig config,
-            Function<io.llmaos.proto.v1.Tensor, Tensor> decoder) {
+    static List<List<Tensor>> batches(
+            ModelSpec spec, ModelConfig config, Function<io.llmaos.proto.v1.Tensor, Tensor> decoder) {
         List<List<Tensor>> batches = new ArrayList<>();
         for (WarmupSample sample : config.getWarmupList()) {
             List<Tensor> inputs = sample.getInputsCount() > 0
@@ -59,10 +58,12 @@ final class WarmupInputs {
             }
             long count = Tensor.elementCount(shape);
             if (input.type().isFixedSize()) {
-                inputs.add(Tensor.of(input.name(), input.type(), shape,
-                        ByteBuffer.allocate((int) (count * input.type().byteSize()))));
+                inputs.add(Tensor.of(input.name(), input.type(), shape, ByteBuffer.allocate((int)
+                        (count * input.type().byteSize()))));
             } else {
-                inputs.add(Tensor.ofStrings(input.name(), shape,
+                inputs.add(Tensor.ofStrings(
+                        input.name(),
+                        shape,
                         Collections.nCopies((int) count, "warmup".getBytes(StandardCharsets.UTF_8))));
             }
         }

@@ -29,8 +29,7 @@ public final class ConfigLimits {
     /** The longest duration any setting of a configuration may have: one year. */
     public static final long MAX_DURATION_SECONDS = 366L * 24 * 3600;
 
-    private ConfigLimits() {
-    }
+    private ConfigLimits() {}
 
     /** An unsigned 32-bit proto field as the number it means. */
     public static long unsigned(int value) {
@@ -76,16 +75,16 @@ public final class ConfigLimits {
     public static void queue(String prefix, QueuePolicy q, List<FieldViolation> v) {
         List<PriorityLevel> levels = q.getLevelsList();
         if (levels.size() > MAX_LEVELS) {
-            v.add(new FieldViolation(prefix + ".levels", "has " + levels.size() + " levels; at most " + MAX_LEVELS
-                    + " are allowed"));
+            v.add(new FieldViolation(
+                    prefix + ".levels", "has " + levels.size() + " levels; at most " + MAX_LEVELS + " are allowed"));
             return;
         }
         for (int i = 0; i < levels.size(); i++) {
             PriorityLevel l = levels.get(i);
             String at = prefix + ".levels[" + i + "]";
             if (unsigned(l.getLevel()) != i + 1) {
-                v.add(new FieldViolation(at + ".level", "levels are numbered 1.." + levels.size()
-                        + " in order, highest first"));
+                v.add(new FieldViolation(
+                        at + ".level", "levels are numbered 1.." + levels.size() + " in order, highest first"));
             }
             atMost(at + ".max_queue_size", l.getMaxQueueSize(), MAX_QUEUE_SIZE, v);
             if (l.hasDefaultTimeout()) {
@@ -104,20 +103,23 @@ public final class ConfigLimits {
     /** Preferred sizes within 1..max_batch_size, at most {@value #MAX_PREFERRED_SIZES}; a delay of at most a minute. */
     public static void batching(String prefix, DynamicBatching b, long maxBatchSize, List<FieldViolation> v) {
         if (b.getPreferredBatchSizesCount() > MAX_PREFERRED_SIZES) {
-            v.add(new FieldViolation(prefix + ".preferred_batch_sizes", "has " + b.getPreferredBatchSizesCount()
-                    + " entries; at most " + MAX_PREFERRED_SIZES + " are allowed"));
+            v.add(new FieldViolation(
+                    prefix + ".preferred_batch_sizes",
+                    "has " + b.getPreferredBatchSizesCount() + " entries; at most " + MAX_PREFERRED_SIZES
+                            + " are allowed"));
         } else {
             for (int i = 0; i < b.getPreferredBatchSizesCount(); i++) {
                 long size = unsigned(b.getPreferredBatchSizes(i));
                 if (size < 1 || size > Math.max(1, maxBatchSize)) {
-                    v.add(new FieldViolation(prefix + ".preferred_batch_sizes[" + i + "]",
+                    v.add(new FieldViolation(
+                            prefix + ".preferred_batch_sizes[" + i + "]",
                             "must be between 1 and max_batch_size (" + maxBatchSize + ")"));
                 }
             }
         }
         if (b.getMaxQueueDelayUs() < 0 || b.getMaxQueueDelayUs() > MAX_QUEUE_DELAY_US) {
-            v.add(new FieldViolation(prefix + ".max_queue_delay_us", "must be at most " + MAX_QUEUE_DELAY_US
-                    + " (one minute)"));
+            v.add(new FieldViolation(
+                    prefix + ".max_queue_delay_us", "must be at most " + MAX_QUEUE_DELAY_US + " (one minute)"));
         }
     }
 }

@@ -31,8 +31,7 @@ final class ConfigReader {
     private static final Pattern UNKNOWN_FIELD = Pattern.compile("Cannot find field: ([A-Za-z0-9_.]{1,64}) in message");
     private static final Pattern ENUM = Pattern.compile("for enum type: ([A-Za-z0-9_.]{1,128})");
 
-    private ConfigReader() {
-    }
+    private ConfigReader() {}
 
     /**
      * The model's configuration; an empty one when it has no config.json. A config.json that is a
@@ -54,8 +53,9 @@ final class ConfigReader {
             }
             json = Files.readString(real, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new LlmaosException(ErrorCode.INTERNAL, displayName + " cannot be read (" + e.getClass().getSimpleName()
-                    + ")");
+            throw new LlmaosException(
+                    ErrorCode.INTERNAL,
+                    displayName + " cannot be read (" + e.getClass().getSimpleName() + ")");
         }
         return parse(json, displayName);
     }
@@ -85,9 +85,11 @@ final class ConfigReader {
         for (Throwable t = e; t != null; t = t.getCause()) {
             Matcher at = POSITION.matcher(String.valueOf(t.getMessage()));
             if (at.find()) {
-                return new FieldViolation("(json)", "is not valid JSON at line " + at.group(1) + " column " + at.group(2));
+                return new FieldViolation(
+                        "(json)", "is not valid JSON at line " + at.group(1) + " column " + at.group(2));
             }
         }
-        return new FieldViolation("(json)", "is not valid proto JSON of ModelConfig (a value has the wrong type or form)");
+        return new FieldViolation(
+                "(json)", "is not valid proto JSON of ModelConfig (a value has the wrong type or form)");
     }
 }

@@ -31,14 +31,13 @@ final class ConfigValidator {
     private static final long MAX_TOKENIZER_LENGTH = 1 << 16;
     private static final long MAX_LABELS = 1 << 16;
 
-    private ConfigValidator() {
-    }
+    private ConfigValidator() {}
 
     static List<FieldViolation> validate(ModelConfig c, String folderName) {
         List<FieldViolation> v = new ArrayList<>();
         if (!c.getName().isEmpty() && !c.getName().equals(folderName)) {
-            v.add(new FieldViolation("name", "'" + Echo.cut(c.getName()) + "' differs from the folder name '" + folderName
-                    + "'"));
+            v.add(new FieldViolation(
+                    "name", "'" + Echo.cut(c.getName()) + "' differs from the folder name '" + folderName + "'"));
         }
         tensors("inputs", c.getInputsList(), v);
         tensors("outputs", c.getOutputsList(), v);
@@ -56,34 +55,43 @@ final class ConfigValidator {
             v.add(new FieldViolation("resources.memory_estimate_bytes", "must be below 2^63"));
         }
         if (c.getParametersCount() > MAX_PARAMETERS) {
-            v.add(new FieldViolation("parameters", "has " + c.getParametersCount() + " entries; at most "
-                    + MAX_PARAMETERS + " are allowed"));
+            v.add(new FieldViolation(
+                    "parameters",
+                    "has " + c.getParametersCount() + " entries; at most " + MAX_PARAMETERS + " are allowed"));
         } else {
             c.getParametersMap().forEach((key, value) -> {
                 if (key.length() > Echo.NAME_CHARS || value.length() > MAX_PARAMETER_CHARS) {
-                    v.add(new FieldViolation("parameters[" + Echo.cut(key) + "]", "keys are at most " + Echo.NAME_CHARS
-                            + " and values at most " + MAX_PARAMETER_CHARS + " characters"));
+                    v.add(new FieldViolation(
+                            "parameters[" + Echo.cut(key) + "]",
+                            "keys are at most " + Echo.NAME_CHARS + " and values at most " + MAX_PARAMETER_CHARS
+                                    + " characters"));
                 }
             });
         }
         kind(c, v);
         relativePath("embedding.tokenizer.file", c.getEmbedding().getTokenizer().getFile(), v);
-        relativePath("generation.tokenizer.file", c.getGeneration().getTokenizer().getFile(), v);
+        relativePath(
+                "generation.tokenizer.file", c.getGeneration().getTokenizer().getFile(), v);
         relativePath("classifier.labels_file", c.getClassifier().getLabelsFile(), v);
         return v;
     }
 
     private static void versionPolicy(ModelConfig c, List<FieldViolation> v) {
-        ConfigLimits.atMost("version_policy.latest.num_versions", c.getVersionPolicy().getLatest().getNumVersions(),
-                MAX_VERSIONS, v);
+        ConfigLimits.atMost(
+                "version_policy.latest.num_versions",
+                c.getVersionPolicy().getLatest().getNumVersions(),
+                MAX_VERSIONS,
+                v);
         var specific = c.getVersionPolicy().getSpecific();
         if (specific.getVersionsCount() > MAX_VERSIONS) {
-            v.add(new FieldViolation("version_policy.specific.versions", "lists more than " + MAX_VERSIONS + " versions"));
+            v.add(new FieldViolation(
+                    "version_policy.specific.versions", "lists more than " + MAX_VERSIONS + " versions"));
             return;
         }
         for (int i = 0; i < specific.getVersionsCount(); i++) {
             if (specific.getVersions(i) <= 0) {
-                v.add(new FieldViolation("version_policy.specific.versions[" + i + "]", "versions are positive integers"));
+                v.add(new FieldViolation(
+                        "version_policy.specific.versions[" + i + "]", "versions are positive integers"));
             }
         }
     }
@@ -91,8 +99,9 @@ final class ConfigValidator {
     /** Warmup must finish: few samples, few repetitions, batches the model takes, tensors of bounded size. */
     private static void warmup(ModelConfig c, long maxBatch, List<FieldViolation> v) {
         if (c.getWarmupCount() > MAX_WARMUP_SAMPLES) {
-            v.add(new FieldViolation("warmup", "has " + c.getWarmupCount() + " samples; at most " + MAX_WARMUP_SAMPLES
-                    + " are allowed"));
+            v.add(new FieldViolation(
+                    "warmup",
+                    "has " + c.getWarmupCount() + " samples; at most " + MAX_WARMUP_SAMPLES + " are allowed"));
             return;
         }
         for (int i = 0; i < c.getWarmupCount(); i++) {
@@ -101,17 +110,21 @@ final class ConfigValidator {
             ConfigLimits.atMost(at + ".count", w.getCount(), MAX_WARMUP_COUNT, v);
             long batch = Math.max(1, ConfigLimits.unsigned(w.getBatchSize()));
             if (batch > Math.max(1, maxBatch)) {
-                v.add(new FieldViolation(at + ".batch_size", "is " + batch + "; the model takes batches of at most "
-                        + Math.max(1, maxBatch)));
+                v.add(new FieldViolation(
+                        at + ".batch_size",
+                        "is " + batch + "; the model takes batches of at most " + Math.max(1, maxBatch)));
             } else if (w.getInputsCount() == 0) {
                 for (TensorSpec in : c.getInputsList()) {
                     long elements = batch;
                     for (long d : in.getShapeList()) {
-                        elements = d > 0 && elements > MAX_WARMUP_ELEMENTS / d ? MAX_WARMUP_ELEMENTS + 1 : elements * Math.max(1, d);
+                        elements = d > 0 && elements > MAX_WARMUP_ELEMENTS / d
+                                ? MAX_WARMUP_ELEMENTS + 1
+                                : elements * Math.max(1, d);
                     }
                     if (elements > MAX_WARMUP_ELEMENTS) {
-                        v.add(new FieldViolation(at + ".batch_size", "makes input '" + in.getName() + "' more than "
-                                + MAX_WARMUP_ELEMENTS + " elements"));
+                        v.add(new FieldViolation(
+                                at + ".batch_size",
+                                "makes input '" + in.getName() + "' more than " + MAX_WARMUP_ELEMENTS + " elements"));
                     }
                 }
             }
@@ -127,7 +140,8 @@ final class ConfigValidator {
 
     private static void tensors(String field, List<TensorSpec> specs, List<FieldViolation> v) {
         if (specs.size() > MAX_TENSORS) {
-            v.add(new FieldViolation(field, "has " + specs.size() + " tensors; at most " + MAX_TENSORS + " are allowed"));
+            v.add(new FieldViolation(
+                    field, "has " + specs.size() + " tensors; at most " + MAX_TENSORS + " are allowed"));
             return;
         }
         Set<String> names = new HashSet<>();
@@ -140,7 +154,9 @@ final class ConfigValidator {
                 v.add(new FieldViolation(at + ".name", "'" + Echo.cut(t.getName()) + "' is declared twice"));
             }
             if (t.getDatatype() == DataType.DATA_TYPE_UNSPECIFIED || t.getDatatype() == DataType.UNRECOGNIZED) {
-                v.add(new FieldViolation(at + ".datatype", "is required (BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32, FP64, BYTES)"));
+                v.add(new FieldViolation(
+                        at + ".datatype",
+                        "is required (BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32, FP64, BYTES)"));
             }
             if (t.getShapeCount() > MAX_RANK) {
                 v.add(new FieldViolation(at + ".shape", "has rank " + t.getShapeCount() + "; at most " + MAX_RANK));
@@ -155,7 +171,8 @@ final class ConfigValidator {
     }
 
     private static void kind(ModelConfig c, List<FieldViolation> v) {
-        if (c.getKind() == ModelKind.EMBEDDING && c.getEmbedding().getTokenizer().getFile().isEmpty()) {
+        if (c.getKind() == ModelKind.EMBEDDING
+                && c.getEmbedding().getTokenizer().getFile().isEmpty()) {
             v.add(new FieldViolation("embedding.tokenizer.file", "is required for an EMBEDDING model"));
         }
         if (c.getKind() == ModelKind.GENERATIVE) {
@@ -163,7 +180,9 @@ final class ConfigValidator {
             if (g.getTokenizer().getFile().isEmpty()) {
                 v.add(new FieldViolation("generation.tokenizer.file", "is required for a GENERATIVE model"));
             }
-            if (g.getKvCache().getNumLayers() == 0 || g.getKvCache().getNumHeads() == 0 || g.getKvCache().getHeadDim() == 0) {
+            if (g.getKvCache().getNumLayers() == 0
+                    || g.getKvCache().getNumHeads() == 0
+                    || g.getKvCache().getHeadDim() == 0) {
                 v.add(new FieldViolation("generation.kv_cache", "num_layers, num_heads and head_dim are required"));
             }
             if (g.getMaxContext() == 0) {
@@ -178,18 +197,26 @@ final class ConfigValidator {
             ConfigLimits.atMost("generation.kv_cache.num_layers", g.getKvCache().getNumLayers(), MAX_KV_DIMENSION, v);
             ConfigLimits.atMost("generation.kv_cache.num_heads", g.getKvCache().getNumHeads(), MAX_KV_DIMENSION, v);
             ConfigLimits.atMost("generation.kv_cache.head_dim", g.getKvCache().getHeadDim(), MAX_KV_DIMENSION, v);
-            ConfigLimits.atMost("generation.sampling.max_new_tokens", g.getSampling().getMaxNewTokens(), MAX_CONTEXT, v);
+            ConfigLimits.atMost(
+                    "generation.sampling.max_new_tokens", g.getSampling().getMaxNewTokens(), MAX_CONTEXT, v);
             if (g.getMaxCachedTokens() < 0 || g.getMaxCachedTokens() > MAX_CONTEXT * MAX_SEQUENCES) {
-                v.add(new FieldViolation("generation.max_cached_tokens", "must be at most " + MAX_CONTEXT * MAX_SEQUENCES));
+                v.add(new FieldViolation(
+                        "generation.max_cached_tokens", "must be at most " + MAX_CONTEXT * MAX_SEQUENCES));
             }
             if (g.getEosTokenIdsCount() > MAX_TENSORS) {
                 v.add(new FieldViolation("generation.eos_token_ids", "lists more than " + MAX_TENSORS + " ids"));
             }
         }
-        ConfigLimits.atMost("embedding.tokenizer.max_length", c.getEmbedding().getTokenizer().getMaxLength(),
-                MAX_TOKENIZER_LENGTH, v);
-        ConfigLimits.atMost("generation.tokenizer.max_length", c.getGeneration().getTokenizer().getMaxLength(),
-                MAX_TOKENIZER_LENGTH, v);
+        ConfigLimits.atMost(
+                "embedding.tokenizer.max_length",
+                c.getEmbedding().getTokenizer().getMaxLength(),
+                MAX_TOKENIZER_LENGTH,
+                v);
+        ConfigLimits.atMost(
+                "generation.tokenizer.max_length",
+                c.getGeneration().getTokenizer().getMaxLength(),
+                MAX_TOKENIZER_LENGTH,
+                v);
         ConfigLimits.atMost("classifier.top_k", c.getClassifier().getTopK(), MAX_LABELS, v);
         if (c.getClassifier().getLabelsCount() > MAX_LABELS) {
             v.add(new FieldViolation("classifier.labels", "lists more than " + MAX_LABELS + " labels"));

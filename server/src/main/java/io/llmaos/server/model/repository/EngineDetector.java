@@ -14,8 +14,7 @@ import java.util.stream.Stream;
  * {@code saved_model.pb} TensorFlow, {@code *.onnx} ONNX Runtime.
  */
 final class EngineDetector {
-    private EngineDetector() {
-    }
+    private EngineDetector() {}
 
     /** The engine the files call for; INVALID_ARGUMENT when none or several do. */
     static Engine detect(Path versionDir, String where) {
@@ -24,8 +23,11 @@ final class EngineDetector {
         boolean tf = Files.isRegularFile(versionDir.resolve("saved_model.pb"));
         int found = (pt ? 1 : 0) + (onnx ? 1 : 0) + (tf ? 1 : 0);
         if (found != 1) {
-            throw invalid(where, found == 0 ? "no model file (*.pt, saved_model.pb or *.onnx) found"
-                    : "files for several engines found; name the engine in config.json");
+            throw invalid(
+                    where,
+                    found == 0
+                            ? "no model file (*.pt, saved_model.pb or *.onnx) found"
+                            : "files for several engines found; name the engine in config.json");
         }
         return pt ? Engine.PYTORCH : onnx ? Engine.ONNXRUNTIME : Engine.TENSORFLOW;
     }
@@ -45,10 +47,12 @@ final class EngineDetector {
         }
         List<Path> candidates = files(versionDir, extension);
         if (candidates.size() != 1) {
-            throw invalid(where, candidates.isEmpty()
-                    ? "no *" + extension + " file in version " + versionDir.getFileName()
-                    : "several *" + extension + " files in version " + versionDir.getFileName() + "; name one model"
-                            + extension);
+            throw invalid(
+                    where,
+                    candidates.isEmpty()
+                            ? "no *" + extension + " file in version " + versionDir.getFileName()
+                            : "several *" + extension + " files in version " + versionDir.getFileName()
+                                    + "; name one model" + extension);
         }
         return candidates.get(0);
     }
@@ -60,7 +64,8 @@ final class EngineDetector {
     private static List<Path> files(Path dir, String extension) {
         try (Stream<Path> list = Files.list(dir)) {
             return list.filter(p -> p.getFileName().toString().endsWith(extension) && Files.isRegularFile(p))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -53,7 +53,8 @@ public final class ModelRepository {
                     log.warn("skipping model folder '{}': names are [A-Za-z0-9._-]", name);
                     continue;
                 }
-                if (!Files.isRegularFile(p.resolve(ConfigReader.FILE_NAME)) && versions(p).isEmpty()) {
+                if (!Files.isRegularFile(p.resolve(ConfigReader.FILE_NAME))
+                        && versions(p).isEmpty()) {
                     log.debug("skipping folder '{}': neither config.json nor version folders", name);
                     continue;
                 }
@@ -91,10 +92,15 @@ public final class ModelRepository {
         SortedMap<Long, Path> versions = versions(dir);
         ModelConfig.Builder effective = config.toBuilder().setName(name);
         if (config.getEngine() == Engine.ENGINE_UNSPECIFIED && !versions.isEmpty()) {
-            effective.setEngine(EngineDetector.detect(versions.get(versions.lastKey()), name + "/" + versions.lastKey()));
+            effective.setEngine(
+                    EngineDetector.detect(versions.get(versions.lastKey()), name + "/" + versions.lastKey()));
         }
         ModelConfig built = effective.build();
-        return new ModelSource(name, dir, built, versions,
+        return new ModelSource(
+                name,
+                dir,
+                built,
+                versions,
                 VersionSelection.select(built.getVersionPolicy(), new java.util.TreeSet<>(versions.keySet())));
     }
 

@@ -11,7 +11,11 @@ import java.util.TreeMap;
  * A model as found in the repository: its folder, its effective configuration (engine inferred,
  * name filled in, any override applied), the versions on disk and those its version policy selects.
  */
-public record ModelSource(String name, Path directory, ModelConfig config, SortedMap<Long, Path> versionsOnDisk,
+public record ModelSource(
+        String name,
+        Path directory,
+        ModelConfig config,
+        SortedMap<Long, Path> versionsOnDisk,
         List<Long> selectedVersions) {
     public ModelSource {
         Objects.requireNonNull(name, "name");

@@ -41,8 +41,10 @@ public final class RepositoryPaths {
     /** Throws INVALID_ARGUMENT unless {@code name} is an acceptable model name. */
     public static void requireValidName(String name) {
         if (!isValidName(name)) {
-            throw new InvalidInputException("name", "model names are 1-128 characters of [A-Za-z0-9._-] and not '.' or '..', got '"
-                    + io.llmaos.server.core.Echo.cut(name) + "'");
+            throw new InvalidInputException(
+                    "name",
+                    "model names are 1-128 characters of [A-Za-z0-9._-] and not '.' or '..', got '"
+                            + io.llmaos.server.core.Echo.cut(name) + "'");
         }
     }
 
@@ -50,7 +52,9 @@ public final class RepositoryPaths {
     public static boolean isPlainRelative(String relative) {
         try {
             Path rel = Path.of(relative);
-            return !relative.isEmpty() && !rel.isAbsolute() && !rel.normalize().startsWith("..")
+            return !relative.isEmpty()
+                    && !rel.isAbsolute()
+                    && !rel.normalize().startsWith("..")
                     && !rel.normalize().toString().isEmpty();
         } catch (InvalidPathException e) {
             return false;
@@ -78,8 +82,10 @@ public final class RepositoryPaths {
     /** As {@link #resolveInside(Path, String, String)}; a missing file gives null unless {@code required}. */
     public Path resolveInside(Path base, String relative, String field, boolean required) {
         if (!isPlainRelative(relative)) {
-            throw new InvalidInputException(field, "'" + io.llmaos.server.core.Echo.cut(relative)
-                    + "' must be a relative path inside the model folder");
+            throw new InvalidInputException(
+                    field,
+                    "'" + io.llmaos.server.core.Echo.cut(relative)
+                            + "' must be a relative path inside the model folder");
         }
         Path file = base.resolve(relative).normalize();
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {

@@ -4,8 +4,8 @@ import io.llmaos.proto.v1.ClassifierConfig;
 import io.llmaos.proto.v1.EmbeddingConfig;
 import io.llmaos.proto.v1.GenerationConfig;
 import io.llmaos.proto.v1.KvCacheLayout;
-import io.llmaos.proto.v1.SamplingDefaults;
 import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.proto.v1.SamplingDefaults;
 import io.llmaos.server.core.DataType;
 import io.llmaos.server.core.ErrorCode;
 import io.llmaos.server.core.LlmaosException;
@@ -70,8 +70,11 @@ final class SpecBuilder {
 
     static List<TensorSpec> tensors(List<io.llmaos.proto.v1.TensorSpec> specs) {
         return specs.stream()
-                .map(t -> new TensorSpec(t.getName(), DataType.valueOf(t.getDatatype().name()),
-                        t.getShapeList().stream().mapToLong(Long::longValue).toArray(), t.getEngineName()))
+                .map(t -> new TensorSpec(
+                        t.getName(),
+                        DataType.valueOf(t.getDatatype().name()),
+                        t.getShapeList().stream().mapToLong(Long::longValue).toArray(),
+                        t.getEngineName()))
                 .toList();
     }
 
@@ -104,10 +107,16 @@ final class SpecBuilder {
                 maxContext,
                 new java.util.HashSet<>(g.getEosTokenIdsList()),
                 (int) g.getVocabSize(),
-                new GenerationSpec.KvCacheSpec((int) kv.getNumLayers(), (int) kv.getNumHeads(), (int) kv.getHeadDim(),
-                        or(kv.getInputIds(), "input_ids"), or(kv.getPositionIds(), "position_ids"),
-                        or(kv.getAttentionMask(), "attention_mask"), or(kv.getPast(), "past"),
-                        (int) kv.getLogitsOutputIndex(), kv.getPresentsOutputIndex() > 0 ? (int) kv.getPresentsOutputIndex() : 2),
+                new GenerationSpec.KvCacheSpec(
+                        (int) kv.getNumLayers(),
+                        (int) kv.getNumHeads(),
+                        (int) kv.getHeadDim(),
+                        or(kv.getInputIds(), "input_ids"),
+                        or(kv.getPositionIds(), "position_ids"),
+                        or(kv.getAttentionMask(), "attention_mask"),
+                        or(kv.getPast(), "past"),
+                        (int) kv.getLogitsOutputIndex(),
+                        kv.getPresentsOutputIndex() > 0 ? (int) kv.getPresentsOutputIndex() : 2),
                 maxActive,
                 g.getMaxCachedTokens() > 0 ? g.getMaxCachedTokens() : (long) maxActive * maxContext,
                 g.getPreemptLowestPriority(),
@@ -123,14 +132,18 @@ final class SpecBuilder {
 
     private ClassifierSpec classifier(ClassifierConfig c, ModelSource source, Path versionDir) {
         List<String> labels = c.getLabelsList();
-        Path file = c.getLabelsFile().isEmpty() ? null
+        Path file = c.getLabelsFile().isEmpty()
+                ? null
                 : file(versionDir, source.directory(), c.getLabelsFile(), "classifier.labels_file");
         if (labels.isEmpty() && file != null) {
             try {
-                labels = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
-                        .filter(l -> !l.isEmpty()).toList();
+                labels = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                        .map(String::strip)
+                        .filter(l -> !l.isEmpty())
+                        .toList();
             } catch (IOException e) {
-                throw new LlmaosException(ErrorCode.INTERNAL, "cannot read " + file.getFileName() + ": " + e.getMessage());
+                throw new LlmaosException(
+                        ErrorCode.INTERNAL, "cannot read " + file.getFileName() + ": " + e.getMessage());
             }
         }
         return new ClassifierSpec(labels, c.getSoftmax(), Math.max(1, c.getTopK()));

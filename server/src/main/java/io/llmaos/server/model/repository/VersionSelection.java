@@ -8,8 +8,7 @@ import java.util.SortedSet;
 
 /** Applies a {@link VersionPolicy} to the versions found on disk. */
 final class VersionSelection {
-    private VersionSelection() {
-    }
+    private VersionSelection() {}
 
     /** The versions to serve, highest first. */
     static List<Long> select(VersionPolicy policy, SortedSet<Long> onDisk) {
@@ -17,8 +16,12 @@ final class VersionSelection {
         Collections.reverse(descending);
         return switch (policy.getPolicyCase()) {
             case ALL -> descending;
-            case SPECIFIC -> descending.stream().filter(policy.getSpecific().getVersionsList()::contains).toList();
-            case LATEST -> descending.subList(0, Math.min(Math.max(1, policy.getLatest().getNumVersions()), descending.size()));
+            case SPECIFIC ->
+                descending.stream()
+                        .filter(policy.getSpecific().getVersionsList()::contains)
+                        .toList();
+            case LATEST ->
+                descending.subList(0, Math.min(Math.max(1, policy.getLatest().getNumVersions()), descending.size()));
             case POLICY_NOT_SET -> descending.subList(0, Math.min(1, descending.size()));
         };
     }

@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class StatusMapperTest {
     @ParameterizedTest
@@ -34,7 +34,8 @@ class StatusMapperTest {
         assertNotEquals(Status.Code.OK, e.getStatus().getCode());
         if (e.getStatus().getCode() == Status.Code.INTERNAL) {
             // an INTERNAL answer names the incident the log holds
-            assertTrue(e.getStatus().getDescription().matches("what happened \\(incident [0-9a-f-]{36}\\)"),
+            assertTrue(
+                    e.getStatus().getDescription().matches("what happened \\(incident [0-9a-f-]{36}\\)"),
                     e.getStatus().getDescription());
         } else {
             assertEquals("what happened", e.getStatus().getDescription());
@@ -91,22 +92,41 @@ class StatusMapperTest {
 
     @Test
     void unknownStatusesAreNeverPassedOn() {
-        assertEquals(Status.Code.INTERNAL,
-                StatusMapper.toStatusException(Status.UNKNOWN.withDescription("x").asRuntimeException()).getStatus().getCode());
-        assertEquals(Status.Code.INTERNAL,
-                StatusMapper.sanitize(Status.UNKNOWN, new io.grpc.Metadata()).getStatus().getCode());
-        assertEquals(Status.Code.ABORTED,
-                StatusMapper.sanitize(Status.ABORTED, new io.grpc.Metadata()).getStatus().getCode());
+        assertEquals(
+                Status.Code.INTERNAL,
+                StatusMapper.toStatusException(
+                                Status.UNKNOWN.withDescription("x").asRuntimeException())
+                        .getStatus()
+                        .getCode());
+        assertEquals(
+                Status.Code.INTERNAL,
+                StatusMapper.sanitize(Status.UNKNOWN, new io.grpc.Metadata())
+                        .getStatus()
+                        .getCode());
+        assertEquals(
+                Status.Code.ABORTED,
+                StatusMapper.sanitize(Status.ABORTED, new io.grpc.Metadata())
+                        .getStatus()
+                        .getCode());
     }
 
     @Test
     void wrappedAndJdkExceptionsMapByMeaning() {
-        assertEquals(Status.Code.NOT_FOUND, StatusMapper.toStatusException(
-                new CompletionException(LlmaosException.notFound("no model 'x'"))).getStatus().getCode());
-        assertEquals(Status.Code.CANCELLED,
-                StatusMapper.toStatusException(new CancellationException()).getStatus().getCode());
-        assertEquals(Status.Code.DEADLINE_EXCEEDED,
-                StatusMapper.toStatusException(new TimeoutException()).getStatus().getCode());
+        assertEquals(
+                Status.Code.NOT_FOUND,
+                StatusMapper.toStatusException(new CompletionException(LlmaosException.notFound("no model 'x'")))
+                        .getStatus()
+                        .getCode());
+        assertEquals(
+                Status.Code.CANCELLED,
+                StatusMapper.toStatusException(new CancellationException())
+                        .getStatus()
+                        .getCode());
+        assertEquals(
+                Status.Code.DEADLINE_EXCEEDED,
+                StatusMapper.toStatusException(new TimeoutException())
+                        .getStatus()
+                        .getCode());
     }
 
     private static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException e, Class<T> type)

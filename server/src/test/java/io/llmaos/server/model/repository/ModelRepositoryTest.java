@@ -55,16 +55,21 @@ class ModelRepositoryTest {
         InvalidInputException both = assertThrows(InvalidInputException.class, () -> repo.read("both"));
         assertTrue(both.getMessage().contains("several engines"), both.getMessage());
         InvalidInputException none = assertThrows(InvalidInputException.class, () -> repo.read("none"));
-        assertTrue(none.getMessage().contains("none/1") && none.getMessage().contains("no model file"), none.getMessage());
+        assertTrue(
+                none.getMessage().contains("none/1") && none.getMessage().contains("no model file"), none.getMessage());
     }
 
     @Test
     void configErrorsNameTheFileAndEveryField() throws Exception {
-        model("m", "{\"name\": \"other\", \"inputs\": [{\"name\": \"x\"}, {\"name\": \"x\", \"datatype\": \"FP32\","
-                + " \"shape\": [0]}], \"queue\": {\"levels\": [{\"level\": 2}]}}", "1/model.pt");
+        model(
+                "m",
+                "{\"name\": \"other\", \"inputs\": [{\"name\": \"x\"}, {\"name\": \"x\", \"datatype\": \"FP32\","
+                        + " \"shape\": [0]}], \"queue\": {\"levels\": [{\"level\": 2}]}}",
+                "1/model.pt");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new ModelRepository(root).read("m"));
         List<String> fields = e.violations().stream().map(v -> v.field()).toList();
-        assertEquals(List.of("name", "inputs[0].datatype", "inputs[1].name", "inputs[1].shape[0]", "queue.levels[0].level"),
+        assertEquals(
+                List.of("name", "inputs[0].datatype", "inputs[1].name", "inputs[1].shape[0]", "queue.levels[0].level"),
                 fields);
         assertTrue(e.getMessage().startsWith("m/config.json: "), e.getMessage());
     }
@@ -73,7 +78,9 @@ class ModelRepositoryTest {
     void unknownJsonFieldsAndBadEnumsAreErrors() throws Exception {
         model("m", "{\"kind\": \"CLASSIFYER\"}", "1/model.pt");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new ModelRepository(root).read("m"));
-        assertTrue(e.getMessage().contains("m/config.json") && e.getMessage().contains("llmaos.v1.ModelKind"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("m/config.json") && e.getMessage().contains("llmaos.v1.ModelKind"),
+                e.getMessage());
         assertTrue(!e.getMessage().contains("CLASSIFYER"), "values of the file are not quoted: " + e.getMessage());
     }
 
@@ -81,26 +88,49 @@ class ModelRepositoryTest {
     void versionPoliciesSelectVersions() {
         TreeSet<Long> onDisk = new TreeSet<>(List.of(1L, 2L, 5L, 7L));
         assertEquals(List.of(7L), VersionSelection.select(VersionPolicy.getDefaultInstance(), onDisk));
-        assertEquals(List.of(7L, 5L), VersionSelection.select(VersionPolicy.newBuilder()
-                .setLatest(VersionPolicy.Latest.newBuilder().setNumVersions(2)).build(), onDisk));
-        assertEquals(List.of(7L, 5L, 2L, 1L), VersionSelection.select(VersionPolicy.newBuilder()
-                .setAll(VersionPolicy.All.getDefaultInstance()).build(), onDisk));
-        assertEquals(List.of(5L, 1L), VersionSelection.select(VersionPolicy.newBuilder()
-                .setSpecific(VersionPolicy.Specific.newBuilder().addVersions(1).addVersions(5).addVersions(9)).build(),
-                onDisk));
+        assertEquals(
+                List.of(7L, 5L),
+                VersionSelection.select(
+                        VersionPolicy.newBuilder()
+                                .setLatest(VersionPolicy.Latest.newBuilder().setNumVersions(2))
+                                .build(),
+                        onDisk));
+        assertEquals(
+                List.of(7L, 5L, 2L, 1L),
+                VersionSelection.select(
+                        VersionPolicy.newBuilder()
+                                .setAll(VersionPolicy.All.getDefaultInstance())
+                                .build(),
+                        onDisk));
+        assertEquals(
+                List.of(5L, 1L),
+                VersionSelection.select(
+                        VersionPolicy.newBuilder()
+                                .setSpecific(VersionPolicy.Specific.newBuilder()
+                                        .addVersions(1)
+                                        .addVersions(5)
+                                        .addVersions(9))
+                                .build(),
+                        onDisk));
     }
 
     @Test
     void nonNumericAndZeroVersionFoldersAreIgnored() throws Exception {
         model("m", null, "1/model.pt", "0/model.pt", "latest/model.pt", "012/model.pt");
-        assertEquals(List.of(1L), List.copyOf(new ModelRepository(root).read("m").versionsOnDisk().keySet()));
+        assertEquals(
+                List.of(1L),
+                List.copyOf(new ModelRepository(root).read("m").versionsOnDisk().keySet()));
     }
 
     @Test
     void unknownModelsAreNotFoundAndBadNamesInvalid() {
         ModelRepository repo = new ModelRepository(root);
-        assertEquals(ErrorCode.NOT_FOUND, assertThrows(LlmaosException.class, () -> repo.read("ghost")).code());
-        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(LlmaosException.class, () -> repo.read("../x")).code());
+        assertEquals(
+                ErrorCode.NOT_FOUND,
+                assertThrows(LlmaosException.class, () -> repo.read("ghost")).code());
+        assertEquals(
+                ErrorCode.INVALID_ARGUMENT,
+                assertThrows(LlmaosException.class, () -> repo.read("../x")).code());
     }
 
     @Test
@@ -111,6 +141,7 @@ class ModelRepositoryTest {
         Files.write(root.resolve("m/1/model.pt"), new byte[] {1, 2, 3});
         ModelFingerprint after = repo.fingerprints().get("m");
         assertEquals(before.configStamp(), after.configStamp());
-        assertTrue(before.versionStamps().get(1L) != after.versionStamps().get(1L).longValue());
+        assertTrue(
+                before.versionStamps().get(1L) != after.versionStamps().get(1L).longValue());
     }
 }

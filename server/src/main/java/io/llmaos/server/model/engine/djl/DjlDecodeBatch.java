@@ -124,12 +124,13 @@ final class DjlDecodeBatch implements DecodeBatch {
         }
         java.util.Arrays.fill(mask, 1);
         try (NDManager step = manager.newSubManager()) {
-            NDList inputs = inputs(step, new Shape(n, length), ids, positions, new Shape(n, length), mask,
-                    emptyPast(step, n));
+            NDList inputs =
+                    inputs(step, new Shape(n, length), ids, positions, new Shape(n, length), mask, emptyPast(step, n));
             NDList out = run(inputs);
             NDArray all = out.get(kv.logitsOutputIndex());
             for (int r = 0; r < n; r++) {
-                logits[group.get(r)] = all.get(new NDIndex("{}, {}", r, length - 1)).toFloatArray();
+                logits[group.get(r)] =
+                        all.get(new NDIndex("{}, {}", r, length - 1)).toFloatArray();
             }
             List<Row> joined = new ArrayList<>(n);
             for (int r = 0; r < n; r++) {
@@ -310,7 +311,8 @@ final class DjlDecodeBatch implements DecodeBatch {
             return array;
         }
         Shape s = array.getShape();
-        return array.getManager().zeros(new Shape(s.get(0), s.get(1), target - have, s.get(3)), array.getDataType())
+        return array.getManager()
+                .zeros(new Shape(s.get(0), s.get(1), target - have, s.get(3)), array.getDataType())
                 .concat(array, 2);
     }
 
@@ -363,8 +365,8 @@ final class DjlDecodeBatch implements DecodeBatch {
         }
     }
 
-    private NDList inputs(NDManager m, Shape tokenShape, long[] ids, long[] positions, Shape maskShape, long[] mask,
-            NDArray[] past) {
+    private NDList inputs(
+            NDManager m, Shape tokenShape, long[] ids, long[] positions, Shape maskShape, long[] mask, NDArray[] past) {
         NDList list = new NDList(3 + past.length);
         list.add(named(m.create(ids, tokenShape), kv.inputIds()));
         list.add(named(m.create(positions, tokenShape), kv.positionIds()));
@@ -387,8 +389,10 @@ final class DjlDecodeBatch implements DecodeBatch {
     private NDArray[] presents(NDList out) {
         int first = kv.presentsOutputIndex();
         if (out.size() < first + 2 * kv.numLayers()) {
-            throw new LlmaosException(ErrorCode.ENGINE_FAILURE, spec.ref() + " returned " + out.size()
-                    + " outputs; its kv_cache declares presents from output " + first + " for " + kv.numLayers() + " layers");
+            throw new LlmaosException(
+                    ErrorCode.ENGINE_FAILURE,
+                    spec.ref() + " returned " + out.size() + " outputs; its kv_cache declares presents from output "
+                            + first + " for " + kv.numLayers() + " layers");
         }
         NDArray[] presents = new NDArray[2 * kv.numLayers()];
         for (int i = 0; i < presents.length; i++) {
@@ -404,8 +408,8 @@ final class DjlDecodeBatch implements DecodeBatch {
             if (e instanceof LlmaosException known) {
                 throw known;
             }
-            throw new LlmaosException(ErrorCode.ENGINE_FAILURE, spec.ref() + " failed a decode step: "
-                    + DjlEngine.rootMessage(e), e);
+            throw new LlmaosException(
+                    ErrorCode.ENGINE_FAILURE, spec.ref() + " failed a decode step: " + DjlEngine.rootMessage(e), e);
         }
     }
 

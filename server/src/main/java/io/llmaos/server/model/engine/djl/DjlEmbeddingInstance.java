@@ -51,16 +51,21 @@ final class DjlEmbeddingInstance implements ModelInstance {
                     .optPadding(true)
                     .build();
         } catch (IOException | RuntimeException e) {
-            throw new LlmaosException(ErrorCode.ENGINE_FAILURE, "cannot read the tokenizer of " + spec.ref() + ": "
-                    + DjlEngine.rootMessage(e), e);
+            throw new LlmaosException(
+                    ErrorCode.ENGINE_FAILURE,
+                    "cannot read the tokenizer of " + spec.ref() + ": " + DjlEngine.rootMessage(e),
+                    e);
         }
         this.predictor = model.newPredictor(new NoopTranslator());
     }
 
     @Override
     public List<Tensor> execute(List<Tensor> inputs) {
-        Tensor text = inputs.stream().filter(t -> t.name().equals(embedding.textInput())).findFirst()
-                .orElseThrow(() -> new InvalidInputException("inputs", "missing input '" + embedding.textInput() + "'"));
+        Tensor text = inputs.stream()
+                .filter(t -> t.name().equals(embedding.textInput()))
+                .findFirst()
+                .orElseThrow(
+                        () -> new InvalidInputException("inputs", "missing input '" + embedding.textInput() + "'"));
         List<String> texts = decode(text.strings());
         if (texts.isEmpty()) {
             return List.of(Tensor.ofFloats(embedding.embeddingOutput(), new long[] {0, 0}, new float[0]));
@@ -96,19 +101,20 @@ final class DjlEmbeddingInstance implements ModelInstance {
         }
         try (NDManager manager = model.getNDManager().newSubManager()) {
             Shape shape = new Shape(batch, length);
-            NDList list = new NDList(named(manager.create(ids, shape), "input_ids"),
+            NDList list = new NDList(
+                    named(manager.create(ids, shape), "input_ids"),
                     named(manager.create(mask, shape), "attention_mask"),
                     named(manager.create(types, shape), "token_type_ids"));
             NDArray tokens = tokenOutput(predictor.predict(list));
             int dim = (int) tokens.getShape().get(2);
-            return EmbeddingPooling.pool(tokens.toFloatArray(), mask, batch, length, dim, embedding.pooling(),
-                    embedding.normalize());
+            return EmbeddingPooling.pool(
+                    tokens.toFloatArray(), mask, batch, length, dim, embedding.pooling(), embedding.normalize());
         } catch (TranslateException | RuntimeException e) {
             if (e instanceof LlmaosException known) {
                 throw known;
             }
-            throw new LlmaosException(ErrorCode.ENGINE_FAILURE, spec.ref() + " failed to run: "
-                    + DjlEngine.rootMessage(e), e);
+            throw new LlmaosException(
+                    ErrorCode.ENGINE_FAILURE, spec.ref() + " failed to run: " + DjlEngine.rootMessage(e), e);
         }
     }
 
@@ -133,9 +139,11 @@ final class DjlEmbeddingInstance implements ModelInstance {
         List<String> texts = new ArrayList<>(elements.size());
         for (int i = 0; i < elements.size(); i++) {
             try {
-                texts.add(StandardCharsets.UTF_8.newDecoder()
+                texts.add(StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(java.nio.ByteBuffer.wrap(elements.get(i))).toString());
+                        .decode(java.nio.ByteBuffer.wrap(elements.get(i)))
+                        .toString());
             } catch (CharacterCodingException e) {
                 throw new InvalidInputException("inputs.text[" + i + "]", "is not valid UTF-8");
             }

@@ -53,8 +53,8 @@ final class DjlEngine implements InferenceEngine {
             return new DjlLoadedModel(spec, model, type == EngineType.PYTORCH ? pytorchThreads : null);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw new LlmaosException(ErrorCode.ENGINE_FAILURE,
-                    "cannot load " + spec.ref() + " with " + type + ": " + rootMessage(e), e);
+            throw new LlmaosException(
+                    ErrorCode.ENGINE_FAILURE, "cannot load " + spec.ref() + " with " + type + ": " + rootMessage(e), e);
         }
     }
 
@@ -69,8 +69,8 @@ final class DjlEngine implements InferenceEngine {
             startupMillis = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
             log.info("{} engine {} started in {} ms", djlName, engine.getVersion(), startupMillis);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            throw new LlmaosException(ErrorCode.ENGINE_FAILURE, "the " + djlName + " engine cannot start: "
-                    + rootMessage(e), e);
+            throw new LlmaosException(
+                    ErrorCode.ENGINE_FAILURE, "the " + djlName + " engine cannot start: " + rootMessage(e), e);
         }
     }
 

@@ -21,7 +21,8 @@ final class DjlGenerativeInstance implements GenerativeInstance {
         this.model = model;
         this.pytorchThreads = pytorchThreads;
         this.tensors = new DjlTensorInstance(spec, model, pytorchThreads);
-        this.tokenizer = new DjlTokenCodec(spec.generation().tokenizerFile(), spec.ref().toString());
+        this.tokenizer =
+                new DjlTokenCodec(spec.generation().tokenizerFile(), spec.ref().toString());
     }
 
     @Override

@@ -28,7 +28,8 @@ final class DjlLoadedModel implements LoadedModel {
     public ModelInstance newInstance() {
         return switch (spec.kind()) {
             case EMBEDDING -> new DjlEmbeddingInstance(spec, model);
-            case CLASSIFIER -> new ClassifierInstance(new DjlTensorInstance(spec, model, pytorchThreads), spec.classifier());
+            case CLASSIFIER ->
+                new ClassifierInstance(new DjlTensorInstance(spec, model, pytorchThreads), spec.classifier());
             case GENERATIVE -> new DjlGenerativeInstance(spec, model, pytorchThreads);
             case TENSOR -> new DjlTensorInstance(spec, model, pytorchThreads);
         };

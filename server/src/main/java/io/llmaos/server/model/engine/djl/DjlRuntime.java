@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
 public final class DjlRuntime {
     private static final Logger log = LoggerFactory.getLogger(DjlRuntime.class);
 
-    private DjlRuntime() {
-    }
+    private DjlRuntime() {}
 
     /**
      * Configures DJL and returns the three engines (each starts lazily, on its first load).
@@ -28,7 +27,8 @@ public final class DjlRuntime {
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(pytorchThreads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", String.valueOf(pytorchThreads));
         if (System.getProperty("TENSORFLOW_LIBRARY_PATH") == null && System.getenv("TENSORFLOW_LIBRARY_PATH") == null) {
-            Path natives = TensorflowNatives.extract(Path.of(ai.djl.util.Utils.getEngineCacheDir().toString()));
+            Path natives = TensorflowNatives.extract(
+                    Path.of(ai.djl.util.Utils.getEngineCacheDir().toString()));
             System.setProperty("TENSORFLOW_LIBRARY_PATH", natives.toString());
             log.debug("TensorFlow natives in {}", natives);
         }

@@ -38,8 +38,8 @@ final class DjlTensorInstance implements ModelInstance {
         this.model = model;
         this.pytorchThreads = pytorchThreads;
         this.predictor = model.newPredictor(new NoopTranslator());
-        this.signature = spec.engine() == io.llmaos.server.model.engine.EngineType.TENSORFLOW ? signature(model)
-                : List.of();
+        this.signature =
+                spec.engine() == io.llmaos.server.model.engine.EngineType.TENSORFLOW ? signature(model) : List.of();
     }
 
     /** TensorFlow's signature inputs (PyTorch's are unknown before a first call; ONNX Runtime checks names itself). */
@@ -63,8 +63,10 @@ final class DjlTensorInstance implements ModelInstance {
         java.util.Set<String> given = new java.util.HashSet<>();
         inputs.forEach(e -> given.add(e.getKey()));
         if (given.size() != inputs.size() || !given.equals(new java.util.HashSet<>(signature))) {
-            throw new InvalidInputException("inputs", "model " + spec.ref() + " takes the inputs "
-                    + Echo.list(signature) + " (its signature), got " + Echo.list(given));
+            throw new InvalidInputException(
+                    "inputs",
+                    "model " + spec.ref() + " takes the inputs " + Echo.list(signature) + " (its signature), got "
+                            + Echo.list(given));
         }
     }
 
@@ -88,8 +90,8 @@ final class DjlTensorInstance implements ModelInstance {
             if (e instanceof LlmaosException known) {
                 throw known;
             }
-            throw new LlmaosException(ErrorCode.ENGINE_FAILURE,
-                    spec.ref() + " failed to run: " + DjlEngine.rootMessage(e), e);
+            throw new LlmaosException(
+                    ErrorCode.ENGINE_FAILURE, spec.ref() + " failed to run: " + DjlEngine.rootMessage(e), e);
         }
     }
 

@@ -20,8 +20,10 @@ final class DjlTokenCodec implements TokenCodec, AutoCloseable {
                     .optPadding(false)
                     .build();
         } catch (IOException | RuntimeException e) {
-            throw new LlmaosException(ErrorCode.ENGINE_FAILURE, "cannot read the tokenizer of " + model + ": "
-                    + DjlEngine.rootMessage(e), e);
+            throw new LlmaosException(
+                    ErrorCode.ENGINE_FAILURE,
+                    "cannot read the tokenizer of " + model + ": " + DjlEngine.rootMessage(e),
+                    e);
         }
     }
 

@@ -16,14 +16,15 @@ import java.util.List;
 
 /** Core tensors to DJL arrays and back. Outputs are copied out of engine memory. */
 final class NdConversions {
-    private NdConversions() {
-    }
+    private NdConversions() {}
 
     /** An array in {@code manager} holding {@code tensor}'s elements. */
     static NDArray toNd(NDManager manager, Tensor tensor) {
         if (!tensor.type().isFixedSize()) {
-            throw new LlmaosException(ErrorCode.FAILED_PRECONDITION,
-                    "input '" + tensor.name() + "': BYTES inputs are only accepted by text models (EMBEDDING, GENERATIVE)");
+            throw new LlmaosException(
+                    ErrorCode.FAILED_PRECONDITION,
+                    "input '" + tensor.name()
+                            + "': BYTES inputs are only accepted by text models (EMBEDDING, GENERATIVE)");
         }
         ByteBuffer data = tensor.data();
         ByteBuffer direct = ByteBuffer.allocateDirect(data.remaining()).order(ByteOrder.nativeOrder());
@@ -85,8 +86,9 @@ final class NdConversions {
             case BFLOAT16 -> DataType.BF16;
             case FLOAT32 -> DataType.FP32;
             case FLOAT64 -> DataType.FP64;
-            default -> throw new LlmaosException(ErrorCode.ENGINE_FAILURE,
-                    "the engine returned an output of unsupported type " + type);
+            default ->
+                throw new LlmaosException(
+                        ErrorCode.ENGINE_FAILURE, "the engine returned an output of unsupported type " + type);
         };
     }
 }

@@ -17,18 +17,18 @@ import java.util.List;
  */
 final class TensorflowNatives {
     private static final String PREFIX = "org/tensorflow/internal/c_api/linux-x86_64/";
-    private static final List<String> LIBRARIES = List.of(
-            "libjnitensorflow.so", "libtensorflow_cc.so.2", "libtensorflow_framework.so.2");
+    private static final List<String> LIBRARIES =
+            List.of("libjnitensorflow.so", "libtensorflow_cc.so.2", "libtensorflow_framework.so.2");
 
-    private TensorflowNatives() {
-    }
+    private TensorflowNatives() {}
 
     /** Extracts the libraries under {@code cacheDir} (if not already there) and returns their folder. */
     static Path extract(Path cacheDir) {
         ClassLoader loader = TensorflowNatives.class.getClassLoader();
         URL probe = loader.getResource(PREFIX + LIBRARIES.get(0));
         if (probe == null) {
-            throw new LlmaosException(ErrorCode.INTERNAL,
+            throw new LlmaosException(
+                    ErrorCode.INTERNAL,
                     "the TensorFlow natives (org.tensorflow:tensorflow-core-native:linux-x86_64) are not on the class path");
         }
         Path dir = cacheDir.resolve("tensorflow-core-native-" + version(probe));

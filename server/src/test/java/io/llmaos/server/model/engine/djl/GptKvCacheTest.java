@@ -29,7 +29,7 @@ class GptKvCacheTest {
         ModelSpec spec = repo.spec(repo.read("gpt-kjv"), 1);
         EngineRegistry engines = new EngineRegistry(DjlRuntime.engines(1));
         try (LoadedModel model = engines.engine(spec.engine()).load(spec);
-             ModelInstance instance = model.newInstance()) {
+                ModelInstance instance = model.newInstance()) {
             int layers = cfg.get("layers").asInt();
             int heads = cfg.get("heads").asInt();
             int headDim = cfg.get("head_dim").asInt();
@@ -44,20 +44,37 @@ class GptKvCacheTest {
             }
             List<Float> expected = new ArrayList<>();
             ref.get("prefill").get("last_logits_first8").forEach(v -> expected.add((float) v.asDouble()));
-            ProtoTensors.assertClose(expected, last8, ref.get("prefill").get("tolerance").asDouble());
+            ProtoTensors.assertClose(
+                    expected, last8, ref.get("prefill").get("tolerance").asDouble());
 
             for (JsonNode greedy : ref.get("greedy")) {
                 List<Long> expectedIds = new ArrayList<>();
                 greedy.get("greedy_token_ids").forEach(v -> expectedIds.add(v.asLong()));
-                assertEquals(expectedIds, decode(instance, ids(greedy.get("prompt").asText()),
-                        greedy.get("max_new_tokens").asInt(), layers, heads, headDim, vocab, cfg.get("eos").asLong()),
+                assertEquals(
+                        expectedIds,
+                        decode(
+                                instance,
+                                ids(greedy.get("prompt").asText()),
+                                greedy.get("max_new_tokens").asInt(),
+                                layers,
+                                heads,
+                                headDim,
+                                vocab,
+                                cfg.get("eos").asLong()),
                         greedy.get("prompt").asText());
             }
         }
     }
 
-    private static List<Long> decode(ModelInstance instance, long[] prompt, int maxNew, int layers, int heads,
-            int headDim, int vocab, long eos) {
+    private static List<Long> decode(
+            ModelInstance instance,
+            long[] prompt,
+            int maxNew,
+            int layers,
+            int heads,
+            int headDim,
+            int vocab,
+            long eos) {
         List<Long> generated = new ArrayList<>();
         List<Tensor> past = emptyPast(layers, heads, headDim);
         long[] input = prompt;
