@@ -21,7 +21,7 @@ import io.llmaos.server.resource.MachineProbe;
 import io.llmaos.server.resource.MemoryLedger;
 import io.llmaos.server.resource.ProcessMemory;
 import io.llmaos.server.resource.ResourceMonitor;
-import io.llmaos.server.scheduler.Scheduler;
+import io.llmaos.server.scheduler.Dispatcher;
 import io.llmaos.server.scheduler.SchedulingPolicies;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ public final class LlmaosServer {
     private final ServerSettings settings;
     private final ServerStatus status = new ServerStatus();
     private final ModelManager models;
-    private final Scheduler scheduler;
+    private final Dispatcher scheduler;
     private final ResourceMonitor resources;
     private final GrpcEndpoint endpoint;
     private final ScheduledExecutorService poller;
@@ -75,7 +75,7 @@ public final class LlmaosServer {
                         engineBudget,
                         settings.loadTimeout(),
                         settings.loadOnDemandWait()));
-        this.scheduler = new Scheduler(models, new SchedulingPolicies(), clock, engineBudget);
+        this.scheduler = new Dispatcher(models, new SchedulingPolicies(), clock, engineBudget);
         this.endpoint = GrpcEndpoint.builder(settings, status, buildInfo)
                 .clock(clock)
                 .models(models)

@@ -16,7 +16,7 @@ import java.util.HashSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The package rules of DESIGN.md, checked on the compiled server classes. */
+/** The package rules of docs/ARCHITECTURE.md, checked on the compiled server classes. */
 class LayeringTest {
     private static final String ROOT = "io.llmaos.server";
     private static JavaClasses server;
@@ -107,8 +107,22 @@ class LayeringTest {
                 .resideInAnyPackage(ROOT + ".resource..", ROOT + ".model..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage(ROOT + ".scheduler..", ROOT + ".api..")
+                .resideInAnyPackage(ROOT + ".scheduler..", ROOT + ".generation..", ROOT + ".api..")
                 .allowEmptyShould(true));
+        // token processing sits on the engine SPI: it knows no lifecycle, scheduler, API or contract
+        check(noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".generation..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".model.lifecycle..",
+                        ROOT + ".model.repository..",
+                        ROOT + ".model.engine.djl..",
+                        ROOT + ".scheduler..",
+                        ROOT + ".api..",
+                        ROOT + ".resource..",
+                        "io.llmaos.proto.."));
         check(noClasses()
                 .that()
                 .resideInAPackage(ROOT + ".resource..")
@@ -156,7 +170,7 @@ class LayeringTest {
                 .resideInAPackage(ROOT + "..")
                 .should()
                 .beFinal()
-                .because("no singletons or static mutable state (DESIGN.md)"));
+                .because("no singletons or static mutable state (docs/ARCHITECTURE.md)"));
         check(fields().that()
                 .areStatic()
                 .and()

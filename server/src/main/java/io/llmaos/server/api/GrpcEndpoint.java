@@ -20,7 +20,7 @@ import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
 import io.llmaos.server.model.lifecycle.ModelManager;
 import io.llmaos.server.resource.ResourceMonitor;
-import io.llmaos.server.scheduler.Scheduler;
+import io.llmaos.server.scheduler.Dispatcher;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -227,7 +227,7 @@ public final class GrpcEndpoint {
         private Clock clock = Clock.system();
         private final List<BindableService> extraServices = new ArrayList<>();
         private ModelManager models;
-        private Scheduler scheduler;
+        private Dispatcher scheduler;
         private ResourceMonitor resources;
 
         private Builder(ServerSettings settings, ServerStatus status, BuildInfo buildInfo) {
@@ -249,7 +249,7 @@ public final class GrpcEndpoint {
         }
 
         /** The scheduler the inference services submit to. */
-        public Builder scheduler(Scheduler value) {
+        public Builder scheduler(Dispatcher value) {
             this.scheduler = value;
             return this;
         }

@@ -17,7 +17,7 @@ import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.InferenceResult;
 import io.llmaos.server.core.Tensor;
 import io.llmaos.server.model.engine.ModelSpec;
-import io.llmaos.server.scheduler.Scheduler;
+import io.llmaos.server.scheduler.Dispatcher;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,7 +30,7 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
     /** Requests of one InferStream the server works on at once; it reads more as they finish. */
     static final int STREAM_WINDOW = 64;
 
-    private final Scheduler scheduler;
+    private final Dispatcher scheduler;
     private final Clock clock;
     private final int maxElementBytes;
     private final int maxPromptBytes;
@@ -39,7 +39,7 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
      * @param maxElementBytes the largest BYTES element a request may carry
      * @param maxPromptBytes  the largest prompt text, in UTF-8 bytes
      */
-    InferenceApi(Scheduler scheduler, Clock clock, int maxElementBytes, int maxPromptBytes) {
+    InferenceApi(Dispatcher scheduler, Clock clock, int maxElementBytes, int maxPromptBytes) {
         this.scheduler = scheduler;
         this.clock = clock;
         this.maxElementBytes = maxElementBytes;

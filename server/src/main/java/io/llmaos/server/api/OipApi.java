@@ -38,7 +38,7 @@ import io.llmaos.server.model.lifecycle.ModelState;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import io.llmaos.server.model.lifecycle.VersionStatus;
 import io.llmaos.server.model.repository.ModelRepository;
-import io.llmaos.server.scheduler.Scheduler;
+import io.llmaos.server.scheduler.Dispatcher;
 import java.util.List;
 
 /**
@@ -53,7 +53,7 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     private final ServerStatus status;
     private final BuildInfo buildInfo;
     private final ModelManager models;
-    private final Scheduler scheduler;
+    private final Dispatcher scheduler;
     private final Clock clock;
     private final int maxElementBytes;
 
@@ -61,7 +61,7 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
             ServerStatus status,
             BuildInfo buildInfo,
             ModelManager models,
-            Scheduler scheduler,
+            Dispatcher scheduler,
             Clock clock,
             int maxElementBytes) {
         this.maxElementBytes = maxElementBytes;

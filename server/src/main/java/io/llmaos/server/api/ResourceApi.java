@@ -9,7 +9,7 @@ import io.llmaos.server.api.interceptor.NetworkMeter;
 import io.llmaos.server.api.mapping.ResourceMapping;
 import io.llmaos.server.resource.MemoryLedger;
 import io.llmaos.server.resource.ResourceMonitor;
-import io.llmaos.server.scheduler.Scheduler;
+import io.llmaos.server.scheduler.Dispatcher;
 
 /**
  * {@code llmaos.v1.ResourceService}: the monitor's latest machine sample with the network counters,
@@ -18,13 +18,13 @@ import io.llmaos.server.scheduler.Scheduler;
  */
 final class ResourceApi extends ResourceServiceGrpc.ResourceServiceImplBase {
     private final ResourceMonitor monitor;
-    private final Scheduler scheduler;
+    private final Dispatcher scheduler;
     private final NetworkMeter network;
     private final Watches watches;
     private final MemoryLedger ledger;
 
     ResourceApi(
-            ResourceMonitor monitor, Scheduler scheduler, NetworkMeter network, Watches watches, MemoryLedger ledger) {
+            ResourceMonitor monitor, Dispatcher scheduler, NetworkMeter network, Watches watches, MemoryLedger ledger) {
         this.ledger = ledger;
         this.monitor = monitor;
         this.scheduler = scheduler;

@@ -8,17 +8,17 @@ import io.llmaos.proto.v1.SchedulerStats;
 import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.SetPolicyRequest;
 import io.llmaos.proto.v1.WatchStatsRequest;
-import io.llmaos.server.scheduler.Scheduler;
+import io.llmaos.server.scheduler.Dispatcher;
 import java.time.Duration;
 
 /** {@code llmaos.v1.SchedulerService}: statistics (now and as a stream) and live policies. */
 final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImplBase {
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
 
-    private final Scheduler scheduler;
+    private final Dispatcher scheduler;
     private final Watches watches;
 
-    SchedulerApi(Scheduler scheduler, Watches watches) {
+    SchedulerApi(Dispatcher scheduler, Watches watches) {
         this.scheduler = scheduler;
         this.watches = watches;
     }

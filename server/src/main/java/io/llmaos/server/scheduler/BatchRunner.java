@@ -1,10 +1,13 @@
 package io.llmaos.server.scheduler;
 
+import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.InferenceResult;
+import io.llmaos.server.core.ModelRef;
 import io.llmaos.server.core.Tensor;
 import io.llmaos.server.model.engine.ModelInstance;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Runs one batch on one instance: skips requests whose callers left or whose deadline passed, joins the inputs, calls the
@@ -12,19 +15,31 @@ import java.util.List;
  * Whatever the engine throws answers the whole batch.
  */
 final class BatchRunner {
-    private final ModelScheduler scheduler;
+    private final ModelRef ref;
+    private final boolean batched;
+    private final Clock clock;
+    private final ModelStats stats;
+    private final Consumer<PendingRequest> dropped;
 
-    BatchRunner(ModelScheduler scheduler) {
-        this.scheduler = scheduler;
+    /**
+     * @param batched whether the model's first dimension is the batch
+     * @param dropped answers a request that leaves unserved (its caller left, or its time ran out)
+     */
+    BatchRunner(ModelRef ref, boolean batched, Clock clock, ModelStats stats, Consumer<PendingRequest> dropped) {
+        this.ref = ref;
+        this.batched = batched;
+        this.clock = clock;
+        this.stats = stats;
+        this.dropped = dropped;
     }
 
     void run(List<PendingRequest> batch, ModelInstance instance) {
         List<PendingRequest> live = new ArrayList<>(batch.size());
-        long now = scheduler.clock().nanoTime();
+        long now = clock.nanoTime();
         for (PendingRequest p : batch) {
             // a caller gone or out of time is answered before the engine (or a tokenizer) spends anything on it
             if (p.isDone() || now >= p.deadline) {
-                scheduler.dropped(p);
+                dropped.accept(p);
             } else {
                 live.add(p);
             }
@@ -32,7 +47,7 @@ final class BatchRunner {
         if (live.isEmpty()) {
             return;
         }
-        long start = scheduler.clock().nanoTime();
+        long start = clock.nanoTime();
         try {
             List<List<Tensor>> inputs = new ArrayList<>(live.size());
             long[] rows = new long[live.size()];
@@ -43,16 +58,15 @@ final class BatchRunner {
                 total += rows[i];
             }
             List<Tensor> outputs = instance.execute(BatchAssembler.join(inputs));
-            long end = scheduler.clock().nanoTime();
+            long end = clock.nanoTime();
             requireRows(outputs, total);
             List<List<Tensor>> parts = live.size() == 1 ? List.of(outputs) : BatchAssembler.split(outputs, rows);
-            int size = (int) Math.min(Integer.MAX_VALUE, scheduler.batched() ? total : 1);
-            scheduler.stats().batch(size, end - start);
+            int size = (int) Math.min(Integer.MAX_VALUE, batched ? total : 1);
+            stats.batch(size, end - start);
             for (int i = 0; i < live.size(); i++) {
                 PendingRequest p = live.get(i);
-                if (p.succeed(
-                        new InferenceResult(scheduler.ref(), parts.get(i), start - p.enqueued, end - start, size))) {
-                    scheduler.stats().completed(p.level, p.tenant(), start - p.enqueued);
+                if (p.succeed(new InferenceResult(ref, parts.get(i), start - p.enqueued, end - start, size))) {
+                    stats.completed(p.level, p.tenant(), start - p.enqueued);
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -65,14 +79,14 @@ final class BatchRunner {
 
     /** An engine must answer a batched model with one output row per input row; anything else fails the batch. */
     private void requireRows(List<Tensor> outputs, long rows) {
-        if (!scheduler.batched()) {
+        if (!batched) {
             return;
         }
         for (Tensor t : outputs) {
             if (t.shape().length == 0 || t.shape()[0] != rows) {
                 throw new io.llmaos.server.core.LlmaosException(
                         io.llmaos.server.core.ErrorCode.ENGINE_FAILURE,
-                        scheduler.ref() + " answered " + rows + " input rows with output '" + t.name() + "' of shape "
+                        ref + " answered " + rows + " input rows with output '" + t.name() + "' of shape "
                                 + java.util.Arrays.toString(t.shape()));
             }
         }

@@ -1,12 +1,15 @@
 package io.llmaos.server.scheduler;
 
+import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.ErrorCode;
 import io.llmaos.server.core.FinishReason;
 import io.llmaos.server.core.GeneratedToken;
 import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.generation.Sampler;
 import io.llmaos.server.model.engine.DecodeBatch;
 import io.llmaos.server.model.engine.GenerationSpec;
 import io.llmaos.server.model.engine.GenerativeInstance;
+import io.llmaos.server.model.lifecycle.LoadedVersion;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,25 +21,31 @@ import java.util.List;
  * once, freeing their cache.
  */
 final class DecodeLoop implements Runnable {
-    private final GenerationScheduler scheduler;
+    private final SequenceSource source;
     private final GenerativeInstance instance;
+    private final LoadedVersion copy;
     private final GenerationSpec spec;
+    private final Clock clock;
+    private final ModelStats stats;
     /** Active sequences; read under the scheduler's lock for admission and statistics. */
     private final List<PendingSequence> active = new ArrayList<>();
-
+    /** Tokens the active sequences may cache once done: the one count of the loop's cache budget. */
     private volatile long reserved;
 
-    DecodeLoop(GenerationScheduler scheduler, GenerativeInstance instance) {
-        this.scheduler = scheduler;
+    DecodeLoop(SequenceSource source, GenerativeInstance instance, LoadedVersion copy, Clock clock, ModelStats stats) {
+        this.source = source;
         this.instance = instance;
-        this.spec = scheduler.spec();
+        this.copy = copy;
+        this.spec = copy.spec().generation();
+        this.clock = clock;
+        this.stats = stats;
     }
 
     @Override
     public void run() {
         try (DecodeBatch batch = instance.newBatch()) {
             while (true) {
-                List<PendingSequence> admitted = scheduler.admit(this);
+                List<PendingSequence> admitted = source.admit(this);
                 if (admitted == null) {
                     return;
                 }
@@ -49,10 +58,11 @@ final class DecodeLoop implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(DecodeLoop.class).error("decode loop of {} failed", scheduler.ref(), e);
+            org.slf4j.LoggerFactory.getLogger(DecodeLoop.class)
+                    .error("decode loop of {} failed", copy.spec().ref(), e);
             failAll(null, e);
         } finally {
-            scheduler.version().returnInstance(instance);
+            copy.returnInstance(instance);
         }
     }
 
@@ -155,13 +165,13 @@ final class DecodeLoop implements Runnable {
     }
 
     private void pass(DecodeBatch batch, List<PendingSequence> admitted) {
-        long now = scheduler.clock().nanoTime();
+        long now = clock.nanoTime();
         if (!preempted.isEmpty()) {
             List<PendingSequence> out = new ArrayList<>(preempted);
             preempted.clear();
             batch.remove(out.stream().mapToLong(s -> s.id).toArray());
             out.forEach(s -> s.enqueued = now);
-            scheduler.requeue(out);
+            source.requeue(out);
         }
         if (!admitted.isEmpty()) {
             prefill(batch, admitted, now);
@@ -181,10 +191,10 @@ final class DecodeLoop implements Runnable {
             ids[i] = s.id;
             last[i] = s.generated.get(s.generated.size() - 1);
         }
-        long t0 = scheduler.clock().nanoTime();
+        long t0 = clock.nanoTime();
         float[][] logits = batch.step(ids, last);
-        long t1 = scheduler.clock().nanoTime();
-        scheduler.stats().batch(running.size(), t1 - t0);
+        long t1 = clock.nanoTime();
+        stats.batch(running.size(), t1 - t0);
         for (int i = 0; i < ids.length; i++) {
             next(batch, running.get(i), logits[i], t1);
         }
@@ -197,17 +207,17 @@ final class DecodeLoop implements Runnable {
             PendingSequence s = admitted.get(i);
             ids[i] = s.id;
             prompts[i] = s.context();
-            s.start(scheduler.version().spec().ref().version(), now);
+            s.start(copy.spec().ref().version(), now);
         }
         synchronized (active) {
             active.addAll(admitted);
             admitted.forEach(s -> reserved += s.reservation());
         }
         float[][] logits = batch.prefill(ids, prompts);
-        long t1 = scheduler.clock().nanoTime();
+        long t1 = clock.nanoTime();
         for (int i = 0; i < ids.length; i++) {
             PendingSequence s = admitted.get(i);
-            scheduler.stats().queued(s.queueNanos);
+            stats.queued(s.queueNanos);
             next(batch, s, logits[i], t1);
         }
     }
@@ -244,7 +254,7 @@ final class DecodeLoop implements Runnable {
 
     /** Ends {@code s} when its caller cancelled or its deadline passed; true when it did. */
     private boolean endIfGone(DecodeBatch batch, PendingSequence s) {
-        long now = scheduler.clock().nanoTime();
+        long now = clock.nanoTime();
         if (s.cancelled()) {
             end(batch, s, FinishReason.CANCELLED, now);
             return true;
@@ -264,7 +274,7 @@ final class DecodeLoop implements Runnable {
         }
         batch.remove(new long[] {s.id});
         if (s.finish(reason, now)) {
-            scheduler.stats().completed(s.level, s.tenant());
+            stats.completed(s.level, s.tenant());
         }
     }
 
@@ -278,7 +288,7 @@ final class DecodeLoop implements Runnable {
         LlmaosException error = e instanceof LlmaosException known
                 ? known
                 : new LlmaosException(
-                        ErrorCode.ENGINE_FAILURE, scheduler.ref() + " failed to generate: " + e.getMessage(), e);
+                        ErrorCode.ENGINE_FAILURE, copy.spec().ref() + " failed to generate: " + e.getMessage(), e);
         if (batch != null) {
             try {
                 batch.remove(all.stream().mapToLong(s -> s.id).toArray());

@@ -3,40 +3,40 @@ package io.llmaos.server.scheduler;
 import java.util.List;
 
 /**
- * One instance of a model and the thread that drives it: takes the next batch from its model's
- * scheduler and runs it, until the scheduler tells it to stop (closing, or scaling down).
+ * One instance of a model and the thread that drives it: takes the next batch from its source and
+ * runs it, until the source tells it to stop (closing, or scaling down).
  */
 final class InstanceWorker implements Runnable {
-    private final ModelScheduler scheduler;
-    private final Slot slot;
+    private final BatchSource source;
+    private final BatchRunner runner;
+    private final InstanceLease lease;
 
-    InstanceWorker(ModelScheduler scheduler, Slot slot) {
-        this.scheduler = scheduler;
-        this.slot = slot;
+    InstanceWorker(BatchSource source, BatchRunner runner, InstanceLease lease) {
+        this.source = source;
+        this.runner = runner;
+        this.lease = lease;
     }
 
     @Override
     public void run() {
-        boolean retired = false;
         boolean counted = false;
         try {
             while (true) {
-                List<PendingRequest> batch = scheduler.take(slot);
+                List<PendingRequest> batch = source.take(lease);
                 if (batch == null) {
                     counted = true;
-                    retired = scheduler.shouldRetire();
                     return;
                 }
                 try {
-                    scheduler.runner().run(batch, slot.instance);
+                    runner.run(batch, lease.instance);
                 } finally {
-                    scheduler.finished(batch);
+                    source.finished(batch);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            scheduler.workerExited(slot, retired, counted);
+            source.exited(lease, counted);
         }
     }
 }

@@ -21,14 +21,19 @@ final class PendingRequest implements QueueEntry {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Runnable onFinish;
 
-    PendingRequest(InferenceRequest request, int level, long enqueued, long deadline, Runnable onFinish) {
+    PendingRequest(InferenceRequest request, Admission.Ticket ticket) {
         this.request = request;
-        this.level = level;
-        this.enqueued = enqueued;
-        this.deadline = deadline;
+        this.level = ticket.level();
+        this.enqueued = ticket.admittedNanos();
+        this.deadline = ticket.deadlineNanos();
         this.rows = BatchAssembler.rows(request.inputs());
         this.batchKey = BatchAssembler.key(request.inputs());
-        this.onFinish = onFinish;
+        this.onFinish = ticket.release();
+    }
+
+    @Override
+    public long rows() {
+        return rows;
     }
 
     @Override

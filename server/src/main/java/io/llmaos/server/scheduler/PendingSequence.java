@@ -6,6 +6,9 @@ import io.llmaos.server.core.GenerationListener;
 import io.llmaos.server.core.GenerationRequest;
 import io.llmaos.server.core.GenerationUsage;
 import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.generation.Sampler;
+import io.llmaos.server.generation.SequencePlan;
+import io.llmaos.server.generation.TextDeltas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,28 +41,21 @@ final class PendingSequence implements QueueEntry {
     PendingSequence(
             long id,
             GenerationRequest request,
-            long[] prompt,
-            int level,
-            int maxNewTokens,
-            boolean ignoreEos,
-            Sampler sampler,
-            TextDeltas text,
-            long enqueued,
-            long deadline,
-            GenerationListener listener,
-            Runnable onEnd) {
+            SequencePlan plan,
+            Admission.Ticket ticket,
+            GenerationListener listener) {
         this.id = id;
         this.request = request;
-        this.prompt = prompt;
-        this.level = level;
-        this.maxNewTokens = maxNewTokens;
-        this.ignoreEos = ignoreEos;
-        this.sampler = sampler;
-        this.text = text;
-        this.enqueued = enqueued;
-        this.deadline = deadline;
+        this.prompt = plan.prompt();
+        this.level = ticket.level();
+        this.maxNewTokens = plan.maxNewTokens();
+        this.ignoreEos = plan.ignoreEos();
+        this.sampler = plan.sampler();
+        this.text = plan.text();
+        this.enqueued = ticket.admittedNanos();
+        this.deadline = ticket.deadlineNanos();
         this.listener = listener;
-        this.onEnd = onEnd;
+        this.onEnd = ticket.release();
     }
 
     @Override

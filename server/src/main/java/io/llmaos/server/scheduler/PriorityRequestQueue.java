@@ -30,6 +30,8 @@ final class PriorityRequestQueue<E extends QueueEntry> {
     private long agingNanos;
     private ToIntFunction<String> weights;
     private int size;
+    /** The rows of every entry queued (an entry's {@link QueueEntry#rows}). */
+    private long rows;
 
     PriorityRequestQueue(
             List<LevelPolicy> policies, Duration agingInterval, ToIntFunction<String> weights, Clock clock) {
@@ -53,6 +55,7 @@ final class PriorityRequestQueue<E extends QueueEntry> {
         size = 0;
         carried.forEach(e -> level(e.level()).add(e));
         size = carried.size();
+        rows = carried.stream().mapToLong(QueueEntry::rows).sum();
     }
 
     /** The number of levels. */
@@ -102,6 +105,12 @@ final class PriorityRequestQueue<E extends QueueEntry> {
         }
         level.add(entry);
         size++;
+        rows += entry.rows();
+    }
+
+    /** The rows of every entry queued: what a batch formed now could hold at most. */
+    long rows() {
+        return rows;
     }
 
     /** Removes {@code entry} if it is still queued (after a cancel); true when it was. */
@@ -111,6 +120,7 @@ final class PriorityRequestQueue<E extends QueueEntry> {
         if (t != null && t.entries.remove(entry)) {
             level.size--;
             size--;
+            rows -= entry.rows();
             return true;
         }
         return false;
@@ -151,7 +161,9 @@ final class PriorityRequestQueue<E extends QueueEntry> {
             return null;
         }
         size--;
-        return bestLevel.take(bestTenant);
+        E taken = bestLevel.take(bestTenant);
+        rows -= taken.rows();
+        return taken;
     }
 
     /**
@@ -275,6 +287,7 @@ final class PriorityRequestQueue<E extends QueueEntry> {
             }
             size--;
             PriorityRequestQueue.this.size--;
+            PriorityRequestQueue.this.rows -= e.rows();
             dropped.accept(e);
             return true;
         }

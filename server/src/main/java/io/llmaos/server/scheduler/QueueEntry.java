@@ -14,6 +14,11 @@ interface QueueEntry {
     /** When its queue time runs out ({@code Clock.nanoTime}); {@link Long#MAX_VALUE} for never. */
     long deadlineNanos();
 
+    /** The rows it adds to a batch (1 unless the model batches rows). */
+    default long rows() {
+        return 1;
+    }
+
     /** Whether it no longer needs serving (cancelled, or completed elsewhere). */
     boolean isDone();
 }

@@ -9,45 +9,28 @@ import io.llmaos.proto.v1.TenantStats;
 final class StatsReport {
     private StatsReport() {}
 
-    static ModelSchedulerStats of(ModelScheduler s) {
-        ModelScheduler.Snapshot snap = s.snapshot();
-        ModelPolicy p = s.policy();
+    static ModelSchedulerStats of(VersionScheduler s) {
+        SchedulerSnapshot snap = s.snapshot();
         ModelStats st = s.stats();
         return stats(
                 s.ref(),
                 snap,
                 st,
-                java.util.Set.of(),
+                s.liveTenants(),
                 s::queuedOf,
-                tenant -> s.quotas().inFlight(tenant),
+                tenant -> s.admission().inFlight(tenant),
                 InstanceStats.newBuilder()
                         .setCurrent(snap.workers())
-                        .setMin(p.minInstances())
-                        .setMax(p.maxInstances())
+                        .setMin(snap.minWorkers())
+                        .setMax(snap.maxWorkers())
                         .setBusy(snap.busy())
                         .setScaleUps(st.scaleUps.sum())
                         .setScaleDowns(st.scaleDowns.sum()));
     }
 
-    static ModelSchedulerStats of(GenerationScheduler g) {
-        ModelScheduler.Snapshot snap = g.snapshot();
-        return stats(
-                g.ref(),
-                snap,
-                g.stats(),
-                g.liveTenants(),
-                g::queuedOf,
-                g::inFlightOf,
-                InstanceStats.newBuilder()
-                        .setCurrent(snap.workers())
-                        .setMin(snap.workers())
-                        .setMax(snap.workers())
-                        .setBusy(snap.busy()));
-    }
-
     private static ModelSchedulerStats stats(
             io.llmaos.server.core.ModelRef ref,
-            ModelScheduler.Snapshot snap,
+            SchedulerSnapshot snap,
             ModelStats st,
             java.util.Set<String> live,
             java.util.function.ToIntFunction<String> queued,

@@ -35,7 +35,7 @@ import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.resource.MachineProbe;
 import io.llmaos.server.resource.ProcessMemory;
 import io.llmaos.server.resource.ResourceMonitor;
-import io.llmaos.server.scheduler.Scheduler;
+import io.llmaos.server.scheduler.Dispatcher;
 import io.llmaos.server.scheduler.SchedulingPolicies;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +71,11 @@ class GracefulDrainTest {
                         status,
                         BuildInfo.fromClasspath())
                 .models(manager)
-                .scheduler(new Scheduler(manager, new SchedulingPolicies(), Clock.system(), 2))
+                .scheduler(new Dispatcher(
+                        manager,
+                        new SchedulingPolicies(),
+                        Clock.system(),
+                        new io.llmaos.server.resource.EngineBudget(2, 0)))
                 .resources(new ResourceMonitor(
                         new MachineProbe(models, new ProcessMemory()),
                         Duration.ofSeconds(1),

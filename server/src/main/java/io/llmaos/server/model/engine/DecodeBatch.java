@@ -26,9 +26,6 @@ public interface DecodeBatch extends AutoCloseable {
     /** Sequences in the batch. */
     int size();
 
-    /** Cache slots held, padding included (the batch is as long as its longest row). */
-    long cachedTokens();
-
     /** Frees every cache. */
     @Override
     void close();

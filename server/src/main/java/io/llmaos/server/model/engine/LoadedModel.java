@@ -9,6 +9,14 @@ public interface LoadedModel extends AutoCloseable {
     /** What was loaded. */
     ModelSpec spec();
 
+    /**
+     * The model's tokenizer, shared by all its instances: set for GENERATIVE models (which the
+     * server feeds and reads token ids), null for others.
+     */
+    default TokenCodec tokenizer() {
+        return null;
+    }
+
     /** A new instance for one worker. */
     ModelInstance newInstance();
 

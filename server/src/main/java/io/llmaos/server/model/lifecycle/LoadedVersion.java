@@ -71,6 +71,11 @@ public final class LoadedVersion {
         return spec;
     }
 
+    /** The model's tokenizer (GENERATIVE models), shared by every instance; null for other kinds. */
+    public io.llmaos.server.model.engine.TokenCodec tokenizer() {
+        return model.tokenizer();
+    }
+
     /** The effective configuration this copy was loaded with. */
     public ModelConfig config() {
         return config;

@@ -227,11 +227,6 @@ final class DjlDecodeBatch implements DecodeBatch {
     }
 
     @Override
-    public long cachedTokens() {
-        return (long) rows.size() * length;
-    }
-
-    @Override
     public void close() {
         clear();
         predictor.close();

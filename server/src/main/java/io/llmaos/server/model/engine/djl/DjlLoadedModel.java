@@ -11,12 +11,23 @@ final class DjlLoadedModel implements LoadedModel {
     private final ModelSpec spec;
     private final Model model;
     private final PytorchThreads pytorchThreads;
+    /** The tokenizer of a GENERATIVE model, shared by its instances; null for other kinds. */
+    private final DjlTokenCodec tokenizer;
 
     /** @param pytorchThreads the per-thread count for PyTorch models; null for other engines */
     DjlLoadedModel(ModelSpec spec, Model model, PytorchThreads pytorchThreads) {
         this.spec = spec;
         this.model = model;
         this.pytorchThreads = pytorchThreads;
+        this.tokenizer = spec.kind() == io.llmaos.server.model.engine.ServingKind.GENERATIVE
+                ? new DjlTokenCodec(
+                        spec.generation().tokenizerFile(), spec.ref().toString())
+                : null;
+    }
+
+    @Override
+    public io.llmaos.server.model.engine.TokenCodec tokenizer() {
+        return tokenizer;
     }
 
     @Override
@@ -37,6 +48,9 @@ final class DjlLoadedModel implements LoadedModel {
 
     @Override
     public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
         model.close();
     }
 }

@@ -1,4 +1,4 @@
-package io.llmaos.server.scheduler;
+package io.llmaos.server.generation;
 
 import io.llmaos.server.model.engine.TokenCodec;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.List;
  * be the start of a stop sequence is held back until it is known not to be one; a stop sequence
  * found ends the text just before it.
  */
-final class TextDeltas {
+public final class TextDeltas {
     private final TokenCodec codec;
     private final List<String> stops;
     private final int longestStop;
@@ -26,14 +26,14 @@ final class TextDeltas {
     private int sent;
     private boolean stopped;
 
-    TextDeltas(TokenCodec codec, List<String> stops) {
+    public TextDeltas(TokenCodec codec, List<String> stops) {
         this.codec = codec;
         this.stops = stops.stream().filter(s -> !s.isEmpty()).toList();
         this.longestStop = this.stops.stream().mapToInt(String::length).max().orElse(0);
     }
 
     /** Adds a token; returns the text that may be sent with it ("" when held back). */
-    String add(long token) {
+    public String add(long token) {
         ids.add(token);
         String full = decode(prefixOffset, ids.size());
         if (full.length() > prefixText.length() && !full.endsWith("\uFFFD")) {
@@ -46,12 +46,12 @@ final class TextDeltas {
     }
 
     /** Whether a stop sequence was found (the text ends before it). */
-    boolean stopped() {
+    public boolean stopped() {
         return stopped;
     }
 
     /** The held-back text, sent when the sequence ends for another reason. */
-    String flush() {
+    public String flush() {
         String rest = stopped ? "" : text.substring(sent);
         sent = text.length();
         return rest;
