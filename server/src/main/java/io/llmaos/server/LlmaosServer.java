@@ -12,9 +12,10 @@ import io.llmaos.server.core.ServingPhase;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.InferenceEngine;
 import io.llmaos.server.model.engine.djl.DjlRuntime;
+import io.llmaos.server.model.lifecycle.LifecycleController;
 import io.llmaos.server.model.lifecycle.LifecycleLimits;
-import io.llmaos.server.model.lifecycle.ModelManager;
 import io.llmaos.server.model.lifecycle.ModelStatus;
+import io.llmaos.server.model.lifecycle.RepositoryPoller;
 import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.resource.EngineBudget;
 import io.llmaos.server.resource.MachineProbe;
@@ -45,11 +46,12 @@ public final class LlmaosServer {
 
     private final ServerSettings settings;
     private final ServerStatus status = new ServerStatus();
-    private final ModelManager models;
+    private final LifecycleController models;
     private final Dispatcher scheduler;
     private final ResourceMonitor resources;
     private final GrpcEndpoint endpoint;
     private final ScheduledExecutorService poller;
+    private final RepositoryPoller repositoryPoller;
 
     public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock) {
         this(settings, buildInfo, clock, DjlRuntime.engines(settings.pytorchThreads()));
@@ -63,7 +65,7 @@ public final class LlmaosServer {
         EngineBudget engineBudget = new EngineBudget(settings.threadBudget(), settings.instanceBudget());
         this.resources = new ResourceMonitor(
                 new MachineProbe(settings.modelsDir(), memory), settings.resourceSampleInterval(), clock);
-        this.models = new ModelManager(
+        this.models = new LifecycleController(
                 new ModelRepository(settings.modelsDir()),
                 engines,
                 memory,
@@ -82,6 +84,7 @@ public final class LlmaosServer {
                 .scheduler(scheduler)
                 .resources(resources)
                 .build();
+        this.repositoryPoller = new RepositoryPoller(models.repository(), models);
         this.poller = settings.modelControlMode() == ModelControlMode.POLL
                 ? Executors.newSingleThreadScheduledExecutor(daemon("llmaos-poll"))
                 : null;
@@ -91,11 +94,11 @@ public final class LlmaosServer {
     public void start() throws IOException {
         endpoint.start();
         List<CompletableFuture<ModelStatus>> loads = new ArrayList<>();
+        List<String> inRepository = models.scan();
         if (poller != null) {
-            loads.addAll(models.poll());
+            loads.addAll(repositoryPoller.poll());
         } else {
-            List<String> names =
-                    settings.loadModels().contains("*") ? models.repository().modelNames() : settings.loadModels();
+            List<String> names = settings.loadModels().contains("*") ? inRepository : settings.loadModels();
             names.forEach(name -> loads.add(models.load(name, null)));
         }
         for (CompletableFuture<ModelStatus> load : loads) {
@@ -138,7 +141,7 @@ public final class LlmaosServer {
 
     private void pollQuietly() {
         try {
-            models.poll();
+            repositoryPoller.poll();
         } catch (RuntimeException e) {
             log.warn("repository poll failed: {}", e.toString());
         }

@@ -18,7 +18,7 @@ import io.llmaos.server.core.Clock;
 import io.llmaos.server.core.Durations;
 import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
-import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.model.lifecycle.LifecycleController;
 import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Dispatcher;
 import java.io.IOException;
@@ -226,7 +226,7 @@ public final class GrpcEndpoint {
         private final BuildInfo buildInfo;
         private Clock clock = Clock.system();
         private final List<BindableService> extraServices = new ArrayList<>();
-        private ModelManager models;
+        private LifecycleController models;
         private Dispatcher scheduler;
         private ResourceMonitor resources;
 
@@ -243,7 +243,7 @@ public final class GrpcEndpoint {
         }
 
         /** The model layer the repository and inference services use. */
-        public Builder models(ModelManager value) {
+        public Builder models(LifecycleController value) {
             this.models = value;
             return this;
         }

@@ -102,18 +102,28 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
         });
     }
 
+    /**
+     * The one request seam of Infer and InferStream: resolves the model once, decodes and validates
+     * the inputs against that copy's spec, and hands both to the dispatcher.
+     */
     private CompletableFuture<InferenceResult> submit(Context context, InferRequest request, long received) {
-        ModelSpec spec = scheduler.spec(request.getModelName(), request.getModelVersion());
-        List<Tensor> inputs = InferMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
-        return scheduler.submit(GrpcCalls.request(
-                context,
-                clock,
-                received,
-                request.getModelName(),
-                spec.ref().version(),
-                request.getRequestId(),
-                inputs,
-                request.getPriority(),
-                GrpcCalls.duration(request.getTimeout())));
+        return scheduler
+                .tensorModel(request.getModelName(), request.getModelVersion())
+                .thenCompose(copy -> {
+                    ModelSpec spec = copy.spec();
+                    List<Tensor> inputs = InferMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
+                    return scheduler.submit(
+                            copy,
+                            GrpcCalls.request(
+                                    context,
+                                    clock,
+                                    received,
+                                    request.getModelName(),
+                                    spec.ref().version(),
+                                    request.getRequestId(),
+                                    inputs,
+                                    request.getPriority(),
+                                    GrpcCalls.duration(request.getTimeout())));
+                });
     }
 }

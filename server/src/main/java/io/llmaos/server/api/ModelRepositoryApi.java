@@ -18,15 +18,15 @@ import io.llmaos.proto.v1.WatchModelsRequest;
 import io.llmaos.server.api.mapping.ModelMapping;
 import io.llmaos.server.api.mapping.StatusMapper;
 import io.llmaos.server.core.InvalidInputException;
-import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.model.lifecycle.LifecycleController;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import java.util.Set;
 
 /** {@code llmaos.v1.ModelRepositoryService}: list, get, load, unload and watch models. */
 final class ModelRepositoryApi extends ModelRepositoryServiceGrpc.ModelRepositoryServiceImplBase {
-    private final ModelManager models;
+    private final LifecycleController models;
 
-    ModelRepositoryApi(ModelManager models) {
+    ModelRepositoryApi(LifecycleController models) {
         this.models = models;
     }
 
@@ -93,7 +93,7 @@ final class ModelRepositoryApi extends ModelRepositoryServiceGrpc.ModelRepositor
         ServerCallStreamObserver<ModelEvent> call = (ServerCallStreamObserver<ModelEvent>) response;
         Set<String> names = Set.copyOf(request.getNamesList());
         Object lock = new Object();
-        Runnable stop = models.watch(event -> {
+        Runnable stop = models.registry().watch(event -> {
             if (names.isEmpty() || names.contains(event.name())) {
                 ModelEvent.Builder e =
                         ModelEvent.newBuilder().setName(event.name()).setStatus(ModelMapping.version(event.status()));

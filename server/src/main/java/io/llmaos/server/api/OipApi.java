@@ -33,7 +33,7 @@ import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.Tensor;
 import io.llmaos.server.model.engine.EngineType;
 import io.llmaos.server.model.engine.ModelSpec;
-import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.model.lifecycle.LifecycleController;
 import io.llmaos.server.model.lifecycle.ModelState;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import io.llmaos.server.model.lifecycle.VersionStatus;
@@ -52,7 +52,7 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
 
     private final ServerStatus status;
     private final BuildInfo buildInfo;
-    private final ModelManager models;
+    private final LifecycleController models;
     private final Dispatcher scheduler;
     private final Clock clock;
     private final int maxElementBytes;
@@ -60,7 +60,7 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     OipApi(
             ServerStatus status,
             BuildInfo buildInfo,
-            ModelManager models,
+            LifecycleController models,
             Dispatcher scheduler,
             Clock clock,
             int maxElementBytes) {
@@ -104,10 +104,9 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> response) {
         Replies.answer(response, () -> {
-            ModelStatus s = models.status(request.getName());
+            // answered from memory: a readiness probe never touches the disk
             long version = OipMapping.version(request.getVersion(), "version");
-            boolean ready = s.versions().stream()
-                    .anyMatch(v -> v.state() == ModelState.READY && (version == 0 || v.version() == version));
+            boolean ready = models.registry().ready(request.getName(), version);
             return ModelReadyResponse.newBuilder().setReady(ready).build();
         });
     }
@@ -141,20 +140,25 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
         long received = clock.nanoTime();
         Replies.after(
                 response,
-                () -> {
-                    ModelSpec spec = scheduler.spec(
-                            request.getModelName(), OipMapping.version(request.getModelVersion(), "model_version"));
-                    List<Tensor> inputs = OipMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
-                    return scheduler.submit(GrpcCalls.request(
-                            clock,
-                            received,
-                            request.getModelName(),
-                            spec.ref().version(),
-                            request.getId(),
-                            inputs,
-                            OipMapping.priority(request),
-                            OipMapping.timeout(request)));
-                },
+                () -> scheduler
+                        .tensorModel(
+                                request.getModelName(), OipMapping.version(request.getModelVersion(), "model_version"))
+                        .thenCompose(copy -> {
+                            ModelSpec spec = copy.spec();
+                            List<Tensor> inputs =
+                                    OipMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
+                            return scheduler.submit(
+                                    copy,
+                                    GrpcCalls.request(
+                                            clock,
+                                            received,
+                                            request.getModelName(),
+                                            spec.ref().version(),
+                                            request.getId(),
+                                            inputs,
+                                            OipMapping.priority(request),
+                                            OipMapping.timeout(request)));
+                        }),
                 result -> OipMapping.response(request, result));
     }
 

@@ -11,10 +11,10 @@ import io.llmaos.server.core.InferenceRequest;
 import io.llmaos.server.core.InferenceResult;
 import io.llmaos.server.core.InvalidInputException;
 import io.llmaos.server.core.LlmaosException;
-import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.model.engine.ServingKind;
+import io.llmaos.server.model.lifecycle.LifecycleController;
 import io.llmaos.server.model.lifecycle.LoadedVersion;
-import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.model.lifecycle.ModelRegistry;
 import io.llmaos.server.model.lifecycle.ModelState;
 import io.llmaos.server.resource.EngineBudget;
 import java.time.Instant;
@@ -44,7 +44,8 @@ public final class Dispatcher implements AutoCloseable {
     /** Text prompts that may wait to be tokenized; more are refused with RESOURCE_EXHAUSTED. */
     private static final int PROMPT_QUEUE = 256;
 
-    private final ModelManager models;
+    private final LifecycleController lifecycle;
+    private final ModelRegistry registry;
     private final SchedulingPolicies policies;
     private final Clock clock;
     private final EngineBudget budget;
@@ -54,8 +55,9 @@ public final class Dispatcher implements AutoCloseable {
     private final PromptPreprocessor prompts;
 
     /** @param budget the engine threads and instances all instance pools may hold together */
-    public Dispatcher(ModelManager models, SchedulingPolicies policies, Clock clock, EngineBudget budget) {
-        this.models = models;
+    public Dispatcher(LifecycleController lifecycle, SchedulingPolicies policies, Clock clock, EngineBudget budget) {
+        this.lifecycle = lifecycle;
+        this.registry = lifecycle.registry();
         this.policies = policies;
         this.clock = clock;
         this.budget = budget;
@@ -67,10 +69,10 @@ public final class Dispatcher implements AutoCloseable {
                 PROMPT_QUEUE,
                 clock,
                 daemon("llmaos-tokenize"));
-        models.watch(event -> {
+        registry.watch(event -> {
             if (event.status().state() == ModelState.READY) {
                 try {
-                    schedulerFor(models.resolve(event.name(), event.status().version()));
+                    schedulerFor(registry.resolve(event.name(), event.status().version()));
                 } catch (LlmaosException ignored) {
                     // replaced or unloaded meanwhile: the next request creates what it needs
                 }
@@ -79,94 +81,100 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * What the copy serving {@code name} at {@code version} (0 = highest READY) expects, so a
-     * request can be validated before it is decoded. GENERATIVE models are served by Generate.
+     * The copy serving tensor model {@code name} at {@code version} (0 = highest READY), resolved
+     * once for the API to validate and decode the request against its spec: INVALID_ARGUMENT for no
+     * name, NOT_FOUND / UNAVAILABLE when no copy serves it (with load-on-demand the future follows
+     * the load), FAILED_PRECONDITION for a GENERATIVE model (served by Generate).
      */
-    public ModelSpec spec(String name, long version) {
+    public CompletableFuture<LoadedVersion> tensorModel(String name, long version) {
         if (name.isEmpty()) {
             throw new InvalidInputException("model_name", "is required");
         }
-        ModelSpec spec = models.resolve(name, version).spec();
-        if (spec.kind() == ServingKind.GENERATIVE) {
-            throw generativeOnly(name);
-        }
-        return spec;
+        return lifecycle.resolveAsync(name, version).thenApply(copy -> {
+            if (copy.spec().kind() == ServingKind.GENERATIVE) {
+                throw new LlmaosException(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "model '" + name + "' is GENERATIVE: use InferenceService.Generate");
+            }
+            return copy;
+        });
     }
 
     /**
-     * Admits {@code request}: NOT_FOUND / UNAVAILABLE when no copy serves it, INVALID_ARGUMENT for a
-     * priority the model does not have, RESOURCE_EXHAUSTED when its tenant's quota or its level's
-     * queue is full (the future fails at once). The future completes with the result, or with
-     * DEADLINE_EXCEEDED / CANCELLED when the request leaves the queue unserved.
+     * Admits {@code request}, validated against {@code copy}, into that copy's scheduler:
+     * INVALID_ARGUMENT for a priority the model does not have, RESOURCE_EXHAUSTED when its tenant's
+     * quota or its level's queue is full (the future fails at once). The future completes with the
+     * result, or with DEADLINE_EXCEEDED / CANCELLED when the request leaves the queue unserved. A
+     * copy that closed meanwhile hands over to the copy replacing it when that has the same spec.
      */
-    public CompletableFuture<InferenceResult> submit(InferenceRequest request) {
+    public CompletableFuture<InferenceResult> submit(LoadedVersion copy, InferenceRequest request) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return submitOnce(request);
+                return ((BatchingScheduler) schedulerFor(copy)).submit(request);
             } catch (LoadedVersion.VersionClosingException e) {
-                if (attempt >= RESOLVE_RETRIES) {
-                    throw e;
-                }
+                copy = replacement(copy, e, attempt);
             }
         }
     }
 
-    /** One try on the copy serving now; VersionClosingException when it closed meanwhile. */
-    private CompletableFuture<InferenceResult> submitOnce(InferenceRequest request) {
-        LoadedVersion version = models.resolve(request.model(), request.version());
-        if (!(schedulerFor(version) instanceof BatchingScheduler scheduler)) {
-            throw generativeOnly(request.model());
+    /** The copy now serving what {@code closed} served, when its spec is the same; else {@code why}. */
+    private LoadedVersion replacement(LoadedVersion closed, LoadedVersion.VersionClosingException why, int attempt) {
+        if (attempt >= RESOLVE_RETRIES) {
+            throw why;
         }
-        return scheduler.submit(request);
-    }
-
-    private static LlmaosException generativeOnly(String model) {
-        return new LlmaosException(
-                ErrorCode.FAILED_PRECONDITION, "model '" + model + "' is GENERATIVE: use InferenceService.Generate");
+        LoadedVersion next =
+                registry.resolve(closed.spec().ref().name(), closed.spec().ref().version());
+        if (!next.spec().equals(closed.spec())) {
+            throw why;
+        }
+        return next;
     }
 
     /**
-     * Starts generating for {@code request}: validates it (INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE,
-     * FAILED_PRECONDITION for a model that is not GENERATIVE are thrown) and queues its sequence by
-     * priority; {@code listener} then hears of its tokens and its end, or of the error that kept it
-     * from running (such as RESOURCE_EXHAUSTED when its level's queue is full).
+     * Starts generating for {@code request}: resolves its model (NOT_FOUND, UNAVAILABLE, and
+     * FAILED_PRECONDITION for a model that is not GENERATIVE), tokenizes a text prompt off the
+     * caller's thread, plans and admits its sequence and queues it by priority; {@code listener}
+     * hears of its tokens and its end, or of the error that kept it from running. Only a request
+     * without a model name is refused by an exception.
      */
     public void generate(GenerationRequest request, GenerationListener listener) {
         if (request.model().isEmpty()) {
             throw new InvalidInputException("model_name", "is required");
         }
-        generative(request);
-        if (request.promptText() == null) {
-            submitSequence(request, listener);
-        } else {
-            prompts.run(request, listener, () -> submitSequence(request, listener));
-        }
+        lifecycle.resolveAsync(request.model(), request.version()).whenComplete((copy, error) -> {
+            try {
+                if (error != null) {
+                    throw error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                }
+                if (copy.spec().kind() != ServingKind.GENERATIVE) {
+                    throw new LlmaosException(
+                            ErrorCode.FAILED_PRECONDITION,
+                            "model '" + request.model() + "' is " + copy.spec().kind()
+                                    + ", not GENERATIVE: use InferenceService.Infer");
+                }
+                if (request.promptText() == null) {
+                    submitSequence(copy, request, listener);
+                } else {
+                    prompts.run(request, listener, () -> submitSequence(copy, request, listener));
+                }
+            } catch (LlmaosException e) {
+                listener.onError(e);
+            } catch (Throwable e) {
+                listener.onError(new LlmaosException(ErrorCode.INTERNAL, "the sequence could not start", e));
+            }
+        });
     }
 
-    /** Queues the sequence on the copy serving now, trying the next copy when that one closed meanwhile. */
-    private void submitSequence(GenerationRequest request, GenerationListener listener) {
+    /** Queues the sequence on {@code copy}, or on its replacement when it closed meanwhile. */
+    private void submitSequence(LoadedVersion copy, GenerationRequest request, GenerationListener listener) {
         for (int attempt = 0; ; attempt++) {
             try {
-                ((ContinuousBatchingScheduler) schedulerFor(generative(request))).submit(request, listener);
+                ((ContinuousBatchingScheduler) schedulerFor(copy)).submit(request, listener);
                 return;
             } catch (LoadedVersion.VersionClosingException e) {
-                if (attempt >= RESOLVE_RETRIES) {
-                    throw e;
-                }
+                copy = replacement(copy, e, attempt);
             }
         }
-    }
-
-    /** The copy serving {@code request}'s model: NOT_FOUND, UNAVAILABLE, or FAILED_PRECONDITION when not GENERATIVE. */
-    private LoadedVersion generative(GenerationRequest request) {
-        LoadedVersion version = models.resolve(request.model(), request.version());
-        if (version.spec().kind() != ServingKind.GENERATIVE) {
-            throw new LlmaosException(
-                    ErrorCode.FAILED_PRECONDITION,
-                    "model '" + request.model() + "' is " + version.spec().kind()
-                            + ", not GENERATIVE: use InferenceService.Infer");
-        }
-        return version;
     }
 
     /** Statistics of every scheduled model copy, or those of the named models. */
@@ -212,7 +220,7 @@ public final class Dispatcher implements AutoCloseable {
         if (model.isEmpty()) {
             return policies.serverDefault();
         }
-        LoadedVersion version = models.resolve(model, 0);
+        LoadedVersion version = registry.resolve(model, 0);
         return policies.forModel(model, version.config()).toProto(model);
     }
 
@@ -227,7 +235,7 @@ public final class Dispatcher implements AutoCloseable {
                             policies.forModel(s.ref().name(), s.version().config())));
             return policies.serverDefault();
         }
-        LoadedVersion version = models.resolve(model, 0);
+        LoadedVersion version = registry.resolve(model, 0);
         policies.set(policy, version.config());
         schedulers.values().stream()
                 .filter(s -> s.ref().name().equals(model))

@@ -30,7 +30,7 @@ import io.llmaos.server.core.ServerStatus;
 import io.llmaos.server.core.ServingPhase;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.djl.DjlRuntime;
-import io.llmaos.server.model.lifecycle.ModelManager;
+import io.llmaos.server.model.lifecycle.LifecycleController;
 import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.resource.MachineProbe;
 import io.llmaos.server.resource.ProcessMemory;
@@ -59,7 +59,7 @@ class GracefulDrainTest {
     private ManagedChannel channel;
 
     private GrpcEndpoint start() throws Exception {
-        ModelManager manager = new ModelManager(
+        LifecycleController manager = new LifecycleController(
                 new ModelRepository(models),
                 new EngineRegistry(DjlRuntime.engines(1)),
                 new ProcessMemory(),

@@ -40,8 +40,8 @@ class LoadBudgetRaceTest {
     private final FakeBehaviour behaviour = new FakeBehaviour();
     private final FakeEngine engine = new FakeEngine(EngineType.PYTORCH, behaviour);
 
-    private ModelManager manager(EngineBudget budget) {
-        return new ModelManager(
+    private LifecycleController manager(EngineBudget budget) {
+        return new LifecycleController(
                 new ModelRepository(repo),
                 new EngineRegistry(List.of(engine)),
                 new ProcessMemory(),
@@ -69,7 +69,7 @@ class LoadBudgetRaceTest {
             FakeModels.tensor(repo, "m" + i, 4, "\"instances\": " + instances);
         }
         behaviour.instanceDelayMillis = 20; // loads overlap while they make instances
-        try (ModelManager models = manager(budget)) {
+        try (LifecycleController models = manager(budget)) {
             CountDownLatch go = new CountDownLatch(1);
             List<CompletableFuture<ModelStatus>> loads = new ArrayList<>();
             var callers = Executors.newFixedThreadPool(MODELS);

@@ -9,7 +9,6 @@ import io.llmaos.server.core.Tensor;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.model.lifecycle.ManagedModel.Slot;
-import io.llmaos.server.model.repository.ModelFingerprint;
 import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.model.repository.ModelSource;
 import io.llmaos.server.model.repository.RepositoryPaths;
@@ -22,34 +21,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle of every model: loads and unloads (serialised per model, run on a bounded pool so
- * a slow load blocks no caller), reloads that swap a version only once its new copy is READY,
- * resolution of a name and version to a serving copy, state-change events, and repository polling.
+ * a slow load blocks no caller), reloads that swap a version only once its new copy is READY, and
+ * load-on-demand without a waiting caller. One budget reservation (engine threads and instances,
+ * then model memory) is taken before a load makes anything and given back on every failure path.
+ * What is loaded lives in the {@link ModelRegistry}; the {@link RepositoryPoller} drives it in poll
+ * mode.
  */
-public final class ModelManager implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
+public final class LifecycleController implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LifecycleController.class);
 
     private final ModelRepository repository;
     private final VersionLoader loader;
     private final ProcessMemory memory;
     private final Clock clock;
     private final ExecutorService loadPool;
-    private final ConcurrentMap<String, ManagedModel> models = new ConcurrentHashMap<>();
-    private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
-    private Map<String, ModelFingerprint> lastSeen = Map.of();
+    private final ModelRegistry registry = new ModelRegistry();
+    private final OnDemandLoads onDemand;
     private final MemoryLedger ledger;
     private final EngineBudget engineBudget;
-    private final java.time.Duration onDemandWait;
     private final java.time.Duration loadTimeout;
     private final MemoryAdmission admission;
 
@@ -57,7 +53,7 @@ public final class ModelManager implements AutoCloseable {
      * @param loadPool      the bounded pool loads and unloads run on (owned: closed by {@link #close})
      * @param warmupDecoder turns a config's warmup tensors into core tensors
      */
-    public ModelManager(
+    public LifecycleController(
             ModelRepository repository,
             EngineRegistry engines,
             ProcessMemory memory,
@@ -68,7 +64,7 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /** @param limits the memory and engine budgets, the load timeout and load-on-demand */
-    public ModelManager(
+    public LifecycleController(
             ModelRepository repository,
             EngineRegistry engines,
             ProcessMemory memory,
@@ -78,20 +74,32 @@ public final class ModelManager implements AutoCloseable {
             LifecycleLimits limits) {
         this.engineBudget = limits.engines();
         this.ledger = limits.ledger();
-        this.onDemandWait = limits.onDemandWait();
         this.loadTimeout = limits.loadTimeout();
         this.admission = new MemoryAdmission(
-                ledger, models::values, (victim, why) -> victim.versions().forEach(v -> unloadSlot(victim, v, why)));
+                ledger, registry::all, (victim, why) -> victim.versions().forEach(v -> unloadSlot(victim, v, why)));
         this.repository = repository;
         this.loader = new VersionLoader(engines, memory, clock, warmupDecoder);
         this.memory = memory;
         this.clock = clock;
         this.loadPool = loadPool;
+        this.onDemand = new OnDemandLoads(registry, name -> load(name, null), loadPool, limits.onDemandWait());
     }
 
     /** The repository served. */
     public ModelRepository repository() {
         return repository;
+    }
+
+    /** What is loaded: resolution and readiness in memory, and state-change events. */
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    /** Reads the repository's model names (at start-up, and whenever the repository is listed). */
+    public List<String> scan() {
+        List<String> names = repository.modelNames();
+        registry.scanned(names);
+        return names;
     }
 
     /**
@@ -101,10 +109,11 @@ public final class ModelManager implements AutoCloseable {
      */
     public CompletableFuture<ModelStatus> load(String name, ModelConfig override) {
         RepositoryPaths.requireValidName(name);
-        if (!models.containsKey(name)) {
+        if (registry.get(name) == null) {
             repository.requireExists(name);
+            registry.found(name);
         }
-        ManagedModel model = models.computeIfAbsent(name, ManagedModel::new);
+        ManagedModel model = registry.entry(name);
         LoadTicket ticket = new LoadTicket(clock, loadTimeout);
         model.track(ticket);
         return model.enqueue(
@@ -122,7 +131,7 @@ public final class ModelManager implements AutoCloseable {
     /** Unloads every version of {@code name} (version 0) or one version, after in-flight work. */
     public CompletableFuture<ModelStatus> unload(String name, long version) {
         RepositoryPaths.requireValidName(name);
-        ManagedModel model = models.get(name);
+        ManagedModel model = registry.get(name);
         if (model == null) {
             return CompletableFuture.completedFuture(status(name));
         }
@@ -133,8 +142,8 @@ public final class ModelManager implements AutoCloseable {
 
     /** Every model in the repository or loaded, by name. */
     public List<ModelStatus> list() {
-        TreeSet<String> names = new TreeSet<>(repository.modelNames());
-        names.addAll(models.keySet());
+        TreeSet<String> names = new TreeSet<>(scan());
+        names.addAll(registry.names());
         List<ModelStatus> result = new ArrayList<>();
         for (String name : names) {
             result.add(status(name));
@@ -145,7 +154,7 @@ public final class ModelManager implements AutoCloseable {
     /** One model's status; NOT_FOUND when it is neither in the repository nor loaded. */
     public ModelStatus status(String name) {
         RepositoryPaths.requireValidName(name);
-        ManagedModel model = models.get(name);
+        ManagedModel model = registry.get(name);
         ModelSource source = null;
         String configError = "";
         try {
@@ -187,111 +196,18 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /**
-     * The copy serving {@code name} at {@code version} (0 = the highest READY version). With
-     * load-on-demand, a model of the repository that has no READY copy is loaded first (waiting a
-     * bounded time).
+     * The copy serving {@code name} at {@code version}, loading it first with load-on-demand; see
+     * {@link OnDemandLoads}. No caller's thread waits for a load.
      */
-    public LoadedVersion resolve(String name, long version) {
-        try {
-            return resolveLoaded(name, version);
-        } catch (LlmaosException e) {
-            if (onDemandWait == null
-                    || e.code() != ErrorCode.MODEL_NOT_READY
-                    || !repository.modelNames().contains(name)) {
-                throw e;
-            }
-        }
-        log.info("loading '{}' on demand", name);
-        try {
-            load(name, null).get(onDemandWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new LlmaosException(
-                    ErrorCode.MODEL_NOT_READY,
-                    "model '" + name + "' is still loading on demand after " + onDemandWait.toMillis()
-                            + " ms; try again shortly");
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof LlmaosException known) {
-                throw known;
-            }
-            throw new LlmaosException(
-                    ErrorCode.MODEL_NOT_READY,
-                    "model '" + name + "' failed to load on demand: " + cause.getMessage(),
-                    cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LlmaosException(ErrorCode.CANCELLED, "interrupted while loading '" + name + "' on demand");
-        }
-        return resolveLoaded(name, version);
-    }
-
-    private LoadedVersion resolveLoaded(String name, long version) {
-        RepositoryPaths.requireValidName(name);
-        ManagedModel model = models.get(name);
-        if (model == null) {
-            ModelStatus status = status(name);
-            throw new LlmaosException(
-                    ErrorCode.MODEL_NOT_READY,
-                    "model '" + name + "' is not loaded"
-                            + (status.versions().isEmpty() ? "" : " (load it with LoadModel)"));
-        }
-        if (version == 0) {
-            LoadedVersion serving = model.highestServing();
-            if (serving == null) {
-                throw new LlmaosException(
-                        ErrorCode.MODEL_NOT_READY,
-                        "model '" + name + "' has no READY version" + describe(model.statuses()));
-            }
-            return serving;
-        }
-        Slot slot = model.existing(version);
-        if (slot == null) {
-            throw LlmaosException.notFound("model '" + name + "' has no version " + version);
-        }
-        LoadedVersion serving = slot.serving;
-        if (serving == null) {
-            throw new LlmaosException(
-                    ErrorCode.MODEL_NOT_READY,
-                    "version " + version + " of model '" + name + "' is " + slot.status.state()
-                            + (slot.status.reason().isEmpty() ? "" : ": " + slot.status.reason()));
-        }
-        return serving;
-    }
-
-    /** Calls {@code listener} with every state change from now on; run the returned task to stop. */
-    public Runnable watch(Consumer<ModelEvent> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
-    }
-
-    /**
-     * Compares the repository with the last poll: new and changed models are (re)loaded, removed
-     * ones unloaded. The first poll loads everything. Returns the loads and unloads it started.
-     */
-    public synchronized List<CompletableFuture<ModelStatus>> poll() {
-        Map<String, ModelFingerprint> now = repository.fingerprints();
-        List<CompletableFuture<ModelStatus>> started = new ArrayList<>();
-        for (Map.Entry<String, ModelFingerprint> e : now.entrySet()) {
-            if (!e.getValue().equals(lastSeen.get(e.getKey()))) {
-                log.info("repository poll: model '{}' is new or changed", e.getKey());
-                started.add(logged(load(e.getKey(), null), e.getKey()));
-            }
-        }
-        for (String gone : lastSeen.keySet()) {
-            if (!now.containsKey(gone)) {
-                log.info("repository poll: model '{}' was removed", gone);
-                started.add(logged(unload(gone, 0), gone));
-            }
-        }
-        lastSeen = now;
-        return started;
+    public CompletableFuture<LoadedVersion> resolveAsync(String name, long version) {
+        return onDemand.resolve(name, version);
     }
 
     /** Unloads everything and stops the load pool. */
     @Override
     public void close() {
         List<CompletableFuture<ModelStatus>> unloads = new ArrayList<>();
-        models.keySet().forEach(name -> unloads.add(unload(name, 0)));
+        registry.names().forEach(name -> unloads.add(unload(name, 0)));
         unloads.forEach(f -> f.exceptionally(e -> null).join());
         loadPool.shutdown();
     }
@@ -466,40 +382,6 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private void transition(ManagedModel model, Slot slot, VersionStatus next) {
-        ModelState previous = slot.status.state();
-        slot.status = next;
-        ModelEvent event = new ModelEvent(model.name, next, previous);
-        for (Consumer<ModelEvent> listener : listeners) {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException e) {
-                log.warn("a model event listener failed: {}", e.toString());
-            }
-        }
-    }
-
-    private static String describe(List<VersionStatus> statuses) {
-        return statuses.isEmpty()
-                ? ""
-                : " ("
-                        + String.join(
-                                ", ",
-                                statuses.stream()
-                                        .map(s -> "version " + s.version() + " " + s.state()
-                                                + (s.reason().isEmpty() ? "" : ": " + s.reason()))
-                                        .toList())
-                        + ")";
-    }
-
-    private static CompletableFuture<ModelStatus> logged(CompletableFuture<ModelStatus> future, String name) {
-        future.whenComplete((s, e) -> {
-            if (e != null) {
-                log.warn(
-                        "repository poll: '{}': {}",
-                        name,
-                        e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-            }
-        });
-        return future;
+        registry.transition(model, slot, next);
     }
 }
