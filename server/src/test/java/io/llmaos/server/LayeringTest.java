@@ -13,6 +13,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,26 @@ class LayeringTest {
     void serverClassesWereImported() {
         // guards the other rules against passing on an empty import
         org.junit.jupiter.api.Assertions.assertTrue(server.size() > 20, "imported " + server.size());
+    }
+
+    @Test
+    void everyPackageSaysWhatItHolds() throws java.io.IOException {
+        java.nio.file.Path sources = java.nio.file.Path.of("src/main/java");
+        try (var dirs = java.nio.file.Files.walk(sources)) {
+            List<String> missing = dirs.filter(java.nio.file.Files::isDirectory)
+                    .filter(d -> hasJava(d) && !java.nio.file.Files.exists(d.resolve("package-info.java")))
+                    .map(d -> sources.relativize(d).toString())
+                    .toList();
+            org.junit.jupiter.api.Assertions.assertEquals(List.of(), missing, "packages without a package-info.java");
+        }
+    }
+
+    private static boolean hasJava(java.nio.file.Path dir) {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.anyMatch(f -> f.toString().endsWith(".java"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -4,11 +4,11 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.llmaos.proto.v1.GenerateResponse;
 import io.llmaos.server.api.mapping.GenerateMapping;
 import io.llmaos.server.api.mapping.StatusMapper;
-import io.llmaos.server.core.FinishReason;
-import io.llmaos.server.core.GeneratedToken;
-import io.llmaos.server.core.GenerationListener;
-import io.llmaos.server.core.GenerationUsage;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.request.FinishReason;
+import io.llmaos.server.core.request.GeneratedToken;
+import io.llmaos.server.core.request.GenerationListener;
+import io.llmaos.server.core.request.GenerationUsage;
 import java.util.ArrayList;
 import java.util.List;
 

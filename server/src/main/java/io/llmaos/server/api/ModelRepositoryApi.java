@@ -17,7 +17,7 @@ import io.llmaos.proto.v1.VersionPolicy;
 import io.llmaos.proto.v1.WatchModelsRequest;
 import io.llmaos.server.api.mapping.ModelMapping;
 import io.llmaos.server.api.mapping.StatusMapper;
-import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.core.error.InvalidInputException;
 import io.llmaos.server.model.lifecycle.LifecycleController;
 import io.llmaos.server.model.lifecycle.ModelStatus;
 import java.util.Set;

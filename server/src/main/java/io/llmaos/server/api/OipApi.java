@@ -26,11 +26,11 @@ import io.llmaos.proto.v1.TensorMetadata;
 import io.llmaos.server.api.mapping.InputLimits;
 import io.llmaos.server.api.mapping.ModelMapping;
 import io.llmaos.server.api.mapping.OipMapping;
-import io.llmaos.server.core.BuildInfo;
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.LlmaosException;
-import io.llmaos.server.core.ServerStatus;
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.runtime.BuildInfo;
+import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.core.runtime.ServerStatus;
+import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.EngineType;
 import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.model.lifecycle.LifecycleController;
@@ -169,7 +169,7 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     private static void requireNoRepositoryName(String name) {
         if (!name.isEmpty()) {
             throw new LlmaosException(
-                    io.llmaos.server.core.ErrorCode.UNIMPLEMENTED,
+                    io.llmaos.server.core.error.ErrorCode.UNIMPLEMENTED,
                     "repository_name is not supported:"
                             + " this server serves one model repository; leave repository_name empty");
         }

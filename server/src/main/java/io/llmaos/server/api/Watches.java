@@ -27,7 +27,7 @@ final class Watches {
     <T> void every(StreamObserver<T> response, Duration asked, Duration otherwise, Supplier<T> next) {
         ServerCallStreamObserver<T> call = (ServerCallStreamObserver<T>) response;
         Duration interval = asked == null ? otherwise : asked;
-        long nanos = Math.max(MIN_INTERVAL.toNanos(), io.llmaos.server.core.Durations.nanos(interval));
+        long nanos = Math.max(MIN_INTERVAL.toNanos(), io.llmaos.server.core.runtime.Durations.nanos(interval));
         Object lock = new Object();
         ScheduledFuture<?> task = timer.scheduleAtFixedRate(
                 () -> {

@@ -1,9 +1,9 @@
 package io.llmaos.server.generation;
 
-import io.llmaos.server.core.GenerationRequest;
-import io.llmaos.server.core.InvalidInputException;
-import io.llmaos.server.core.ModelRef;
-import io.llmaos.server.core.SamplingParams;
+import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.request.GenerationRequest;
+import io.llmaos.server.core.request.ModelRef;
+import io.llmaos.server.core.request.SamplingParams;
 import io.llmaos.server.model.engine.GenerationSpec;
 import io.llmaos.server.model.engine.TokenCodec;
 

@@ -1,6 +1,6 @@
 package io.llmaos.server.resource;
 
-import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.runtime.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

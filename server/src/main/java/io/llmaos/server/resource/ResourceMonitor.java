@@ -1,7 +1,7 @@
 package io.llmaos.server.resource;
 
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.Durations;
+import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.core.runtime.Durations;
 import java.time.Duration;
 
 /**

@@ -1,9 +1,9 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.CapacityExceededException;
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.InvalidInputException;
-import io.llmaos.server.model.lifecycle.LoadedVersion;
+import io.llmaos.server.core.error.CapacityExceededException;
+import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.model.lifecycle.ServedCopy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -16,13 +16,13 @@ import java.util.function.Supplier;
  * given back exactly once by its {@link Ticket}.
  */
 final class Admission {
-    private final LoadedVersion version;
+    private final ServedCopy version;
     private final Clock clock;
     private final ModelStats stats;
     private final TenantQuotas quotas;
     private final Supplier<ModelPolicy> policy;
 
-    Admission(LoadedVersion version, Clock clock, ModelStats stats, Supplier<ModelPolicy> policy) {
+    Admission(ServedCopy version, Clock clock, ModelStats stats, Supplier<ModelPolicy> policy) {
         this.version = version;
         this.clock = clock;
         this.stats = stats;
@@ -39,7 +39,7 @@ final class Admission {
     /**
      * Admits one request of {@code tenant} at {@code priority} with the caller's deadline and the
      * request's own timeout (null for none). Throws INVALID_ARGUMENT, RESOURCE_EXHAUSTED
-     * ({@link CapacityExceededException}) or {@link LoadedVersion.VersionClosingException}, having
+     * ({@link CapacityExceededException}) or {@link ServedCopy.VersionClosingException}, having
      * taken nothing.
      */
     Ticket admit(String model, int priority, String tenant, long callerDeadline, Duration timeout) {

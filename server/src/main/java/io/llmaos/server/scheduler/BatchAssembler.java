@@ -1,6 +1,6 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

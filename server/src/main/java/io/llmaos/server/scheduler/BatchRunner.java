@@ -1,9 +1,9 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.InferenceResult;
-import io.llmaos.server.core.ModelRef;
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.request.InferenceResult;
+import io.llmaos.server.core.request.ModelRef;
+import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.ModelInstance;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,8 +84,8 @@ final class BatchRunner {
         }
         for (Tensor t : outputs) {
             if (t.shape().length == 0 || t.shape()[0] != rows) {
-                throw new io.llmaos.server.core.LlmaosException(
-                        io.llmaos.server.core.ErrorCode.ENGINE_FAILURE,
+                throw new io.llmaos.server.core.error.LlmaosException(
+                        io.llmaos.server.core.error.ErrorCode.ENGINE_FAILURE,
                         ref + " answered " + rows + " input rows with output '" + t.name() + "' of shape "
                                 + java.util.Arrays.toString(t.shape()));
             }

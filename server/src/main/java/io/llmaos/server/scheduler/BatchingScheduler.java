@@ -1,13 +1,13 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.Durations;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.InferenceRequest;
-import io.llmaos.server.core.InferenceResult;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.request.InferenceRequest;
+import io.llmaos.server.core.request.InferenceResult;
+import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.core.runtime.Durations;
 import io.llmaos.server.model.engine.ModelInstance;
-import io.llmaos.server.model.lifecycle.LoadedVersion;
+import io.llmaos.server.model.lifecycle.ServedCopy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -38,7 +38,7 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
      * @param onQueued called after a request is queued, so the dispatcher's ticker runs
      */
     BatchingScheduler(
-            LoadedVersion version,
+            ServedCopy version,
             ModelPolicy policy,
             Clock clock,
             ThreadFactory threads,
@@ -58,7 +58,7 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
 
     /**
      * Admits {@code request} and runs it at once on an idle instance or queues it. Throws what
-     * admission throws, and {@link LoadedVersion.VersionClosingException} (having taken nothing)
+     * admission throws, and {@link ServedCopy.VersionClosingException} (having taken nothing)
      * when this copy closed meanwhile; a full queue fails the future with RESOURCE_EXHAUSTED.
      */
     CompletableFuture<InferenceResult> submit(InferenceRequest request) {
@@ -66,7 +66,7 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
         try {
             ticket = admission.admit(
                     request.model(), request.priority(), request.tenant(), request.deadlineNanos(), request.timeout());
-        } catch (io.llmaos.server.core.CapacityExceededException e) {
+        } catch (io.llmaos.server.core.error.CapacityExceededException e) {
             return CompletableFuture.failedFuture(e);
         }
         PendingRequest pending = new PendingRequest(request, ticket);
@@ -75,7 +75,7 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
                 return pending.future;
             }
             enqueue(pending);
-        } catch (LoadedVersion.VersionClosingException e) {
+        } catch (ServedCopy.VersionClosingException e) {
             pending.abandon();
             throw e;
         } catch (LlmaosException e) {
@@ -98,13 +98,13 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
     /**
      * Queues {@code p}: RESOURCE_EXHAUSTED when its level is full. A copy that is closing still takes
      * requests admitted before it closed while its workers drain the queue; once they are gone it
-     * throws {@link LoadedVersion.VersionClosingException}, and the caller tries the copy replacing it.
+     * throws {@link ServedCopy.VersionClosingException}, and the caller tries the copy replacing it.
      */
     private void enqueue(PendingRequest p) {
         lock.lock();
         try {
             if (closing && workers == 0) {
-                throw new LoadedVersion.VersionClosingException(ref() + " is unloading");
+                throw new ServedCopy.VersionClosingException(ref() + " is unloading");
             }
             queue.offer(p, () -> admission.retryHint(queue.size(), workers));
             work.signalAll();

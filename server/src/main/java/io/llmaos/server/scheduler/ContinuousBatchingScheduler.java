@@ -1,17 +1,17 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.CapacityExceededException;
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.FinishReason;
-import io.llmaos.server.core.GenerationListener;
-import io.llmaos.server.core.GenerationRequest;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.CapacityExceededException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.request.FinishReason;
+import io.llmaos.server.core.request.GenerationListener;
+import io.llmaos.server.core.request.GenerationRequest;
+import io.llmaos.server.core.runtime.Clock;
 import io.llmaos.server.generation.SequencePlan;
 import io.llmaos.server.model.engine.GenerationSpec;
 import io.llmaos.server.model.engine.GenerativeInstance;
 import io.llmaos.server.model.engine.ModelInstance;
-import io.llmaos.server.model.lifecycle.LoadedVersion;
+import io.llmaos.server.model.lifecycle.ServedCopy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +32,7 @@ final class ContinuousBatchingScheduler extends QueueingScheduler<PendingSequenc
     private final AtomicLong ids = new AtomicLong();
     private final List<DecodeLoop> loops = new ArrayList<>();
 
-    ContinuousBatchingScheduler(LoadedVersion version, ModelPolicy policy, Clock clock, ThreadFactory threads) {
+    ContinuousBatchingScheduler(ServedCopy version, ModelPolicy policy, Clock clock, ThreadFactory threads) {
         super(version, policy, clock);
         this.spec = version.spec().generation();
         for (ModelInstance instance = version.takeInstance(); instance != null; instance = version.takeInstance()) {
@@ -50,7 +50,7 @@ final class ContinuousBatchingScheduler extends QueueingScheduler<PendingSequenc
     /**
      * Plans and admits {@code request}'s sequence and queues it; the listener hears of its tokens.
      * Throws what planning (INVALID_ARGUMENT) and admission throw, and
-     * {@link LoadedVersion.VersionClosingException} (having taken nothing) when this copy closed
+     * {@link ServedCopy.VersionClosingException} (having taken nothing) when this copy closed
      * meanwhile; a full queue answers the listener at once.
      */
     void submit(GenerationRequest request, GenerationListener listener) {
@@ -62,7 +62,7 @@ final class ContinuousBatchingScheduler extends QueueingScheduler<PendingSequenc
         lock.lock();
         try {
             if (closing) {
-                throw new LoadedVersion.VersionClosingException(ref() + " is unloading");
+                throw new ServedCopy.VersionClosingException(ref() + " is unloading");
             }
             queue.offer(seq, () -> admission.retryHint(queue.size(), loops.size()));
             work.signalAll();

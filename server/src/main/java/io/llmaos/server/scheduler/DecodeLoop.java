@@ -1,15 +1,15 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.FinishReason;
-import io.llmaos.server.core.GeneratedToken;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.request.FinishReason;
+import io.llmaos.server.core.request.GeneratedToken;
+import io.llmaos.server.core.runtime.Clock;
 import io.llmaos.server.generation.Sampler;
 import io.llmaos.server.model.engine.DecodeBatch;
 import io.llmaos.server.model.engine.GenerationSpec;
 import io.llmaos.server.model.engine.GenerativeInstance;
-import io.llmaos.server.model.lifecycle.LoadedVersion;
+import io.llmaos.server.model.lifecycle.ServedCopy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.List;
 final class DecodeLoop implements Runnable {
     private final SequenceSource source;
     private final GenerativeInstance instance;
-    private final LoadedVersion copy;
+    private final ServedCopy copy;
     private final GenerationSpec spec;
     private final Clock clock;
     private final ModelStats stats;
@@ -32,7 +32,7 @@ final class DecodeLoop implements Runnable {
     /** Tokens the active sequences may cache once done: the one count of the loop's cache budget. */
     private volatile long reserved;
 
-    DecodeLoop(SequenceSource source, GenerativeInstance instance, LoadedVersion copy, Clock clock, ModelStats stats) {
+    DecodeLoop(SequenceSource source, GenerativeInstance instance, ServedCopy copy, Clock clock, ModelStats stats) {
         this.source = source;
         this.instance = instance;
         this.copy = copy;

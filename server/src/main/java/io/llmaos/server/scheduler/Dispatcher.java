@@ -3,19 +3,19 @@ package io.llmaos.server.scheduler;
 import com.google.protobuf.Timestamp;
 import io.llmaos.proto.v1.SchedulerStats;
 import io.llmaos.proto.v1.SchedulingPolicy;
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.GenerationListener;
-import io.llmaos.server.core.GenerationRequest;
-import io.llmaos.server.core.InferenceRequest;
-import io.llmaos.server.core.InferenceResult;
-import io.llmaos.server.core.InvalidInputException;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.request.GenerationListener;
+import io.llmaos.server.core.request.GenerationRequest;
+import io.llmaos.server.core.request.InferenceRequest;
+import io.llmaos.server.core.request.InferenceResult;
+import io.llmaos.server.core.runtime.Clock;
 import io.llmaos.server.model.engine.ServingKind;
 import io.llmaos.server.model.lifecycle.LifecycleController;
-import io.llmaos.server.model.lifecycle.LoadedVersion;
 import io.llmaos.server.model.lifecycle.ModelRegistry;
 import io.llmaos.server.model.lifecycle.ModelState;
+import io.llmaos.server.model.lifecycle.ServedCopy;
 import io.llmaos.server.resource.EngineBudget;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ public final class Dispatcher implements AutoCloseable {
     private final SchedulingPolicies policies;
     private final Clock clock;
     private final EngineBudget budget;
-    private final Map<LoadedVersion, VersionScheduler> schedulers = new ConcurrentHashMap<>();
+    private final Map<ServedCopy, VersionScheduler> schedulers = new ConcurrentHashMap<>();
     private final QueueTicker ticker;
     private final ExecutorService grower;
     private final PromptPreprocessor prompts;
@@ -86,7 +86,7 @@ public final class Dispatcher implements AutoCloseable {
      * name, NOT_FOUND / UNAVAILABLE when no copy serves it (with load-on-demand the future follows
      * the load), FAILED_PRECONDITION for a GENERATIVE model (served by Generate).
      */
-    public CompletableFuture<LoadedVersion> tensorModel(String name, long version) {
+    public CompletableFuture<ServedCopy> tensorModel(String name, long version) {
         if (name.isEmpty()) {
             throw new InvalidInputException("model_name", "is required");
         }
@@ -107,22 +107,22 @@ public final class Dispatcher implements AutoCloseable {
      * result, or with DEADLINE_EXCEEDED / CANCELLED when the request leaves the queue unserved. A
      * copy that closed meanwhile hands over to the copy replacing it when that has the same spec.
      */
-    public CompletableFuture<InferenceResult> submit(LoadedVersion copy, InferenceRequest request) {
+    public CompletableFuture<InferenceResult> submit(ServedCopy copy, InferenceRequest request) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return ((BatchingScheduler) schedulerFor(copy)).submit(request);
-            } catch (LoadedVersion.VersionClosingException e) {
+            } catch (ServedCopy.VersionClosingException e) {
                 copy = replacement(copy, e, attempt);
             }
         }
     }
 
     /** The copy now serving what {@code closed} served, when its spec is the same; else {@code why}. */
-    private LoadedVersion replacement(LoadedVersion closed, LoadedVersion.VersionClosingException why, int attempt) {
+    private ServedCopy replacement(ServedCopy closed, ServedCopy.VersionClosingException why, int attempt) {
         if (attempt >= RESOLVE_RETRIES) {
             throw why;
         }
-        LoadedVersion next =
+        ServedCopy next =
                 registry.resolve(closed.spec().ref().name(), closed.spec().ref().version());
         if (!next.spec().equals(closed.spec())) {
             throw why;
@@ -166,12 +166,12 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** Queues the sequence on {@code copy}, or on its replacement when it closed meanwhile. */
-    private void submitSequence(LoadedVersion copy, GenerationRequest request, GenerationListener listener) {
+    private void submitSequence(ServedCopy copy, GenerationRequest request, GenerationListener listener) {
         for (int attempt = 0; ; attempt++) {
             try {
                 ((ContinuousBatchingScheduler) schedulerFor(copy)).submit(request, listener);
                 return;
-            } catch (LoadedVersion.VersionClosingException e) {
+            } catch (ServedCopy.VersionClosingException e) {
                 copy = replacement(copy, e, attempt);
             }
         }
@@ -194,7 +194,7 @@ public final class Dispatcher implements AutoCloseable {
         List<ModelUsage> all = new ArrayList<>();
         for (VersionScheduler s : schedulers.values()) {
             SchedulerSnapshot snap = s.snapshot();
-            LoadedVersion v = s.version();
+            ServedCopy v = s.version();
             all.add(new ModelUsage(
                     v.spec().ref().name(),
                     v.spec().ref().version(),
@@ -220,7 +220,7 @@ public final class Dispatcher implements AutoCloseable {
         if (model.isEmpty()) {
             return policies.serverDefault();
         }
-        LoadedVersion version = registry.resolve(model, 0);
+        ServedCopy version = registry.resolve(model, 0);
         return policies.forModel(model, version.config()).toProto(model);
     }
 
@@ -235,7 +235,7 @@ public final class Dispatcher implements AutoCloseable {
                             policies.forModel(s.ref().name(), s.version().config())));
             return policies.serverDefault();
         }
-        LoadedVersion version = registry.resolve(model, 0);
+        ServedCopy version = registry.resolve(model, 0);
         policies.set(policy, version.config());
         schedulers.values().stream()
                 .filter(s -> s.ref().name().equals(model))
@@ -256,7 +256,7 @@ public final class Dispatcher implements AutoCloseable {
      * map when the copy closes (registered outside the map's update: a copy already closing runs it
      * at once).
      */
-    private VersionScheduler schedulerFor(LoadedVersion version) {
+    private VersionScheduler schedulerFor(ServedCopy version) {
         VersionScheduler existing = schedulers.get(version);
         if (existing != null) {
             return existing;
@@ -272,7 +272,7 @@ public final class Dispatcher implements AutoCloseable {
         return s;
     }
 
-    private VersionScheduler make(LoadedVersion v) {
+    private VersionScheduler make(ServedCopy v) {
         ModelPolicy policy = policies.forModel(v.spec().ref().name(), v.config());
         String name = "llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version();
         return v.spec().kind() == ServingKind.GENERATIVE

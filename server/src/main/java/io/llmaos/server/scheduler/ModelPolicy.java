@@ -97,7 +97,7 @@ record ModelPolicy(
                 defaultTenant,
                 maxBatch,
                 Math.max(1, target),
-                io.llmaos.server.core.Durations.multiply(batching.getMaxQueueDelayUs(), 1000),
+                io.llmaos.server.core.runtime.Durations.multiply(batching.getMaxQueueDelayUs(), 1000),
                 min,
                 max,
                 Math.max(1, instances.getThreadsPerInstance()),

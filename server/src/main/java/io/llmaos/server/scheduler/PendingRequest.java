@@ -1,7 +1,7 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.InferenceRequest;
-import io.llmaos.server.core.InferenceResult;
+import io.llmaos.server.core.request.InferenceRequest;
+import io.llmaos.server.core.request.InferenceResult;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 

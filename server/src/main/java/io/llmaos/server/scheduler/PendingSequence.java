@@ -1,11 +1,11 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.FinishReason;
-import io.llmaos.server.core.GeneratedToken;
-import io.llmaos.server.core.GenerationListener;
-import io.llmaos.server.core.GenerationRequest;
-import io.llmaos.server.core.GenerationUsage;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.request.FinishReason;
+import io.llmaos.server.core.request.GeneratedToken;
+import io.llmaos.server.core.request.GenerationListener;
+import io.llmaos.server.core.request.GenerationRequest;
+import io.llmaos.server.core.request.GenerationUsage;
 import io.llmaos.server.generation.Sampler;
 import io.llmaos.server.generation.SequencePlan;
 import io.llmaos.server.generation.TextDeltas;

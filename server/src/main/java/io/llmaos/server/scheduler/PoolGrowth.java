@@ -1,6 +1,6 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.Durations;
+import io.llmaos.server.core.runtime.Durations;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 

@@ -1,7 +1,7 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.CapacityExceededException;
-import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.error.CapacityExceededException;
+import io.llmaos.server.core.runtime.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ final class PriorityRequestQueue<E extends QueueEntry> {
         policies.forEach(p -> levels.add(new Level(p)));
         this.agingNanos = agingInterval == null || agingInterval.isZero()
                 ? Long.MAX_VALUE
-                : Math.max(1, io.llmaos.server.core.Durations.nanos(agingInterval));
+                : Math.max(1, io.llmaos.server.core.runtime.Durations.nanos(agingInterval));
         this.weights = tenantWeights;
         size = 0;
         carried.forEach(e -> level(e.level()).add(e));

@@ -1,11 +1,11 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.CapacityExceededException;
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.GenerationListener;
-import io.llmaos.server.core.GenerationRequest;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.CapacityExceededException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.request.GenerationListener;
+import io.llmaos.server.core.request.GenerationRequest;
+import io.llmaos.server.core.runtime.Clock;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;

@@ -1,9 +1,9 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
-import io.llmaos.server.model.lifecycle.LoadedVersion;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.model.lifecycle.ServedCopy;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.Condition;
@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * @param <E> what waits in the queue
  */
 abstract class QueueingScheduler<E extends QueueEntry> implements VersionScheduler {
-    final LoadedVersion version;
+    final ServedCopy version;
     final Clock clock;
     final ModelStats stats = new ModelStats();
     final Admission admission;
@@ -30,7 +30,7 @@ abstract class QueueingScheduler<E extends QueueEntry> implements VersionSchedul
     /** Guarded by {@link #lock}. */
     boolean closing;
 
-    QueueingScheduler(LoadedVersion version, ModelPolicy policy, Clock clock) {
+    QueueingScheduler(ServedCopy version, ModelPolicy policy, Clock clock) {
         this.version = version;
         this.clock = clock;
         this.policy = policy;
@@ -40,7 +40,7 @@ abstract class QueueingScheduler<E extends QueueEntry> implements VersionSchedul
     }
 
     @Override
-    public LoadedVersion version() {
+    public ServedCopy version() {
         return version;
     }
 

@@ -3,8 +3,8 @@ package io.llmaos.server.scheduler;
 import io.llmaos.proto.v1.ModelConfig;
 import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.TenantPolicy;
-import io.llmaos.server.core.FieldViolation;
-import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.core.error.FieldViolation;
+import io.llmaos.server.core.error.InvalidInputException;
 import io.llmaos.server.model.repository.ConfigLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,7 +74,7 @@ public final class SchedulingPolicies {
                 v.add(new FieldViolation(at + ".name", "tenant names are 1-64 characters of [A-Za-z0-9._:@-]"));
             } else if (!names.add(t.getName())) {
                 v.add(new FieldViolation(
-                        at + ".name", "'" + io.llmaos.server.core.Echo.cut(t.getName()) + "' is listed twice"));
+                        at + ".name", "'" + io.llmaos.server.core.error.Echo.cut(t.getName()) + "' is listed twice"));
             }
             tenant(at, t, v);
         }

@@ -29,7 +29,7 @@ final class StatsReport {
     }
 
     private static ModelSchedulerStats stats(
-            io.llmaos.server.core.ModelRef ref,
+            io.llmaos.server.core.request.ModelRef ref,
             SchedulerSnapshot snap,
             ModelStats st,
             java.util.Set<String> live,

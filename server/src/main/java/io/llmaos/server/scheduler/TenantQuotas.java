@@ -1,7 +1,7 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.CapacityExceededException;
-import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.error.CapacityExceededException;
+import io.llmaos.server.core.runtime.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.server.core.ModelRef;
-import io.llmaos.server.model.lifecycle.LoadedVersion;
+import io.llmaos.server.core.request.ModelRef;
+import io.llmaos.server.model.lifecycle.ServedCopy;
 import java.util.Set;
 
 /**
@@ -13,7 +13,7 @@ import java.util.Set;
  */
 interface VersionScheduler {
     /** The copy served. */
-    LoadedVersion version();
+    ServedCopy version();
 
     default ModelRef ref() {
         return version().spec().ref();

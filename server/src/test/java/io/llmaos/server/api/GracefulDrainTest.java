@@ -24,10 +24,10 @@ import io.llmaos.proto.oip.ServerReadyRequest;
 import io.llmaos.server.TestSettings;
 import io.llmaos.server.api.mapping.TensorCodec;
 import io.llmaos.server.config.Setting;
-import io.llmaos.server.core.BuildInfo;
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.ServerStatus;
-import io.llmaos.server.core.ServingPhase;
+import io.llmaos.server.core.runtime.BuildInfo;
+import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.core.runtime.ServerStatus;
+import io.llmaos.server.core.runtime.ServingPhase;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.djl.DjlRuntime;
 import io.llmaos.server.model.lifecycle.LifecycleController;
@@ -79,7 +79,7 @@ class GracefulDrainTest {
                 .resources(new ResourceMonitor(
                         new MachineProbe(models, new ProcessMemory()),
                         Duration.ofSeconds(1),
-                        io.llmaos.server.core.Clock.system()))
+                        io.llmaos.server.core.runtime.Clock.system()))
                 .service(latch)
                 .build();
         endpoint.start();

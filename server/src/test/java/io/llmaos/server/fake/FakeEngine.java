@@ -1,10 +1,10 @@
 package io.llmaos.server.fake;
 
-import io.llmaos.server.core.DataType;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
-import io.llmaos.server.core.Tensor;
-import io.llmaos.server.core.TensorSpec;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.tensor.DataType;
+import io.llmaos.server.core.tensor.Tensor;
+import io.llmaos.server.core.tensor.TensorSpec;
 import io.llmaos.server.model.engine.DecodeBatch;
 import io.llmaos.server.model.engine.EngineType;
 import io.llmaos.server.model.engine.GenerativeInstance;

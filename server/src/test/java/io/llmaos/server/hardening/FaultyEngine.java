@@ -1,6 +1,6 @@
 package io.llmaos.server.hardening;
 
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.EngineType;
 import io.llmaos.server.model.engine.InferenceEngine;
 import io.llmaos.server.model.engine.LoadedModel;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmaos.server.core.CapacityExceededException;
-import io.llmaos.server.core.ManualClock;
+import io.llmaos.server.core.error.CapacityExceededException;
+import io.llmaos.server.core.runtime.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

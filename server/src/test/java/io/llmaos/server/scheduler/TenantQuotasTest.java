@@ -3,8 +3,8 @@ package io.llmaos.server.scheduler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.llmaos.server.core.CapacityExceededException;
-import io.llmaos.server.core.ManualClock;
+import io.llmaos.server.core.error.CapacityExceededException;
+import io.llmaos.server.core.runtime.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -7,9 +7,9 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
 import io.llmaos.server.api.mapping.StatusMapper;
-import io.llmaos.server.core.LlmaosException;
-import io.llmaos.server.core.ServerStatus;
-import io.llmaos.server.core.ServingPhase;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.runtime.ServerStatus;
+import io.llmaos.server.core.runtime.ServingPhase;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -94,7 +94,7 @@ public final class DrainGate implements ServerInterceptor {
 
     /** Waits until no work call is in flight, or {@code timeout} passes; true when idle. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long remaining = io.llmaos.server.core.Durations.nanos(timeout);
+        long remaining = io.llmaos.server.core.runtime.Durations.nanos(timeout);
         lock.lock();
         try {
             while (inFlight > 0) {

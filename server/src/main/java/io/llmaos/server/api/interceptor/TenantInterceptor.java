@@ -8,7 +8,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
 import io.llmaos.server.api.mapping.StatusMapper;
-import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.core.error.InvalidInputException;
 import java.util.regex.Pattern;
 
 /**

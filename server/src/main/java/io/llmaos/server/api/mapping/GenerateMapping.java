@@ -4,10 +4,10 @@ import io.llmaos.proto.v1.GenerateRequest;
 import io.llmaos.proto.v1.GenerateResponse;
 import io.llmaos.proto.v1.TokenChunk;
 import io.llmaos.proto.v1.Usage;
-import io.llmaos.server.core.FinishReason;
-import io.llmaos.server.core.GeneratedToken;
-import io.llmaos.server.core.GenerationUsage;
-import io.llmaos.server.core.SamplingParams;
+import io.llmaos.server.core.request.FinishReason;
+import io.llmaos.server.core.request.GeneratedToken;
+import io.llmaos.server.core.request.GenerationUsage;
+import io.llmaos.server.core.request.SamplingParams;
 import java.util.List;
 
 /** Generate's messages to and from the core records. */
@@ -29,7 +29,7 @@ public final class GenerateMapping {
         }
         int size = r.getTextBytes().size();
         if (size > maxBytes) {
-            throw new io.llmaos.server.core.InvalidInputException(
+            throw new io.llmaos.server.core.error.InvalidInputException(
                     "text",
                     "is " + size + " bytes; the server takes prompts of at most " + maxBytes
                             + " bytes (--max-prompt-bytes)");
@@ -44,7 +44,8 @@ public final class GenerateMapping {
                 r.getTokenIds().getIdsList().stream().mapToLong(Long::longValue).toArray();
             case TEXT -> null;
             default ->
-                throw new io.llmaos.server.core.InvalidInputException("prompt", "is required: set text or token_ids");
+                throw new io.llmaos.server.core.error.InvalidInputException(
+                        "prompt", "is required: set text or token_ids");
         };
     }
 
@@ -52,13 +53,13 @@ public final class GenerateMapping {
     public static SamplingParams sampling(GenerateRequest r) {
         var s = r.getSampling();
         if (s.getStopSequencesCount() > MAX_STOP_SEQUENCES) {
-            throw new io.llmaos.server.core.InvalidInputException(
+            throw new io.llmaos.server.core.error.InvalidInputException(
                     "sampling.stop_sequences",
                     "has " + s.getStopSequencesCount() + " entries; at most " + MAX_STOP_SEQUENCES + " are taken");
         }
         for (int i = 0; i < s.getStopSequencesCount(); i++) {
             if (s.getStopSequencesBytes(i).size() > MAX_STOP_BYTES) {
-                throw new io.llmaos.server.core.InvalidInputException(
+                throw new io.llmaos.server.core.error.InvalidInputException(
                         "sampling.stop_sequences[" + i + "]", "is longer than " + MAX_STOP_BYTES + " bytes");
             }
         }

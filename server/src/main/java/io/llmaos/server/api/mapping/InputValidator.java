@@ -1,8 +1,8 @@
 package io.llmaos.server.api.mapping;
 
-import io.llmaos.server.core.Echo;
-import io.llmaos.server.core.FieldViolation;
-import io.llmaos.server.core.TensorSpec;
+import io.llmaos.server.core.error.Echo;
+import io.llmaos.server.core.error.FieldViolation;
+import io.llmaos.server.core.tensor.TensorSpec;
 import io.llmaos.server.model.engine.ModelSpec;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package io.llmaos.server.api.mapping;
 
-import io.llmaos.server.core.Echo;
-import io.llmaos.server.core.InvalidInputException;
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.error.Echo;
+import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.ClassifierSpec;
 import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.model.engine.ServingKind;

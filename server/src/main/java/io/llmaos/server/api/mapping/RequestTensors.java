@@ -1,8 +1,8 @@
 package io.llmaos.server.api.mapping;
 
-import io.llmaos.server.core.FieldViolation;
-import io.llmaos.server.core.InvalidInputException;
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.error.FieldViolation;
+import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +52,8 @@ final class RequestTensors {
                 violations.add(new FieldViolation(
                         "outputs[" + i + "].name",
                         "unknown output '"
-                                + io.llmaos.server.core.Echo.cut(name) + "'; the model produces "
-                                + io.llmaos.server.core.Echo.list(
+                                + io.llmaos.server.core.error.Echo.cut(name) + "'; the model produces "
+                                + io.llmaos.server.core.error.Echo.list(
                                         produced.stream().map(Tensor::name).toList())));
             } else {
                 selected.add(found);

@@ -2,10 +2,10 @@ package io.llmaos.server.api.mapping;
 
 import com.google.protobuf.ByteString;
 import io.llmaos.proto.v1.TensorContents;
-import io.llmaos.server.core.DataType;
-import io.llmaos.server.core.FieldViolation;
-import io.llmaos.server.core.InvalidInputException;
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.error.FieldViolation;
+import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.tensor.DataType;
+import io.llmaos.server.core.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

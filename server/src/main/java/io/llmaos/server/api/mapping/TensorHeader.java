@@ -1,6 +1,6 @@
 package io.llmaos.server.api.mapping;
 
-import io.llmaos.server.core.DataType;
+import io.llmaos.server.core.tensor.DataType;
 
 /**
  * The name, type and shape of a tensor in a request, read before its contents are touched, so it

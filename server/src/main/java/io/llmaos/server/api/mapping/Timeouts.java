@@ -1,6 +1,6 @@
 package io.llmaos.server.api.mapping;
 
-import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.core.error.InvalidInputException;
 import java.time.Duration;
 
 /**

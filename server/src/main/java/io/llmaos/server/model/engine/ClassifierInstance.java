@@ -1,7 +1,7 @@
 package io.llmaos.server.model.engine;
 
-import io.llmaos.server.core.DataType;
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.tensor.DataType;
+import io.llmaos.server.core.tensor.Tensor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;

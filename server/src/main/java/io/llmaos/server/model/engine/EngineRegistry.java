@@ -1,7 +1,7 @@
 package io.llmaos.server.model.engine;
 
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.llmaos.server.model.engine;
 
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.tensor.Tensor;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.llmaos.server.model.engine;
 
-import io.llmaos.server.core.ModelRef;
-import io.llmaos.server.core.TensorSpec;
+import io.llmaos.server.core.request.ModelRef;
+import io.llmaos.server.core.tensor.TensorSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

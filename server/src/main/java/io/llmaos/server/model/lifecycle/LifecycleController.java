@@ -1,14 +1,14 @@
 package io.llmaos.server.model.lifecycle;
 
 import io.llmaos.proto.v1.ModelConfig;
-import io.llmaos.server.core.CapacityExceededException;
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.error.CapacityExceededException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.ModelSpec;
-import io.llmaos.server.model.lifecycle.ManagedModel.Slot;
+import io.llmaos.server.model.lifecycle.ModelEntry.VersionSlot;
 import io.llmaos.server.model.repository.ModelRepository;
 import io.llmaos.server.model.repository.ModelSource;
 import io.llmaos.server.model.repository.RepositoryPaths;
@@ -113,7 +113,7 @@ public final class LifecycleController implements AutoCloseable {
             repository.requireExists(name);
             registry.found(name);
         }
-        ManagedModel model = registry.entry(name);
+        ModelEntry model = registry.entry(name);
         LoadTicket ticket = new LoadTicket(clock, loadTimeout);
         model.track(ticket);
         return model.enqueue(
@@ -131,7 +131,7 @@ public final class LifecycleController implements AutoCloseable {
     /** Unloads every version of {@code name} (version 0) or one version, after in-flight work. */
     public CompletableFuture<ModelStatus> unload(String name, long version) {
         RepositoryPaths.requireValidName(name);
-        ManagedModel model = registry.get(name);
+        ModelEntry model = registry.get(name);
         if (model == null) {
             return CompletableFuture.completedFuture(status(name));
         }
@@ -154,7 +154,7 @@ public final class LifecycleController implements AutoCloseable {
     /** One model's status; NOT_FOUND when it is neither in the repository nor loaded. */
     public ModelStatus status(String name) {
         RepositoryPaths.requireValidName(name);
-        ManagedModel model = registry.get(name);
+        ModelEntry model = registry.get(name);
         ModelSource source = null;
         String configError = "";
         try {
@@ -175,7 +175,7 @@ public final class LifecycleController implements AutoCloseable {
         java.time.Instant lastUsed = null;
         if (model != null) {
             model.statuses().forEach(s -> versions.put(s.version(), s));
-            LoadedVersion serving = model.highestServing();
+            ServedCopy serving = model.highestServing();
             if (serving != null) {
                 config = serving.config();
                 lastUsed = serving.lastUsed();
@@ -199,7 +199,7 @@ public final class LifecycleController implements AutoCloseable {
      * The copy serving {@code name} at {@code version}, loading it first with load-on-demand; see
      * {@link OnDemandLoads}. No caller's thread waits for a load.
      */
-    public CompletableFuture<LoadedVersion> resolveAsync(String name, long version) {
+    public CompletableFuture<ServedCopy> resolveAsync(String name, long version) {
         return onDemand.resolve(name, version);
     }
 
@@ -212,7 +212,7 @@ public final class LifecycleController implements AutoCloseable {
         loadPool.shutdown();
     }
 
-    private ModelStatus doLoad(ManagedModel model, ModelConfig override, LoadTicket ticket) {
+    private ModelStatus doLoad(ModelEntry model, ModelConfig override, LoadTicket ticket) {
         ticket.check("model '" + model.name + "'");
         ModelSource source;
         try {
@@ -238,7 +238,7 @@ public final class LifecycleController implements AutoCloseable {
                 continue;
             }
             boolean onDisk = source.versionsOnDisk().containsKey(version);
-            Slot slot = model.existing(version);
+            VersionSlot slot = model.existing(version);
             if (onDisk && firstFailure != null && slot != null && slot.serving != null) {
                 // a version the policy now passes over keeps serving until what replaces it is READY
                 VersionStatus st = slot.status;
@@ -269,10 +269,10 @@ public final class LifecycleController implements AutoCloseable {
         return status(model.name);
     }
 
-    private void loadVersion(ManagedModel model, ModelSource source, long version, LoadTicket ticket) {
-        Slot slot = model.slot(version, clock.now());
+    private void loadVersion(ModelEntry model, ModelSource source, long version, LoadTicket ticket) {
+        VersionSlot slot = model.slot(version, clock.now());
         long stamp = repository.versionStamp(source, version);
-        LoadedVersion current = slot.serving;
+        ServedCopy current = slot.serving;
         if (current != null && current.stamp() == stamp && current.config().equals(source.config())) {
             return;
         }
@@ -294,7 +294,7 @@ public final class LifecycleController implements AutoCloseable {
             }
             threads = spec.threads();
             reservation = admission.admit(model, version, MemoryAdmission.estimate(source.config(), spec));
-            LoadedVersion fresh = loader.load(spec, source.config(), stamp, engineBudget, ticket);
+            ServedCopy fresh = loader.load(spec, source.config(), stamp, engineBudget, ticket);
             threads = 0; // the copy owns its instances' share of the engine budget now
             ledger.settle(reservation, fresh.memoryBytes());
             fresh.reservedBytes(reservation.bytes());
@@ -350,7 +350,7 @@ public final class LifecycleController implements AutoCloseable {
         }
     }
 
-    private ModelStatus doUnload(ManagedModel model, long version, String why) {
+    private ModelStatus doUnload(ModelEntry model, long version, String why) {
         if (version != 0 && model.existing(version) == null) {
             throw LlmaosException.notFound("model '" + model.name + "' has no loaded version " + version);
         }
@@ -362,12 +362,12 @@ public final class LifecycleController implements AutoCloseable {
         return status(model.name);
     }
 
-    private void unloadSlot(ManagedModel model, long version, String why) {
-        Slot slot = model.existing(version);
+    private void unloadSlot(ModelEntry model, long version, String why) {
+        VersionSlot slot = model.existing(version);
         if (slot == null) {
             return;
         }
-        LoadedVersion serving = slot.serving;
+        ServedCopy serving = slot.serving;
         if (serving != null) {
             transition(model, slot, slot.status.moveTo(ModelState.UNLOADING, why, clock.now()));
             slot.serving = null;
@@ -381,7 +381,7 @@ public final class LifecycleController implements AutoCloseable {
         }
     }
 
-    private void transition(ManagedModel model, Slot slot, VersionStatus next) {
+    private void transition(ModelEntry model, VersionSlot slot, VersionStatus next) {
         registry.transition(model, slot, next);
     }
 }

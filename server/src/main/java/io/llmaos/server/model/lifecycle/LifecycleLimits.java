@@ -1,6 +1,6 @@
 package io.llmaos.server.model.lifecycle;
 
-import io.llmaos.server.core.Clock;
+import io.llmaos.server.core.runtime.Clock;
 import io.llmaos.server.resource.EngineBudget;
 import io.llmaos.server.resource.MemoryLedger;
 import java.time.Duration;

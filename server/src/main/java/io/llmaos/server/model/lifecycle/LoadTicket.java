@@ -1,9 +1,9 @@
 package io.llmaos.server.model.lifecycle;
 
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.Durations;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.core.runtime.Durations;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,7 @@
 package io.llmaos.server.model.lifecycle;
 
 import io.llmaos.proto.v1.ModelConfig;
-import io.llmaos.server.core.CapacityExceededException;
+import io.llmaos.server.core.error.CapacityExceededException;
 import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.resource.MemoryLedger;
 import java.util.ArrayList;
@@ -21,15 +21,15 @@ final class MemoryAdmission {
     private static final Logger log = LoggerFactory.getLogger(MemoryAdmission.class);
 
     private final MemoryLedger ledger;
-    private final Supplier<Collection<ManagedModel>> models;
-    private final BiConsumer<ManagedModel, String> evict;
+    private final Supplier<Collection<ModelEntry>> models;
+    private final BiConsumer<ModelEntry, String> evict;
 
     /**
      * @param models every managed model (the candidates for eviction)
      * @param evict  unloads every version of a model, saying why (run on that model's operation queue)
      */
     MemoryAdmission(
-            MemoryLedger ledger, Supplier<Collection<ManagedModel>> models, BiConsumer<ManagedModel, String> evict) {
+            MemoryLedger ledger, Supplier<Collection<ModelEntry>> models, BiConsumer<ModelEntry, String> evict) {
         this.ledger = ledger;
         this.models = models;
         this.evict = evict;
@@ -55,14 +55,14 @@ final class MemoryAdmission {
      * least recently used first (never pinned ones, never ones with work in flight or an operation
      * under way), until it fits; RESOURCE_EXHAUSTED naming the shortfall when it cannot.
      */
-    MemoryLedger.Reservation admit(ManagedModel model, long version, long bytes) {
+    MemoryLedger.Reservation admit(ModelEntry model, long version, long bytes) {
         MemoryLedger.Reservation r = ledger.tryReserve(model.name, version, bytes);
         while (r == null) {
             List<String> kept = new ArrayList<>();
-            List<Map.Entry<ManagedModel, java.time.Instant>> evictable = new ArrayList<>();
+            List<Map.Entry<ModelEntry, java.time.Instant>> evictable = new ArrayList<>();
             long evictableBytes = 0;
-            for (ManagedModel other : models.get()) {
-                LoadedVersion serving = other == model ? null : other.highestServing();
+            for (ModelEntry other : models.get()) {
+                ServedCopy serving = other == model ? null : other.highestServing();
                 if (serving == null) {
                     continue;
                 }
@@ -86,7 +86,7 @@ final class MemoryAdmission {
                 ledger.refused(model.name, version, bytes, why);
                 throw new CapacityExceededException("MODEL_MEMORY_BUDGET", why, java.time.Duration.ofSeconds(1));
             }
-            ManagedModel victim = evictable.stream()
+            ModelEntry victim = evictable.stream()
                     .min(Map.Entry.comparingByValue())
                     .orElseThrow()
                     .getKey();

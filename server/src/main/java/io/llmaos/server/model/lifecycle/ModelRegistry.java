@@ -1,8 +1,8 @@
 package io.llmaos.server.model.lifecycle;
 
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
-import io.llmaos.server.model.lifecycle.ManagedModel.Slot;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.model.lifecycle.ModelEntry.VersionSlot;
 import io.llmaos.server.model.repository.RepositoryPaths;
 import java.util.Collection;
 import java.util.List;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelRegistry {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
-    private final ConcurrentMap<String, ManagedModel> models = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ModelEntry> models = new ConcurrentHashMap<>();
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     /** The repository's model names at its last scan (start-up, polls, listings, loads). */
     private volatile Set<String> scanned = Set.of();
@@ -33,14 +33,14 @@ public final class ModelRegistry {
      * a model neither loaded nor in the repository at its last scan, or a version it does not have;
      * MODEL_NOT_READY (UNAVAILABLE) for one that is not loaded or not READY.
      */
-    public LoadedVersion resolve(String name, long version) {
+    public ServedCopy resolve(String name, long version) {
         RepositoryPaths.requireValidName(name);
-        ManagedModel model = models.get(name);
+        ModelEntry model = models.get(name);
         if (model == null) {
             throw notLoaded(name);
         }
         if (version == 0) {
-            LoadedVersion serving = model.highestServing();
+            ServedCopy serving = model.highestServing();
             if (serving == null) {
                 throw new LlmaosException(
                         ErrorCode.MODEL_NOT_READY,
@@ -48,11 +48,11 @@ public final class ModelRegistry {
             }
             return serving;
         }
-        Slot slot = model.existing(version);
+        VersionSlot slot = model.existing(version);
         if (slot == null) {
             throw LlmaosException.notFound("model '" + name + "' has no version " + version);
         }
-        LoadedVersion serving = slot.serving;
+        ServedCopy serving = slot.serving;
         if (serving == null) {
             throw new LlmaosException(
                     ErrorCode.MODEL_NOT_READY,
@@ -68,7 +68,7 @@ public final class ModelRegistry {
      */
     public boolean ready(String name, long version) {
         RepositoryPaths.requireValidName(name);
-        ManagedModel model = models.get(name);
+        ModelEntry model = models.get(name);
         if (model == null) {
             if (!scanned.contains(name)) {
                 throw notLoaded(name);
@@ -78,7 +78,7 @@ public final class ModelRegistry {
         if (version == 0) {
             return model.highestServing() != null;
         }
-        Slot slot = model.existing(version);
+        VersionSlot slot = model.existing(version);
         return slot != null && slot.serving != null;
     }
 
@@ -114,15 +114,15 @@ public final class ModelRegistry {
         }
     }
 
-    ManagedModel get(String name) {
+    ModelEntry get(String name) {
         return models.get(name);
     }
 
-    ManagedModel entry(String name) {
-        return models.computeIfAbsent(name, ManagedModel::new);
+    ModelEntry entry(String name) {
+        return models.computeIfAbsent(name, ModelEntry::new);
     }
 
-    Collection<ManagedModel> all() {
+    Collection<ModelEntry> all() {
         return models.values();
     }
 
@@ -131,7 +131,7 @@ public final class ModelRegistry {
     }
 
     /** Moves {@code slot} of {@code model} to {@code next} and tells every watcher. */
-    void transition(ManagedModel model, Slot slot, VersionStatus next) {
+    void transition(ModelEntry model, VersionSlot slot, VersionStatus next) {
         ModelState previous = slot.status.state();
         slot.status = next;
         ModelEvent event = new ModelEvent(model.name, next, previous);

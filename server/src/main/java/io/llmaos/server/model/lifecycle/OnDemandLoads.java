@@ -1,7 +1,7 @@
 package io.llmaos.server.model.lifecycle;
 
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,7 +39,7 @@ final class OnDemandLoads {
     }
 
     /** The copy serving {@code name} at {@code version} (0 = the highest READY version). */
-    CompletableFuture<LoadedVersion> resolve(String name, long version) {
+    CompletableFuture<ServedCopy> resolve(String name, long version) {
         try {
             return CompletableFuture.completedFuture(registry.resolve(name, version));
         } catch (LlmaosException e) {

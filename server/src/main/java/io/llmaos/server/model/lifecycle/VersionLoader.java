@@ -1,10 +1,10 @@
 package io.llmaos.server.model.lifecycle;
 
 import io.llmaos.proto.v1.ModelConfig;
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.InferenceEngine;
 import io.llmaos.server.model.engine.LoadedModel;
@@ -47,7 +47,7 @@ final class VersionLoader {
      * {@code budget} already reserved by the caller, and owned by the copy from here on), stopping
      * between steps when {@code ticket} says so. On any failure everything made is freed.
      */
-    LoadedVersion load(ModelSpec spec, ModelConfig config, long stamp, EngineBudget budget, LoadTicket ticket) {
+    ServedCopy load(ModelSpec spec, ModelConfig config, long stamp, EngineBudget budget, LoadTicket ticket) {
         InferenceEngine engine = engines.engine(spec.engine());
         engine.start();
         ticket.check(spec.ref().toString());
@@ -74,7 +74,7 @@ final class VersionLoader {
             }
             throw new LlmaosException(ErrorCode.ENGINE_FAILURE, "warmup of " + spec.ref() + " failed: " + e, e);
         }
-        LoadedVersion loaded = new LoadedVersion(
+        ServedCopy loaded = new ServedCopy(
                 spec, config, model, instances, () -> warmed(model, warmup, LoadTicket.NONE), budget, clock, stamp);
         long millis = (clock.nanoTime() - start) / 1_000_000;
         long grown = Math.max(0, memory.rssBytes() - before);

@@ -4,7 +4,7 @@ import io.llmaos.proto.v1.DynamicBatching;
 import io.llmaos.proto.v1.InstancePolicy;
 import io.llmaos.proto.v1.PriorityLevel;
 import io.llmaos.proto.v1.QueuePolicy;
-import io.llmaos.server.core.FieldViolation;
+import io.llmaos.server.core.error.FieldViolation;
 import java.util.List;
 
 /**

@@ -2,8 +2,8 @@ package io.llmaos.server.model.repository;
 
 import io.llmaos.proto.v1.Engine;
 import io.llmaos.proto.v1.ModelConfig;
-import io.llmaos.server.core.FieldViolation;
-import io.llmaos.server.core.InvalidInputException;
+import io.llmaos.server.core.error.FieldViolation;
+import io.llmaos.server.core.error.InvalidInputException;
 import io.llmaos.server.model.engine.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Files;

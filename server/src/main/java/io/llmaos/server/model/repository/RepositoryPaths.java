@@ -1,8 +1,8 @@
 package io.llmaos.server.model.repository;
 
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.InvalidInputException;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.error.LlmaosException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -44,7 +44,7 @@ public final class RepositoryPaths {
             throw new InvalidInputException(
                     "name",
                     "model names are 1-128 characters of [A-Za-z0-9._-] and not '.' or '..', got '"
-                            + io.llmaos.server.core.Echo.cut(name) + "'");
+                            + io.llmaos.server.core.error.Echo.cut(name) + "'");
         }
     }
 
@@ -84,7 +84,7 @@ public final class RepositoryPaths {
         if (!isPlainRelative(relative)) {
             throw new InvalidInputException(
                     field,
-                    "'" + io.llmaos.server.core.Echo.cut(relative)
+                    "'" + io.llmaos.server.core.error.Echo.cut(relative)
                             + "' must be a relative path inside the model folder");
         }
         Path file = base.resolve(relative).normalize();

@@ -3,9 +3,9 @@ package io.llmaos.server.model.lifecycle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmaos.server.core.Clock;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.runtime.Clock;
 import io.llmaos.server.fake.FakeBehaviour;
 import io.llmaos.server.fake.FakeEngine;
 import io.llmaos.server.fake.FakeModels;

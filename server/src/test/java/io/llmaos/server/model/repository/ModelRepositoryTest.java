@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmaos.proto.v1.Engine;
 import io.llmaos.proto.v1.VersionPolicy;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.InvalidInputException;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.error.LlmaosException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

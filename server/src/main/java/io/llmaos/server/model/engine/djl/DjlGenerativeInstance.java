@@ -1,7 +1,7 @@
 package io.llmaos.server.model.engine.djl;
 
 import ai.djl.Model;
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.DecodeBatch;
 import io.llmaos.server.model.engine.GenerativeInstance;
 import io.llmaos.server.model.engine.ModelSpec;

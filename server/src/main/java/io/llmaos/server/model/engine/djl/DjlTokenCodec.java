@@ -1,8 +1,8 @@
 package io.llmaos.server.model.engine.djl;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
 import io.llmaos.server.model.engine.TokenCodec;
 import java.io.IOException;
 import java.nio.file.Path;

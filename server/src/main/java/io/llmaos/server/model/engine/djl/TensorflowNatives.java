@@ -1,7 +1,7 @@
 package io.llmaos.server.model.engine.djl;
 
-import io.llmaos.server.core.ErrorCode;
-import io.llmaos.server.core.LlmaosException;
+import io.llmaos.server.core.error.ErrorCode;
+import io.llmaos.server.core.error.LlmaosException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmaos.server.ProtoTensors;
 import io.llmaos.server.TestServer;
-import io.llmaos.server.core.Tensor;
+import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.LoadedModel;
 import io.llmaos.server.model.engine.ModelInstance;

@@ -1,0 +1,34 @@
+package io.llmaos.server.core.request;
+
+import io.llmaos.server.core.tensor.Tensor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One inference request as the scheduler sees it.
+ *
+ * @param version       0 = the highest READY version
+ * @param priority      1 = highest; 0 = the model's default level
+ * @param timeout       how long it may wait in the queue (null = the level's default)
+ * @param deadlineNanos the caller's deadline ({@code Clock.nanoTime}), {@link Long#MAX_VALUE} for none
+ * @param receivedNanos when the server received it ({@code Clock.nanoTime})
+ */
+public record InferenceRequest(
+        String model,
+        long version,
+        String requestId,
+        List<Tensor> inputs,
+        int priority,
+        Duration timeout,
+        String tenant,
+        long deadlineNanos,
+        long receivedNanos,
+        Cancellation cancellation) {
+    public InferenceRequest {
+        Objects.requireNonNull(model, "model");
+        inputs = List.copyOf(inputs);
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(cancellation, "cancellation");
+    }
+}
