@@ -1,18 +1,10 @@
 package io.llmaos.client;
 
-import io.grpc.CallOptions;
 import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
@@ -50,12 +42,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 
 /**
  * The Java client of an LLMA OS server (or several, balanced round-robin with health checking).
@@ -70,11 +60,6 @@ import javax.net.ssl.SSLException;
  * }</pre>
  */
 public final class LlmaosClient implements AutoCloseable {
-    private static final Metadata.Key<String> TENANT =
-            Metadata.Key.of("x-llmaos-tenant", Metadata.ASCII_STRING_MARSHALLER);
-    private static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
     private final ManagedChannel channel;
     private final InferenceServiceGrpc.InferenceServiceBlockingStub inference;
     private final InferenceServiceGrpc.InferenceServiceStub inferenceAsync;
@@ -422,96 +407,12 @@ public final class LlmaosClient implements AutoCloseable {
             if (targets.isEmpty()) {
                 throw new IllegalStateException("no target: call target(\"host:port\")");
             }
-            NettyChannelBuilder b;
-            if (targets.size() == 1) {
-                b = NettyChannelBuilder.forTarget(targets.get(0));
-            } else {
-                b = NettyChannelBuilder.forTarget(StaticTargets.SCHEME + ":///servers");
-                nameResolver(b, new StaticTargets(targets));
-            }
-            if (tls) {
-                try {
-                    b.sslContext(
-                            trustCertificates == null
-                                    ? GrpcSslContexts.forClient().build()
-                                    : GrpcSslContexts.forClient()
-                                            .trustManager(trustCertificates)
-                                            .build());
-                } catch (SSLException e) {
-                    throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
-                }
-            } else {
-                b.usePlaintext();
-            }
-            b.defaultServiceConfig(serviceConfig(maxAttempts, targets.size() > 1))
-                    .enableRetry();
-            b.maxInboundMessageSize(64 << 20);
-            b.intercept(new Defaults(tenant, token, defaultDeadline));
-            return new LlmaosClient(b.build());
-        }
-
-        @SuppressWarnings("deprecation")
-        private static void nameResolver(NettyChannelBuilder b, StaticTargets resolver) {
-            b.nameResolverFactory(resolver);
-        }
-
-        /** round_robin with health checking across targets; retries of idempotent calls on UNAVAILABLE. */
-        private static Map<String, ?> serviceConfig(int attempts, boolean balanced) {
-            List<Map<String, ?>> idempotent = List.of(
-                    name("llmaos.v1.InferenceService", "Infer"),
-                    name("llmaos.v1.ModelRepositoryService", "ListModels"),
-                    name("llmaos.v1.ModelRepositoryService", "GetModel"),
-                    name("llmaos.v1.SchedulerService", "GetStats"),
-                    name("llmaos.v1.SchedulerService", "GetPolicy"),
-                    name("llmaos.v1.ResourceService", "GetResources"),
-                    name("grpc.health.v1.Health", "Check"));
-            Map<String, Object> retry = Map.of(
-                    "maxAttempts",
-                    (double) Math.max(2, attempts),
-                    "initialBackoff",
-                    "0.05s",
-                    "maxBackoff",
-                    "1s",
-                    "backoffMultiplier",
-                    2.0,
-                    "retryableStatusCodes",
-                    List.of("UNAVAILABLE"));
-            Map<String, Object> config = new java.util.HashMap<>();
-            if (attempts > 1) {
-                config.put("methodConfig", List.of(Map.of("name", idempotent, "retryPolicy", retry)));
-            }
-            if (balanced) {
-                config.put("loadBalancingConfig", List.of(Map.of("round_robin", Map.of())));
-                config.put("healthCheckConfig", Map.of("serviceName", ""));
-            }
-            return config;
-        }
-
-        private static Map<String, ?> name(String service, String method) {
-            return Map.of("service", service, "method", method);
-        }
-    }
-
-    /** Adds the tenant and token headers, and the default deadline of unary calls. */
-    private record Defaults(String tenant, String token, Duration deadline) implements ClientInterceptor {
-        @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-            CallOptions o = options;
-            if (deadline != null && o.getDeadline() == null && method.getType() == MethodDescriptor.MethodType.UNARY) {
-                o = o.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
-            }
-            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, o)) {
-                @Override
-                public void start(Listener<R> listener, Metadata headers) {
-                    if (tenant != null) {
-                        headers.put(TENANT, tenant);
-                    }
-                    if (token != null) {
-                        headers.put(AUTHORIZATION, "Bearer " + token);
-                    }
-                    super.start(listener, headers);
-                }
-            };
+            return new LlmaosClient(ClientChannels.build(
+                    targets,
+                    tls,
+                    trustCertificates,
+                    new ClientChannels.Identity(tenant, token, defaultDeadline),
+                    maxAttempts));
         }
     }
 }

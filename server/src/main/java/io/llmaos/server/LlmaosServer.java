@@ -2,7 +2,6 @@ package io.llmaos.server;
 
 import io.llmaos.server.api.DrainReport;
 import io.llmaos.server.api.GrpcEndpoint;
-import io.llmaos.server.api.mapping.TensorCodec;
 import io.llmaos.server.config.ModelControlMode;
 import io.llmaos.server.config.ServerSettings;
 import io.llmaos.server.core.runtime.BuildInfo;
@@ -71,7 +70,6 @@ public final class LlmaosServer {
                 memory,
                 clock,
                 pool("llmaos-load", settings.loadThreads()),
-                TensorCodec::decode,
                 new LifecycleLimits(
                         new MemoryLedger(settings.modelMemoryBudget(), clock),
                         engineBudget,

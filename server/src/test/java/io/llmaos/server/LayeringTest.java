@@ -130,6 +130,19 @@ class LayeringTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage(ROOT + ".scheduler..", ROOT + ".generation..", ROOT + ".api..")
                 .allowEmptyShould(true));
+        // the tensor codec sits below the API and the model layer, which both use it
+        check(noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".codec..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".api..",
+                        ROOT + ".scheduler..",
+                        ROOT + ".generation..",
+                        ROOT + ".model.lifecycle..",
+                        ROOT + ".model.repository..",
+                        ROOT + ".resource.."));
         // token processing sits on the engine SPI: it knows no lifecycle, scheduler, API or contract
         check(noClasses()
                 .that()

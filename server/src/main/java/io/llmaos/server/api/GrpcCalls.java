@@ -100,9 +100,28 @@ final class GrpcCalls {
                 return context.isCancelled();
             }
 
+            /**
+             * Runs {@code action} when the call is cancelled. gRPC runs a listener added to a call
+             * already cancelled at once, inside addListener and under the context's monitor; a
+             * scheduler's action takes the scheduler's lock, under which workers ask isCancelled
+             * (which takes that monitor): so such an action is deferred until addListener returned.
+             */
             @Override
             public void onCancel(Runnable action) {
-                context.addListener(c -> action.run(), Runnable::run);
+                Thread registrar = Thread.currentThread();
+                boolean[] registering = {true};
+                Runnable[] deferred = {null};
+                context.addListener(c -> action.run(), r -> {
+                    if (Thread.currentThread() == registrar && registering[0]) {
+                        deferred[0] = r;
+                    } else {
+                        r.run();
+                    }
+                });
+                registering[0] = false;
+                if (deferred[0] != null) {
+                    deferred[0].run();
+                }
             }
         };
     }

@@ -8,7 +8,10 @@ import io.llmaos.proto.v1.SchedulerStats;
 import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.SetPolicyRequest;
 import io.llmaos.proto.v1.WatchStatsRequest;
+import io.llmaos.server.api.mapping.PolicyMapping;
+import io.llmaos.server.api.mapping.SchedulerMapping;
 import io.llmaos.server.scheduler.Dispatcher;
+import io.llmaos.server.scheduler.ModelPolicy;
 import java.time.Duration;
 
 /** {@code llmaos.v1.SchedulerService}: statistics (now and as a stream) and live policies. */
@@ -25,7 +28,7 @@ final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImplBase {
 
     @Override
     public void getStats(GetStatsRequest request, StreamObserver<SchedulerStats> response) {
-        Replies.answer(response, () -> scheduler.stats(request.getModelNamesList()));
+        Replies.answer(response, () -> SchedulerMapping.stats(scheduler.stats(request.getModelNamesList())));
     }
 
     @Override
@@ -34,16 +37,23 @@ final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImplBase {
                 response,
                 GrpcCalls.duration(request.getInterval(), "interval"),
                 DEFAULT_INTERVAL,
-                () -> scheduler.stats(request.getModelNamesList()));
+                () -> SchedulerMapping.stats(scheduler.stats(request.getModelNamesList())));
     }
 
     @Override
     public void getPolicy(GetPolicyRequest request, StreamObserver<SchedulingPolicy> response) {
-        Replies.answer(response, () -> scheduler.policy(request.getModelName()));
+        Replies.answer(response, () -> {
+            String model = request.getModelName();
+            return model.isEmpty() ? scheduler.defaultPolicy() : PolicyMapping.policy(model, scheduler.policy(model));
+        });
     }
 
     @Override
     public void setPolicy(SetPolicyRequest request, StreamObserver<SchedulingPolicy> response) {
-        Replies.answer(response, () -> scheduler.setPolicy(request.getPolicy()));
+        Replies.answer(response, () -> {
+            String model = request.getPolicy().getModelName();
+            ModelPolicy now = scheduler.setPolicy(request.getPolicy());
+            return now == null ? scheduler.defaultPolicy() : PolicyMapping.policy(model, now);
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.llmaos.server.config;
 
+import io.llmaos.server.core.request.Names;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -147,7 +148,7 @@ public final class SettingsLoader {
                 .filter(n -> !n.isEmpty())
                 .toList();
         for (String name : names) {
-            if (!name.equals("*") && !name.matches("[A-Za-z0-9._-]{1,128}")) {
+            if (!name.equals("*") && !Names.isModelName(name)) {
                 throw new IllegalArgumentException("'" + name + "' is not a model name ([A-Za-z0-9._-])");
             }
         }

@@ -1,7 +1,5 @@
 package io.llmaos.server.scheduler;
 
-import com.google.protobuf.Timestamp;
-import io.llmaos.proto.v1.SchedulerStats;
 import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.server.core.error.ErrorCode;
 import io.llmaos.server.core.error.InvalidInputException;
@@ -17,7 +15,6 @@ import io.llmaos.server.model.lifecycle.ModelRegistry;
 import io.llmaos.server.model.lifecycle.ModelState;
 import io.llmaos.server.model.lifecycle.ServedCopy;
 import io.llmaos.server.resource.EngineBudget;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -178,15 +175,14 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** Statistics of every scheduled model copy, or those of the named models. */
-    public SchedulerStats stats(List<String> names) {
-        Instant now = clock.now();
-        SchedulerStats.Builder b = SchedulerStats.newBuilder()
-                .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()));
-        schedulers.values().stream()
-                .filter(s -> names.isEmpty() || names.contains(s.ref().name()))
-                .sorted(Comparator.comparing(s -> s.ref().toString()))
-                .forEach(s -> b.addModels(StatsReport.of(s)));
-        return b.build();
+    public SchedulerReport stats(List<String> names) {
+        return new SchedulerReport(
+                clock.now(),
+                schedulers.values().stream()
+                        .filter(s -> names.isEmpty() || names.contains(s.ref().name()))
+                        .sorted(Comparator.comparing(s -> s.ref().toString()))
+                        .map(StatsReport::of)
+                        .toList());
     }
 
     /** Every scheduled model copy: what it holds and its demand now. */
@@ -215,17 +211,21 @@ public final class Dispatcher implements AutoCloseable {
         return budget;
     }
 
-    /** The policy in force for {@code model} (empty = the server-wide default). */
-    public SchedulingPolicy policy(String model) {
-        if (model.isEmpty()) {
-            return policies.serverDefault();
-        }
-        ServedCopy version = registry.resolve(model, 0);
-        return policies.forModel(model, version.config()).toProto(model);
+    /** The server-wide default policy as it was set (the contract's message is its configuration schema). */
+    public SchedulingPolicy defaultPolicy() {
+        return policies.serverDefault();
     }
 
-    /** Validates, stores and applies {@code policy} live; returns the policy now in force. */
-    public SchedulingPolicy setPolicy(SchedulingPolicy policy) {
+    /** The rules in force for {@code model}: its configuration with any policy set for it laid over. */
+    public ModelPolicy policy(String model) {
+        return policies.forModel(model, registry.resolve(model, 0).config());
+    }
+
+    /**
+     * Validates, stores and applies {@code policy} live: the server-wide default when it names no
+     * model (then null is returned), else that model's (the rules now in force are returned).
+     */
+    public ModelPolicy setPolicy(SchedulingPolicy policy) {
         String model = policy.getModelName();
         if (model.isEmpty()) {
             policies.set(policy, null);
@@ -233,10 +233,9 @@ public final class Dispatcher implements AutoCloseable {
                     .values()
                     .forEach(s -> s.apply(
                             policies.forModel(s.ref().name(), s.version().config())));
-            return policies.serverDefault();
+            return null;
         }
-        ServedCopy version = registry.resolve(model, 0);
-        policies.set(policy, version.config());
+        policies.set(policy, registry.resolve(model, 0).config());
         schedulers.values().stream()
                 .filter(s -> s.ref().name().equals(model))
                 .forEach(s -> s.apply(policies.forModel(model, s.version().config())));

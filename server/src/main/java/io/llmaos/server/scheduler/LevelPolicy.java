@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param delayOnTimeout       true: a timed-out entry stays, behind every live entry; false: it is rejected
  * @param allowTimeoutOverride whether a request may set a shorter timeout of its own
  */
-record LevelPolicy(int maxSize, Duration defaultTimeout, boolean delayOnTimeout, boolean allowTimeoutOverride) {
+public record LevelPolicy(int maxSize, Duration defaultTimeout, boolean delayOnTimeout, boolean allowTimeoutOverride) {
     static final LevelPolicy DEFAULT = new LevelPolicy(1024, null, false, true);
 
     /**

@@ -18,7 +18,7 @@ import java.util.Map;
  * The scheduling rules in force for one model: its priority levels, tenants, batching and instance
  * pool, from its configuration with any policy set through SchedulerService laid over it.
  */
-record ModelPolicy(
+public record ModelPolicy(
         List<LevelPolicy> levels,
         int defaultPriority,
         Duration aging,
@@ -34,13 +34,13 @@ record ModelPolicy(
         Duration scaleUpAfter,
         Duration scaleDownIdle) {
 
-    ModelPolicy {
+    public ModelPolicy {
         levels = List.copyOf(levels);
         tenants = Map.copyOf(tenants);
     }
 
     /** The rule for {@code tenant}. */
-    TenantRule tenant(String tenant) {
+    public TenantRule tenant(String tenant) {
         return tenants.getOrDefault(tenant, defaultTenant);
     }
 
@@ -119,59 +119,5 @@ record ModelPolicy(
 
     static Duration duration(com.google.protobuf.Duration d) {
         return Duration.ofSeconds(d.getSeconds(), d.getNanos());
-    }
-
-    /** This policy as the contract shows it, every default filled in. */
-    SchedulingPolicy toProto(String modelName) {
-        QueuePolicy.Builder queue =
-                QueuePolicy.newBuilder().setDefaultPriority(defaultPriority).setAgingInterval(proto(aging));
-        for (int i = 0; i < levels.size(); i++) {
-            LevelPolicy l = levels.get(i);
-            PriorityLevel.Builder level = PriorityLevel.newBuilder()
-                    .setLevel(i + 1)
-                    .setMaxQueueSize(l.maxSize())
-                    .setTimeoutAction(l.delayOnTimeout() ? TimeoutAction.DELAY : TimeoutAction.REJECT)
-                    .setAllowTimeoutOverride(l.allowTimeoutOverride());
-            if (l.defaultTimeout() != null) {
-                level.setDefaultTimeout(proto(l.defaultTimeout()));
-            }
-            queue.addLevels(level);
-        }
-        SchedulingPolicy.Builder b = SchedulingPolicy.newBuilder()
-                .setModelName(modelName)
-                .setQueue(queue)
-                .setDefaultTenant(tenantProto("", defaultTenant))
-                .setDynamicBatching(DynamicBatching.newBuilder()
-                        .setMaxQueueDelayUs(maxQueueDelayNanos / 1000)
-                        .addPreferredBatchSizes(targetBatchSize))
-                .setInstances(InstancePolicy.newBuilder()
-                        .setMin(minInstances)
-                        .setMax(maxInstances)
-                        .setThreadsPerInstance(threadsPerInstance)
-                        .setScaleUpQueueDelay(proto(scaleUpDelay))
-                        .setScaleUpAfter(proto(scaleUpAfter))
-                        .setScaleDownIdle(proto(scaleDownIdle)));
-        tenants.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> b.addTenants(tenantProto(e.getKey(), e.getValue())));
-        return b.build();
-    }
-
-    private static TenantPolicy tenantProto(String name, TenantRule r) {
-        return TenantPolicy.newBuilder()
-                .setName(name)
-                .setWeight(r.weight())
-                .setQuota(io.llmaos.proto.v1.TenantQuota.newBuilder()
-                        .setMaxInFlight(r.maxInFlight())
-                        .setMaxRequestsPerSecond(r.requestsPerSecond())
-                        .setBurst(r.burst()))
-                .build();
-    }
-
-    private static com.google.protobuf.Duration proto(Duration d) {
-        return com.google.protobuf.Duration.newBuilder()
-                .setSeconds(d.getSeconds())
-                .setNanos(d.getNano())
-                .build();
     }
 }

@@ -1,8 +1,5 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.proto.v1.BatchSizeCount;
-import io.llmaos.proto.v1.LatencySummary;
-import io.llmaos.proto.v1.RejectionCounts;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -99,27 +96,26 @@ final class ModelStats {
         return names;
     }
 
-    LatencySummary queueTime() {
+    SchedulerReport.Latency queueTime() {
         return summary(queueUs);
     }
 
-    LatencySummary computeTime() {
+    SchedulerReport.Latency computeTime() {
         return summary(computeUs);
     }
 
-    Iterable<BatchSizeCount> batchSizes() {
-        java.util.List<BatchSizeCount> counts = new java.util.ArrayList<>();
+    java.util.List<SchedulerReport.BatchCount> batchSizes() {
+        java.util.List<SchedulerReport.BatchCount> counts = new java.util.ArrayList<>();
         for (int i = 1; i < batchSizes.length(); i++) {
             long n = batchSizes.get(i);
             if (n > 0) {
-                counts.add(
-                        BatchSizeCount.newBuilder().setBatchSize(i).setCount(n).build());
+                counts.add(new SchedulerReport.BatchCount(i, n));
             }
         }
         return counts;
     }
 
-    RejectionCounts rejections() {
+    SchedulerReport.Rejections rejections() {
         long[] sums = new long[Rejection.values().length];
         rejectionsByLevel.values().forEach(a -> {
             for (int i = 0; i < sums.length; i++) {
@@ -129,15 +125,15 @@ final class ModelStats {
         return counts(sums);
     }
 
-    RejectionCounts rejections(int level) {
+    SchedulerReport.Rejections rejections(int level) {
         return counts(rejectionsByLevel.get(level));
     }
 
-    RejectionCounts rejectionsOf(String tenant) {
+    SchedulerReport.Rejections rejectionsOf(String tenant) {
         return counts(rejectionsByTenant.get(tenant));
     }
 
-    private static RejectionCounts counts(LongAdder[] a) {
+    private static SchedulerReport.Rejections counts(LongAdder[] a) {
         long[] sums = new long[Rejection.values().length];
         if (a != null) {
             for (int i = 0; i < sums.length; i++) {
@@ -147,30 +143,28 @@ final class ModelStats {
         return counts(sums);
     }
 
-    private static RejectionCounts counts(long[] s) {
-        return RejectionCounts.newBuilder()
-                .setQueueFull(s[Rejection.QUEUE_FULL.ordinal()])
-                .setQuota(s[Rejection.QUOTA.ordinal()])
-                .setTimedOut(s[Rejection.TIMED_OUT.ordinal()])
-                .setCancelled(s[Rejection.CANCELLED.ordinal()])
-                .setNotReady(s[Rejection.NOT_READY.ordinal()])
-                .setInvalid(s[Rejection.INVALID.ordinal()])
-                .build();
+    private static SchedulerReport.Rejections counts(long[] s) {
+        return new SchedulerReport.Rejections(
+                s[Rejection.QUEUE_FULL.ordinal()],
+                s[Rejection.QUOTA.ordinal()],
+                s[Rejection.TIMED_OUT.ordinal()],
+                s[Rejection.CANCELLED.ordinal()],
+                s[Rejection.NOT_READY.ordinal()],
+                s[Rejection.INVALID.ordinal()]);
     }
 
-    private static LatencySummary summary(ConcurrentHistogram h) {
+    private static SchedulerReport.Latency summary(ConcurrentHistogram h) {
         Histogram copy = h.copy();
         if (copy.getTotalCount() == 0) {
-            return LatencySummary.getDefaultInstance();
+            return SchedulerReport.Latency.NONE;
         }
-        return LatencySummary.newBuilder()
-                .setCount(copy.getTotalCount())
-                .setMeanUs(copy.getMean())
-                .setP50Us(copy.getValueAtPercentile(50))
-                .setP90Us(copy.getValueAtPercentile(90))
-                .setP99Us(copy.getValueAtPercentile(99))
-                .setMaxUs(copy.getMaxValue())
-                .build();
+        return new SchedulerReport.Latency(
+                copy.getTotalCount(),
+                copy.getMean(),
+                copy.getValueAtPercentile(50),
+                copy.getValueAtPercentile(90),
+                copy.getValueAtPercentile(99),
+                copy.getMaxValue());
     }
 
     private static LongAdder[] adders(int n) {

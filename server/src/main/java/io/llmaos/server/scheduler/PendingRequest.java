@@ -3,32 +3,23 @@ package io.llmaos.server.scheduler;
 import io.llmaos.server.core.request.InferenceRequest;
 import io.llmaos.server.core.request.InferenceResult;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A request admitted to a model's queue: its level, deadline, batch shape, and the future its caller
- * waits on. It is finished exactly once (answered, or failed), and {@code onFinish} runs then, so
- * admission and quota are always given back.
+ * waits on. It is finished exactly once (answered, or failed), and admission and quota are given
+ * back then.
  */
-final class PendingRequest implements QueueEntry {
+final class PendingRequest extends AdmittedEntry {
     final InferenceRequest request;
-    final int level;
-    final long enqueued;
-    final long deadline;
     final long rows;
     final String batchKey;
     final CompletableFuture<InferenceResult> future = new CompletableFuture<>();
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private final Runnable onFinish;
 
     PendingRequest(InferenceRequest request, Admission.Ticket ticket) {
+        super(request.tenant(), ticket);
         this.request = request;
-        this.level = ticket.level();
-        this.enqueued = ticket.admittedNanos();
-        this.deadline = ticket.deadlineNanos();
         this.rows = BatchAssembler.rows(request.inputs());
         this.batchKey = BatchAssembler.key(request.inputs());
-        this.onFinish = ticket.release();
     }
 
     @Override
@@ -37,58 +28,24 @@ final class PendingRequest implements QueueEntry {
     }
 
     @Override
-    public int level() {
-        return level;
-    }
-
-    @Override
-    public String tenant() {
-        return request.tenant();
-    }
-
-    @Override
-    public long enqueuedNanos() {
-        return enqueued;
-    }
-
-    @Override
-    public long deadlineNanos() {
-        return deadline;
-    }
-
-    @Override
     public boolean isDone() {
-        return finished.get() || request.cancellation().isCancelled();
+        return ended() || request.cancellation().isCancelled();
     }
 
     /** Answers the caller; false when it was already finished. */
     boolean succeed(InferenceResult result) {
-        if (!finished.compareAndSet(false, true)) {
+        if (!end()) {
             return false;
         }
-        onFinish.run();
         future.complete(result);
-        return true;
-    }
-
-    /**
-     * Gives the admission back without answering the caller (who retries on another copy); false
-     * when it was already finished.
-     */
-    boolean abandon() {
-        if (!finished.compareAndSet(false, true)) {
-            return false;
-        }
-        onFinish.run();
         return true;
     }
 
     /** Fails the caller; false when it was already finished. */
     boolean fail(Throwable error) {
-        if (!finished.compareAndSet(false, true)) {
+        if (!end()) {
             return false;
         }
-        onFinish.run();
         future.completeExceptionally(error);
         return true;
     }

@@ -11,29 +11,23 @@ import io.llmaos.server.generation.SequencePlan;
 import io.llmaos.server.generation.TextDeltas;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One sequence of a Generate call, from its wait in the queue to its last token: its prompt and
  * the tokens made so far (a preempted sequence is recomputed from both), its sampler, its text
  * deltas, and the listener told of each token. Ends exactly once.
  */
-final class PendingSequence implements QueueEntry {
+final class PendingSequence extends AdmittedEntry {
     final long id;
     final GenerationRequest request;
     final long[] prompt;
-    final int level;
     final int maxNewTokens;
     final boolean ignoreEos;
     final Sampler sampler;
     final TextDeltas text;
-    final long deadline;
     final List<Long> generated = new ArrayList<>();
     private final GenerationListener listener;
-    private final Runnable onEnd;
-    private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean cancelled;
-    long enqueued;
     long firstTokenAt;
     long queueNanos;
     boolean started;
@@ -44,43 +38,20 @@ final class PendingSequence implements QueueEntry {
             SequencePlan plan,
             Admission.Ticket ticket,
             GenerationListener listener) {
+        super(request.tenant(), ticket);
         this.id = id;
         this.request = request;
         this.prompt = plan.prompt();
-        this.level = ticket.level();
         this.maxNewTokens = plan.maxNewTokens();
         this.ignoreEos = plan.ignoreEos();
         this.sampler = plan.sampler();
         this.text = plan.text();
-        this.enqueued = ticket.admittedNanos();
-        this.deadline = ticket.deadlineNanos();
         this.listener = listener;
-        this.onEnd = ticket.release();
-    }
-
-    @Override
-    public int level() {
-        return level;
-    }
-
-    @Override
-    public String tenant() {
-        return request.tenant();
-    }
-
-    @Override
-    public long enqueuedNanos() {
-        return enqueued;
-    }
-
-    @Override
-    public long deadlineNanos() {
-        return deadline;
     }
 
     @Override
     public boolean isDone() {
-        return ended.get() || cancelled;
+        return ended() || cancelled;
     }
 
     /** Marks the caller gone: the decode loop ends the sequence at its next step boundary. */
@@ -122,10 +93,9 @@ final class PendingSequence implements QueueEntry {
     }
 
     boolean finish(FinishReason reason, long now) {
-        if (!ended.compareAndSet(false, true)) {
+        if (!end()) {
             return false;
         }
-        onEnd.run();
         long received = request.receivedNanos();
         listener.onFinish(
                 reason,
@@ -138,18 +108,10 @@ final class PendingSequence implements QueueEntry {
         return true;
     }
 
-    /** Gives the admission back without telling the listener (the caller hears of it by an exception). */
-    void abandon() {
-        if (ended.compareAndSet(false, true)) {
-            onEnd.run();
-        }
-    }
-
     boolean fail(LlmaosException error) {
-        if (!ended.compareAndSet(false, true)) {
+        if (!end()) {
             return false;
         }
-        onEnd.run();
         listener.onError(error);
         return true;
     }

@@ -5,6 +5,7 @@ import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.TenantPolicy;
 import io.llmaos.server.core.error.FieldViolation;
 import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.request.Names;
 import io.llmaos.server.model.repository.ConfigLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +21,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * the way in; thread-safe.
  */
 public final class SchedulingPolicies {
-    private static final java.util.regex.Pattern TENANT = java.util.regex.Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
     private static final int MAX_TENANTS = 1024;
     private static final long MAX_WEIGHT = 1_000_000;
     private static final double MAX_RATE = 1e9;
@@ -70,8 +70,8 @@ public final class SchedulingPolicies {
         for (int i = 0; i < p.getTenantsCount(); i++) {
             TenantPolicy t = p.getTenants(i);
             String at = "policy.tenants[" + i + "]";
-            if (!TENANT.matcher(t.getName()).matches()) {
-                v.add(new FieldViolation(at + ".name", "tenant names are 1-64 characters of [A-Za-z0-9._:@-]"));
+            if (!Names.isTenant(t.getName())) {
+                v.add(new FieldViolation(at + ".name", Names.TENANT_RULE));
             } else if (!names.add(t.getName())) {
                 v.add(new FieldViolation(
                         at + ".name", "'" + io.llmaos.server.core.error.Echo.cut(t.getName()) + "' is listed twice"));

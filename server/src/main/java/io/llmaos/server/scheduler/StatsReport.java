@@ -1,67 +1,47 @@
 package io.llmaos.server.scheduler;
 
-import io.llmaos.proto.v1.InstanceStats;
-import io.llmaos.proto.v1.LevelStats;
-import io.llmaos.proto.v1.ModelSchedulerStats;
-import io.llmaos.proto.v1.TenantStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** One model copy's scheduler statistics as the contract shows them, for either kind of scheduler. */
+/** One served copy's scheduler report, for either shape of scheduler. */
 final class StatsReport {
     private StatsReport() {}
 
-    static ModelSchedulerStats of(VersionScheduler s) {
+    static SchedulerReport.ModelReport of(VersionScheduler s) {
         SchedulerSnapshot snap = s.snapshot();
         ModelStats st = s.stats();
-        return stats(
-                s.ref(),
-                snap,
-                st,
-                s.liveTenants(),
-                s::queuedOf,
-                tenant -> s.admission().inFlight(tenant),
-                InstanceStats.newBuilder()
-                        .setCurrent(snap.workers())
-                        .setMin(snap.minWorkers())
-                        .setMax(snap.maxWorkers())
-                        .setBusy(snap.busy())
-                        .setScaleUps(st.scaleUps.sum())
-                        .setScaleDowns(st.scaleDowns.sum()));
-    }
-
-    private static ModelSchedulerStats stats(
-            io.llmaos.server.core.request.ModelRef ref,
-            SchedulerSnapshot snap,
-            ModelStats st,
-            java.util.Set<String> live,
-            java.util.function.ToIntFunction<String> queued,
-            java.util.function.ToIntFunction<String> inFlight,
-            InstanceStats.Builder instances) {
-        ModelSchedulerStats.Builder b = ModelSchedulerStats.newBuilder()
-                .setModelName(ref.name())
-                .setModelVersion(ref.version())
-                .setInstances(instances)
-                .addAllBatchSizes(st.batchSizes())
-                .setQueueTime(st.queueTime())
-                .setComputeTime(st.computeTime())
-                .setRejections(st.rejections());
+        List<SchedulerReport.LevelReport> levels = new ArrayList<>();
         for (int l = 1; l < snap.depth().length; l++) {
-            b.addLevels(LevelStats.newBuilder()
-                    .setLevel(l)
-                    .setQueueDepth(snap.depth()[l])
-                    .setInFlight(snap.inFlight()[l])
-                    .setCompleted(st.completed(l))
-                    .setRejections(st.rejections(l)));
+            levels.add(new SchedulerReport.LevelReport(
+                    l, snap.depth()[l], snap.inFlight()[l], st.completed(l), st.rejections(l)));
         }
-        java.util.Set<String> tenants = new java.util.TreeSet<>(live);
-        st.tenants().forEach(tenants::add);
-        for (String tenant : tenants) {
-            b.addTenants(TenantStats.newBuilder()
-                    .setTenant(tenant)
-                    .setQueueDepth(queued.applyAsInt(tenant))
-                    .setInFlight(inFlight.applyAsInt(tenant))
-                    .setCompleted(st.completedByTenant(tenant))
-                    .setRejections(st.rejectionsOf(tenant)));
+        Set<String> names = new TreeSet<>(s.liveTenants());
+        st.tenants().forEach(names::add);
+        List<SchedulerReport.TenantReport> tenants = new ArrayList<>();
+        for (String tenant : names) {
+            tenants.add(new SchedulerReport.TenantReport(
+                    tenant,
+                    s.queuedOf(tenant),
+                    s.admission().inFlight(tenant),
+                    st.completedByTenant(tenant),
+                    st.rejectionsOf(tenant)));
         }
-        return b.build();
+        return new SchedulerReport.ModelReport(
+                s.ref(),
+                levels,
+                tenants,
+                new SchedulerReport.InstanceReport(
+                        snap.workers(),
+                        snap.minWorkers(),
+                        snap.maxWorkers(),
+                        snap.busy(),
+                        st.scaleUps.sum(),
+                        st.scaleDowns.sum()),
+                st.batchSizes(),
+                st.queueTime(),
+                st.computeTime(),
+                st.rejections());
     }
 }

@@ -7,6 +7,6 @@ package io.llmaos.server.scheduler;
  * @param requestsPerSecond sustained rate (0 = unlimited)
  * @param burst             requests allowed above the rate in a burst
  */
-record TenantRule(int weight, int maxInFlight, double requestsPerSecond, int burst) {
+public record TenantRule(int weight, int maxInFlight, double requestsPerSecond, int burst) {
     static final TenantRule DEFAULT = new TenantRule(1, 0, 0, 0);
 }

@@ -22,7 +22,6 @@ import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
 import io.llmaos.proto.oip.ServerLiveRequest;
 import io.llmaos.proto.oip.ServerReadyRequest;
 import io.llmaos.server.TestSettings;
-import io.llmaos.server.api.mapping.TensorCodec;
 import io.llmaos.server.config.Setting;
 import io.llmaos.server.core.runtime.BuildInfo;
 import io.llmaos.server.core.runtime.Clock;
@@ -64,8 +63,7 @@ class GracefulDrainTest {
                 new EngineRegistry(DjlRuntime.engines(1)),
                 new ProcessMemory(),
                 Clock.system(),
-                Executors.newSingleThreadExecutor(),
-                TensorCodec::decode);
+                Executors.newSingleThreadExecutor());
         GrpcEndpoint endpoint = GrpcEndpoint.builder(
                         TestSettings.loopback(models, Map.of(Setting.EXECUTOR_THREADS, "4")),
                         status,

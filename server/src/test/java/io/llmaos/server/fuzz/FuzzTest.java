@@ -179,7 +179,7 @@ class FuzzTest {
 
     @Provide
     Arbitrary<FuzzCases.Case> perturbation() {
-        List<FuzzCases.Case> all = new ArrayList<>(FuzzCases.perturbations());
+        List<FuzzCases.Case> all = new ArrayList<>(FuzzPerturbations.all());
         all.addAll(FuzzCases.valid());
         return Arbitraries.of(all);
     }

@@ -9,7 +9,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
 import io.llmaos.server.api.mapping.StatusMapper;
 import io.llmaos.server.core.error.InvalidInputException;
-import java.util.regex.Pattern;
+import io.llmaos.server.core.request.Names;
 
 /**
  * Reads the tenant a call is accounted to from the {@value #HEADER} header into the call's context
@@ -24,7 +24,6 @@ public final class TenantInterceptor implements ServerInterceptor {
 
     private static final Metadata.Key<String> KEY = Metadata.Key.of(HEADER, Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<String> TENANT = Context.keyWithDefault("llmaos-tenant", DEFAULT_TENANT);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
 
     /** The tenant of the call {@code context} belongs to. */
     public static String of(Context context) {
@@ -38,9 +37,9 @@ public final class TenantInterceptor implements ServerInterceptor {
         if (tenant == null) {
             return next.startCall(call, headers);
         }
-        if (!NAME.matcher(tenant).matches()) {
-            StatusRuntimeException refused = StatusMapper.toStatusException(
-                    new InvalidInputException(HEADER, "tenant names are 1-64 characters of [A-Za-z0-9._:@-]"));
+        if (!Names.isTenant(tenant)) {
+            StatusRuntimeException refused =
+                    StatusMapper.toStatusException(new InvalidInputException(HEADER, Names.TENANT_RULE));
             call.close(refused.getStatus(), refused.getTrailers() == null ? new Metadata() : refused.getTrailers());
             return new ServerCall.Listener<>() {};
         }

@@ -1,5 +1,6 @@
 package io.llmaos.server.api.mapping;
 
+import io.llmaos.server.codec.TensorHeader;
 import io.llmaos.server.core.error.Echo;
 import io.llmaos.server.core.error.FieldViolation;
 import io.llmaos.server.core.tensor.TensorSpec;
@@ -17,8 +18,6 @@ import java.util.Set;
  * dimensions, empty, inconsistent or too large batches, and element counts over the limit.
  */
 final class InputValidator {
-    /** The element limit of one input when the model sets none. */
-    static final long DEFAULT_MAX_ELEMENTS = 1L << 26;
 
     private InputValidator() {}
 

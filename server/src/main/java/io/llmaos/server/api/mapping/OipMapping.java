@@ -4,6 +4,10 @@ import com.google.protobuf.ByteString;
 import io.llmaos.proto.oip.InferParameter;
 import io.llmaos.proto.oip.ModelInferRequest;
 import io.llmaos.proto.oip.ModelInferResponse;
+import io.llmaos.server.codec.ContentsView;
+import io.llmaos.server.codec.InputLimits;
+import io.llmaos.server.codec.TensorCodec;
+import io.llmaos.server.codec.TensorHeader;
 import io.llmaos.server.core.error.Echo;
 import io.llmaos.server.core.error.FieldViolation;
 import io.llmaos.server.core.error.InvalidInputException;
@@ -78,7 +82,7 @@ public final class OipMapping {
                 (i, h) -> raw
                         ? TensorCodec.decodeRaw(h, request.getRawInputContents(i), limits, violations)
                         : TensorCodec.decodeTyped(
-                                h, ContentsView.of(request.getInputs(i).getContents()), limits, violations));
+                                h, contents(request.getInputs(i).getContents()), limits, violations));
     }
 
     /** The "priority" parameter (1 = highest), or 0 for the model's default. */
@@ -150,5 +154,18 @@ public final class OipMapping {
             b.addRawOutputContents(bytes);
         }
         return b.build();
+    }
+
+    /** The typed contents of an OIP tensor, for the shared decoder. */
+    private static ContentsView contents(io.llmaos.proto.oip.InferTensorContents c) {
+        return new ContentsView(
+                c.getBoolContentsList(),
+                c.getIntContentsList(),
+                c.getInt64ContentsList(),
+                c.getUintContentsList(),
+                c.getUint64ContentsList(),
+                c.getFp32ContentsList(),
+                c.getFp64ContentsList(),
+                c.getBytesContentsList());
     }
 }

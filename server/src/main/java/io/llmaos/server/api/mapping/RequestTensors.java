@@ -1,5 +1,7 @@
 package io.llmaos.server.api.mapping;
 
+import io.llmaos.server.codec.InputLimits;
+import io.llmaos.server.codec.TensorHeader;
 import io.llmaos.server.core.error.FieldViolation;
 import io.llmaos.server.core.error.InvalidInputException;
 import io.llmaos.server.core.tensor.Tensor;

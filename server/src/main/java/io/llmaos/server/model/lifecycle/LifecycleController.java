@@ -5,7 +5,6 @@ import io.llmaos.server.core.error.CapacityExceededException;
 import io.llmaos.server.core.error.ErrorCode;
 import io.llmaos.server.core.error.LlmaosException;
 import io.llmaos.server.core.runtime.Clock;
-import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.model.lifecycle.ModelEntry.VersionSlot;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,17 +48,15 @@ public final class LifecycleController implements AutoCloseable {
     private final MemoryAdmission admission;
 
     /**
-     * @param loadPool      the bounded pool loads and unloads run on (owned: closed by {@link #close})
-     * @param warmupDecoder turns a config's warmup tensors into core tensors
+     * @param loadPool the bounded pool loads and unloads run on (owned: closed by {@link #close})
      */
     public LifecycleController(
             ModelRepository repository,
             EngineRegistry engines,
             ProcessMemory memory,
             Clock clock,
-            ExecutorService loadPool,
-            Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
-        this(repository, engines, memory, clock, loadPool, warmupDecoder, LifecycleLimits.unlimited(clock));
+            ExecutorService loadPool) {
+        this(repository, engines, memory, clock, loadPool, LifecycleLimits.unlimited(clock));
     }
 
     /** @param limits the memory and engine budgets, the load timeout and load-on-demand */
@@ -70,7 +66,6 @@ public final class LifecycleController implements AutoCloseable {
             ProcessMemory memory,
             Clock clock,
             ExecutorService loadPool,
-            Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder,
             LifecycleLimits limits) {
         this.engineBudget = limits.engines();
         this.ledger = limits.ledger();
@@ -78,7 +73,7 @@ public final class LifecycleController implements AutoCloseable {
         this.admission = new MemoryAdmission(
                 ledger, registry::all, (victim, why) -> victim.versions().forEach(v -> unloadSlot(victim, v, why)));
         this.repository = repository;
-        this.loader = new VersionLoader(engines, memory, clock, warmupDecoder);
+        this.loader = new VersionLoader(engines, memory, clock);
         this.memory = memory;
         this.clock = clock;
         this.loadPool = loadPool;

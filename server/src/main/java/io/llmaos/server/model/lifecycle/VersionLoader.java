@@ -1,6 +1,7 @@
 package io.llmaos.server.model.lifecycle;
 
 import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.server.codec.TensorCodec;
 import io.llmaos.server.core.error.ErrorCode;
 import io.llmaos.server.core.error.LlmaosException;
 import io.llmaos.server.core.runtime.Clock;
@@ -14,7 +15,6 @@ import io.llmaos.server.resource.EngineBudget;
 import io.llmaos.server.resource.ProcessMemory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,17 +29,11 @@ final class VersionLoader {
     private final EngineRegistry engines;
     private final ProcessMemory memory;
     private final Clock clock;
-    private final Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder;
 
-    VersionLoader(
-            EngineRegistry engines,
-            ProcessMemory memory,
-            Clock clock,
-            Function<io.llmaos.proto.v1.Tensor, Tensor> warmupDecoder) {
+    VersionLoader(EngineRegistry engines, ProcessMemory memory, Clock clock) {
         this.engines = engines;
         this.memory = memory;
         this.clock = clock;
-        this.warmupDecoder = warmupDecoder;
     }
 
     /**
@@ -57,7 +51,7 @@ final class VersionLoader {
         List<ModelInstance> instances = new ArrayList<>();
         List<List<Tensor>> warmup;
         try {
-            warmup = WarmupInputs.batches(spec, config, warmupDecoder);
+            warmup = WarmupInputs.batches(spec, config, TensorCodec::decode);
             int count = Math.max(1, config.getInstances().getMin());
             for (int i = 0; i < count; i++) {
                 instances.add(warmed(model, warmup, ticket));

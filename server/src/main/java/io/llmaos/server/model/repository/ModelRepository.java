@@ -4,6 +4,7 @@ import io.llmaos.proto.v1.Engine;
 import io.llmaos.proto.v1.ModelConfig;
 import io.llmaos.server.core.error.FieldViolation;
 import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.request.Names;
 import io.llmaos.server.model.engine.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ public final class ModelRepository {
                     continue;
                 }
                 if (!RepositoryPaths.isValidName(name)) {
-                    log.warn("skipping model folder '{}': names are [A-Za-z0-9._-]", name);
+                    log.warn("skipping model folder '{}': {}", name, Names.MODEL_RULE);
                     continue;
                 }
                 if (!Files.isRegularFile(p.resolve(ConfigReader.FILE_NAME))

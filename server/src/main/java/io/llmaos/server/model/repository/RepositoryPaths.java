@@ -3,12 +3,12 @@ package io.llmaos.server.model.repository;
 import io.llmaos.server.core.error.ErrorCode;
 import io.llmaos.server.core.error.InvalidInputException;
 import io.llmaos.server.core.error.LlmaosException;
+import io.llmaos.server.core.request.Names;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /**
  * The one place that turns names and relative paths into files, refusing anything that would leave
@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
  * lies outside.
  */
 public final class RepositoryPaths {
-    private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final Path root;
 
@@ -35,7 +34,7 @@ public final class RepositoryPaths {
 
     /** Whether {@code name} is an acceptable model name. */
     public static boolean isValidName(String name) {
-        return name != null && MODEL_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+        return Names.isModelName(name);
     }
 
     /** Throws INVALID_ARGUMENT unless {@code name} is an acceptable model name. */

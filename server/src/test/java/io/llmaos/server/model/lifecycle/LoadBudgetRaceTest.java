@@ -47,9 +47,6 @@ class LoadBudgetRaceTest {
                 new ProcessMemory(),
                 Clock.system(),
                 Executors.newFixedThreadPool(MODELS),
-                t -> {
-                    throw new AssertionError("no warmup configured");
-                },
                 new LifecycleLimits(new MemoryLedger(0, Clock.system()), budget, Duration.ofMinutes(1), null));
     }
 

@@ -3,7 +3,6 @@ package io.llmaos.server.model.engine.djl;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -209,9 +208,9 @@ final class DjlDecodeBatch implements DecodeBatch {
         }
         NDArray[] kept = new NDArray[cache.length];
         try (NDManager work = manager.newSubManager()) {
-            moveTo(work, cache);
+            CacheArrays.moveTo(work, cache);
             for (int i = 0; i < cache.length; i++) {
-                kept[i] = selectRows(cache[i], keep);
+                kept[i] = CacheArrays.selectRows(cache[i], keep, manager);
             }
         }
         List<Row> remaining = keep.stream().map(rows::get).toList();
@@ -258,10 +257,10 @@ final class DjlDecodeBatch implements DecodeBatch {
         int target = Math.max(length, joinedLength);
         NDArray[] merged = new NDArray[cache.length];
         try (NDManager work = manager.newSubManager()) {
-            moveTo(work, cache);
-            moveTo(work, presents);
+            CacheArrays.moveTo(work, cache);
+            CacheArrays.moveTo(work, presents);
             for (int i = 0; i < cache.length; i++) {
-                merged[i] = padLeft(cache[i], target).concat(padLeft(presents[i], target), 0);
+                merged[i] = CacheArrays.padLeft(cache[i], target).concat(CacheArrays.padLeft(presents[i], target), 0);
                 merged[i].attach(manager);
             }
         }
@@ -287,7 +286,7 @@ final class DjlDecodeBatch implements DecodeBatch {
         }
         NDArray[] trimmed = new NDArray[cache.length];
         try (NDManager work = manager.newSubManager()) {
-            moveTo(work, cache);
+            CacheArrays.moveTo(work, cache);
             for (int i = 0; i < cache.length; i++) {
                 trimmed[i] = cache[i].get(new NDIndex(":, :, {}:", lead)).duplicate();
                 trimmed[i].attach(manager);
@@ -298,44 +297,6 @@ final class DjlDecodeBatch implements DecodeBatch {
             row.shiftLeft(lead);
         }
         length -= lead;
-    }
-
-    private static NDArray padLeft(NDArray array, int target) {
-        long have = array.getShape().get(2);
-        if (have >= target) {
-            return array;
-        }
-        Shape s = array.getShape();
-        return array.getManager()
-                .zeros(new Shape(s.get(0), s.get(1), target - have, s.get(3)), array.getDataType())
-                .concat(array, 2);
-    }
-
-    private NDArray selectRows(NDArray array, List<Integer> keep) {
-        List<NDArray> parts = new ArrayList<>();
-        for (int i = 0; i < keep.size(); ) {
-            int start = keep.get(i);
-            int end = start + 1;
-            while (i + 1 < keep.size() && keep.get(i + 1) == end) {
-                i++;
-                end++;
-            }
-            i++;
-            parts.add(array.get(new NDIndex("{}:{}", start, end)));
-        }
-        NDArray result = parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(new NDList(parts), 0);
-        result.attach(manager);
-        return result;
-    }
-
-    /**
-     * Moves arrays into a scratch manager: what is computed from them lands there too, and is freed
-     * with it, except the results attached back to the batch's manager.
-     */
-    private static void moveTo(NDManager work, NDArray[] arrays) {
-        for (NDArray a : arrays) {
-            a.attach(work);
-        }
     }
 
     /** Takes {@code next} as the cache; the old one was freed with the scratch manager it was moved to. */
@@ -363,9 +324,9 @@ final class DjlDecodeBatch implements DecodeBatch {
     private NDList inputs(
             NDManager m, Shape tokenShape, long[] ids, long[] positions, Shape maskShape, long[] mask, NDArray[] past) {
         NDList list = new NDList(3 + past.length);
-        list.add(named(m.create(ids, tokenShape), kv.inputIds()));
-        list.add(named(m.create(positions, tokenShape), kv.positionIds()));
-        list.add(named(m.create(mask, maskShape), kv.attentionMask()));
+        list.add(CacheArrays.named(m.create(ids, tokenShape), kv.inputIds()));
+        list.add(CacheArrays.named(m.create(positions, tokenShape), kv.positionIds()));
+        list.add(CacheArrays.named(m.create(mask, maskShape), kv.attentionMask()));
         for (NDArray p : past) {
             p.setName(kv.past() + "[]");
             list.add(p);
@@ -412,10 +373,5 @@ final class DjlDecodeBatch implements DecodeBatch {
         if (pytorchThreads != null) {
             pytorchThreads.onThisThread();
         }
-    }
-
-    private static NDArray named(NDArray array, String name) {
-        array.setName(name);
-        return array;
     }
 }

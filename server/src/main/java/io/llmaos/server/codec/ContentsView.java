@@ -1,15 +1,15 @@
-package io.llmaos.server.api.mapping;
+package io.llmaos.server.codec;
 
 import com.google.protobuf.ByteString;
-import io.llmaos.proto.oip.InferTensorContents;
 import io.llmaos.proto.v1.TensorContents;
 import java.util.List;
 
 /**
  * The typed contents of a tensor, whichever contract it came in (llmaos.v1 or the Open Inference
- * Protocol share the same eight fields), so one decoder serves both.
+ * Protocol share the same eight fields), so one decoder serves both; the API makes the view of an
+ * OIP tensor.
  */
-record ContentsView(
+public record ContentsView(
         List<Boolean> bools,
         List<Integer> ints,
         List<Long> int64s,
@@ -19,19 +19,7 @@ record ContentsView(
         List<Double> fp64s,
         List<ByteString> bytes) {
 
-    static ContentsView of(TensorContents c) {
-        return new ContentsView(
-                c.getBoolContentsList(),
-                c.getIntContentsList(),
-                c.getInt64ContentsList(),
-                c.getUintContentsList(),
-                c.getUint64ContentsList(),
-                c.getFp32ContentsList(),
-                c.getFp64ContentsList(),
-                c.getBytesContentsList());
-    }
-
-    static ContentsView of(InferTensorContents c) {
+    public static ContentsView of(TensorContents c) {
         return new ContentsView(
                 c.getBoolContentsList(),
                 c.getIntContentsList(),
@@ -44,7 +32,7 @@ record ContentsView(
     }
 
     /** The field names and sizes of every non-empty field. */
-    List<String> nonEmpty() {
+    public List<String> nonEmpty() {
         java.util.ArrayList<String> set = new java.util.ArrayList<>();
         add(set, "bool_contents", bools);
         add(set, "int_contents", ints);

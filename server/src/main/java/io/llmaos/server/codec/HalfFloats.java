@@ -1,10 +1,10 @@
-package io.llmaos.server.api.mapping;
+package io.llmaos.server.codec;
 
 /** IEEE 754 half precision and bfloat16 to and from single precision (round to nearest even). */
-final class HalfFloats {
+public final class HalfFloats {
     private HalfFloats() {}
 
-    static short toHalf(float value) {
+    public static short toHalf(float value) {
         int bits = Float.floatToRawIntBits(value);
         int sign = (bits >>> 16) & 0x8000;
         int exponent = ((bits >>> 23) & 0xff) - 127 + 15;
@@ -37,7 +37,7 @@ final class HalfFloats {
         return (short) half;
     }
 
-    static float fromHalf(short half) {
+    public static float fromHalf(short half) {
         int h = half & 0xffff;
         int sign = (h & 0x8000) << 16;
         int exponent = (h >>> 10) & 0x1f;
@@ -55,7 +55,7 @@ final class HalfFloats {
         return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
     }
 
-    static short toBfloat16(float value) {
+    public static short toBfloat16(float value) {
         int bits = Float.floatToRawIntBits(value);
         if (Float.isNaN(value)) {
             return (short) ((bits >>> 16) | 0x40);
@@ -64,7 +64,7 @@ final class HalfFloats {
         return (short) ((bits + rounding) >>> 16);
     }
 
-    static float fromBfloat16(short value) {
+    public static float fromBfloat16(short value) {
         return Float.intBitsToFloat((value & 0xffff) << 16);
     }
 }

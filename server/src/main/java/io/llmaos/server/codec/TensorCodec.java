@@ -1,4 +1,4 @@
-package io.llmaos.server.api.mapping;
+package io.llmaos.server.codec;
 
 import com.google.protobuf.ByteString;
 import io.llmaos.proto.v1.TensorContents;
@@ -30,7 +30,7 @@ public final class TensorCodec {
         return t;
     }
 
-    static TensorHeader header(String field, io.llmaos.proto.v1.Tensor proto, List<FieldViolation> violations) {
+    public static TensorHeader header(String field, io.llmaos.proto.v1.Tensor proto, List<FieldViolation> violations) {
         DataType type = switch (proto.getDatatype()) {
             case DATA_TYPE_UNSPECIFIED, UNRECOGNIZED -> null;
             default -> DataType.valueOf(proto.getDatatype().name());
@@ -45,7 +45,7 @@ public final class TensorCodec {
                 proto.getShapeList().stream().mapToLong(Long::longValue).toArray());
     }
 
-    static Tensor decode(
+    public static Tensor decode(
             TensorHeader h, io.llmaos.proto.v1.Tensor proto, InputLimits limits, List<FieldViolation> violations) {
         return proto.hasRawContents()
                 ? decodeRaw(h, proto.getRawContents(), limits, violations)
@@ -66,7 +66,8 @@ public final class TensorCodec {
     }
 
     /** Typed contents: exactly the field matching the datatype, one value per element. */
-    static Tensor decodeTyped(TensorHeader h, ContentsView c, InputLimits limits, List<FieldViolation> violations) {
+    public static Tensor decodeTyped(
+            TensorHeader h, ContentsView c, InputLimits limits, List<FieldViolation> violations) {
         int count = (int) Tensor.elementCount(h.shape());
         String expected = fieldFor(h.type());
         for (String present : c.nonEmpty()) {
@@ -107,7 +108,8 @@ public final class TensorCodec {
     }
 
     /** Raw little-endian contents; for BYTES, each element is a 4-byte length then its bytes. */
-    static Tensor decodeRaw(TensorHeader h, ByteString raw, InputLimits limits, List<FieldViolation> violations) {
+    public static Tensor decodeRaw(
+            TensorHeader h, ByteString raw, InputLimits limits, List<FieldViolation> violations) {
         long count = Tensor.elementCount(h.shape());
         if (h.type() != DataType.BYTES) {
             long expected = count * h.type().byteSize();

@@ -1,4 +1,4 @@
-package io.llmaos.server.api.mapping;
+package io.llmaos.server.codec;
 
 import io.llmaos.server.core.tensor.DataType;
 
@@ -7,4 +7,4 @@ import io.llmaos.server.core.tensor.DataType;
  * can be validated before anything is allocated. {@code field} is its path in the request, e.g.
  * {@code inputs[1]}; {@code type} is null when the request's datatype is unknown.
  */
-record TensorHeader(String field, String name, DataType type, long[] shape) {}
+public record TensorHeader(String field, String name, DataType type, long[] shape) {}
