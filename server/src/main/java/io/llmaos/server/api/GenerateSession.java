@@ -17,8 +17,7 @@ import java.util.List;
  * the stream is not ready are kept (at most the sequence's max_new_tokens, so the buffer is bounded)
  * and sent together in the next message the caller can take.
  */
-final class GenerateSession implements GenerationListener {
-    private final ServerCallStreamObserver<GenerateResponse> call;
+final class GenerateSession extends CallSession<GenerateResponse> implements GenerationListener {
     private final String requestId;
     private final boolean echoPrompt;
     private final List<GeneratedToken> pending = new ArrayList<>();
@@ -30,11 +29,9 @@ final class GenerateSession implements GenerationListener {
     private boolean gone;
 
     GenerateSession(ServerCallStreamObserver<GenerateResponse> call, String requestId, boolean echoPrompt) {
-        this.call = call;
+        super(call);
         this.requestId = requestId;
         this.echoPrompt = echoPrompt;
-        call.setOnCancelHandler(this::cancelled);
-        call.setOnReadyHandler(this::drain);
     }
 
     @Override
@@ -69,8 +66,14 @@ final class GenerateSession implements GenerationListener {
         call.onError(StatusMapper.toStatusException(error));
     }
 
-    private synchronized void cancelled() {
+    @Override
+    synchronized void cancelled() {
         gone = true;
+    }
+
+    @Override
+    void ready() {
+        drain();
     }
 
     /** Sends what is pending while the caller can take it; the last message ends the call. */

@@ -13,13 +13,12 @@ import java.util.concurrent.CompletableFuture;
  * for each answer sent, and while the client is slow to read answers no further requests are read. The stream
  * completes once the client has half-closed and every request is answered.
  */
-final class InferStreamSession implements StreamObserver<InferRequest> {
+final class InferStreamSession extends CallSession<InferStreamResponse> implements StreamObserver<InferRequest> {
     /** Answers one request of the stream. */
     interface Answerer {
         CompletableFuture<InferStreamResponse> answer(Context context, InferRequest request, String requestId);
     }
 
-    private final ServerCallStreamObserver<InferStreamResponse> call;
     private final Context context;
     private final Answerer answerer;
     private int inFlight;
@@ -29,11 +28,9 @@ final class InferStreamSession implements StreamObserver<InferRequest> {
     private boolean closed;
 
     InferStreamSession(ServerCallStreamObserver<InferStreamResponse> call, Context context, Answerer answerer) {
-        this.call = call;
+        super(call);
         this.context = context;
         this.answerer = answerer;
-        call.setOnReadyHandler(this::onReady);
-        call.setOnCancelHandler(this::cancelled);
     }
 
     @Override
@@ -71,7 +68,8 @@ final class InferStreamSession implements StreamObserver<InferRequest> {
         finishIfDone();
     }
 
-    private synchronized void onReady() {
+    @Override
+    synchronized void ready() {
         release();
     }
 
@@ -90,7 +88,8 @@ final class InferStreamSession implements StreamObserver<InferRequest> {
         }
     }
 
-    private synchronized void cancelled() {
+    @Override
+    synchronized void cancelled() {
         closed = true;
     }
 }

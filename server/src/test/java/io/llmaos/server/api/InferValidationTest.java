@@ -16,33 +16,16 @@ import io.llmaos.proto.v1.InferRequest;
 import io.llmaos.proto.v1.RequestedOutput;
 import io.llmaos.proto.v1.Tensor;
 import io.llmaos.proto.v1.TensorContents;
-import io.llmaos.server.TempRepository;
-import io.llmaos.server.TestServer;
-import java.nio.file.Path;
+import io.llmaos.server.DemoServer;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Malformed inference requests get INVALID_ARGUMENT naming each bad field, and the server goes on. */
 class InferValidationTest {
-    @TempDir
-    static Path dir;
-
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        new TempRepository(dir).copyDemo("tf-dense", "dense");
-        server = TestServer.start(dir, "dense");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final DemoServer demo = new DemoServer("tf-dense", "dense");
 
     private static Tensor.Builder x(long... shape) {
         Tensor.Builder t = Tensor.newBuilder().setName("x").setDatatype(DataType.FP32);
@@ -70,44 +53,51 @@ class InferValidationTest {
     void aValidRequestWorks() {
         assertEquals(
                 List.of(2L, 3L),
-                server.inference().infer(request(x(2, 4))).getOutputs(0).getShapeList());
+                demo.get().inference().infer(request(x(2, 4))).getOutputs(0).getShapeList());
     }
 
     @Test
     void eachBadTensorGetsItsFieldViolation() {
-        invalid(() -> server.inference().infer(request(x(2, 4).setName("y"))), "inputs[0].name", "unknown input 'y'");
-        invalid(() -> server.inference().infer(request()), "inputs", "missing input 'x'");
         invalid(
-                () -> server.inference().infer(request(x(2, 4).setDatatype(DataType.FP64))),
+                () -> demo.get().inference().infer(request(x(2, 4).setName("y"))),
+                "inputs[0].name",
+                "unknown input 'y'");
+        invalid(() -> demo.get().inference().infer(request()), "inputs", "missing input 'x'");
+        invalid(
+                () -> demo.get().inference().infer(request(x(2, 4).setDatatype(DataType.FP64))),
                 "inputs[0].datatype",
                 "FP64");
         invalid(
-                () -> server.inference().infer(request(x(2, 4).setDatatype(DataType.DATA_TYPE_UNSPECIFIED))),
+                () -> demo.get().inference().infer(request(x(2, 4).setDatatype(DataType.DATA_TYPE_UNSPECIFIED))),
                 "inputs[0].datatype",
                 "required");
-        invalid(() -> server.inference().infer(request(x(8))), "inputs[0].shape", "rank");
-        invalid(() -> server.inference().infer(request(x(2, 5))), "inputs[0].shape[1]", "needs 4");
-        invalid(() -> server.inference().infer(request(x(65, 4))), "inputs[0].shape[0]", "max_batch_size");
+        invalid(() -> demo.get().inference().infer(request(x(8))), "inputs[0].shape", "rank");
+        invalid(() -> demo.get().inference().infer(request(x(2, 5))), "inputs[0].shape[1]", "needs 4");
+        invalid(() -> demo.get().inference().infer(request(x(65, 4))), "inputs[0].shape[0]", "max_batch_size");
         invalid(
-                () -> server.inference()
+                () -> demo.get()
+                        .inference()
                         .infer(request(x(2, 4).clearShape().addShape(3).addShape(4))),
                 "inputs[0].contents.fp32_contents",
                 "has 8 values");
         invalid(
-                () -> server.inference()
+                () -> demo.get()
+                        .inference()
                         .infer(request(x(2, 4).clearContents().setRawContents(ByteString.copyFrom(new byte[7])))),
                 "inputs[0].raw_contents",
                 "needs 32");
         invalid(
-                () -> server.inference()
+                () -> demo.get()
+                        .inference()
                         .infer(request(
                                 x(2, 4).setContents(TensorContents.newBuilder().addInt64Contents(1)))),
                 "inputs[0].contents.int64_contents",
                 "FP32");
-        invalid(() -> server.inference().infer(request(x(-1, 4))), "inputs[0].shape[0]", "at least 1");
-        invalid(() -> server.inference().infer(request(x(2, 4), x(2, 4))), "inputs[1].name", "twice");
+        invalid(() -> demo.get().inference().infer(request(x(-1, 4))), "inputs[0].shape[0]", "at least 1");
+        invalid(() -> demo.get().inference().infer(request(x(2, 4), x(2, 4))), "inputs[1].name", "twice");
         invalid(
-                () -> server.inference()
+                () -> demo.get()
+                        .inference()
                         .infer(request(Tensor.newBuilder()
                                 .setName("x")
                                 .setDatatype(DataType.FP32)
@@ -116,14 +106,16 @@ class InferValidationTest {
                 "inputs[0].shape",
                 "elements");
         invalid(
-                () -> server.inference()
+                () -> demo.get()
+                        .inference()
                         .infer(request(x(2, 4)).toBuilder()
                                 .addOutputs(RequestedOutput.newBuilder().setName("z"))
                                 .build()),
                 "outputs[0].name",
                 "unknown output 'z'");
         invalid(
-                () -> server.oip()
+                () -> demo.get()
+                        .oip()
                         .modelInfer(ModelInferRequest.newBuilder()
                                 .setModelName("dense")
                                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
@@ -135,7 +127,8 @@ class InferValidationTest {
                 "inputs[0].datatype",
                 "unknown datatype 'FLOAT32'");
         invalid(
-                () -> server.oip()
+                () -> demo.get()
+                        .oip()
                         .modelInfer(ModelInferRequest.newBuilder()
                                 .setModelName("dense")
                                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder()

@@ -17,45 +17,25 @@ class PriorityRequestQueueTest {
     private final ManualClock clock = new ManualClock();
     private final List<Entry> expired = new ArrayList<>();
 
-    private final class Entry implements QueueEntry {
+    /** A queued entry as admission makes one (level, tenant, deadline), marked done by hand. */
+    private final class Entry extends AdmittedEntry {
         final String id;
-        final int level;
-        final String tenant;
-        final long enqueued = clock.nanoTime();
-        final long deadline;
         boolean done;
 
         Entry(String id, int level, String tenant, Duration timeout) {
+            super(tenant, ticket(level, timeout));
             this.id = id;
-            this.level = level;
-            this.tenant = tenant;
-            this.deadline = timeout == null ? Long.MAX_VALUE : enqueued + timeout.toNanos();
-        }
-
-        @Override
-        public int level() {
-            return level;
-        }
-
-        @Override
-        public String tenant() {
-            return tenant;
-        }
-
-        @Override
-        public long enqueuedNanos() {
-            return enqueued;
-        }
-
-        @Override
-        public long deadlineNanos() {
-            return deadline;
         }
 
         @Override
         public boolean isDone() {
             return done;
         }
+    }
+
+    private Admission.Ticket ticket(int level, Duration timeout) {
+        long now = clock.nanoTime();
+        return new Admission.Ticket(level, now, timeout == null ? Long.MAX_VALUE : now + timeout.toNanos(), () -> {});
     }
 
     private PriorityRequestQueue<Entry> queue(int levels, Duration aging, Map<String, Integer> weights) {

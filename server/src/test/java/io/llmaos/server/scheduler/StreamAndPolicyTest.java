@@ -24,41 +24,24 @@ import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.SetPolicyRequest;
 import io.llmaos.proto.v1.TenantPolicy;
 import io.llmaos.server.DemoRequests;
+import io.llmaos.server.DemoServer;
 import io.llmaos.server.QueueObserver;
-import io.llmaos.server.TempRepository;
-import io.llmaos.server.TestServer;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** InferStream, the three inference entry points agreeing, and policies set live. */
 class StreamAndPolicyTest {
-    @TempDir
-    static Path dir;
-
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        new TempRepository(dir).copyDemo("mlp-classifier", "mlp");
-        server = TestServer.start(dir, "mlp");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final DemoServer demo = new DemoServer("mlp-classifier", "mlp");
 
     @Test
     void inferStreamAnswersEveryRequestByIdIncludingErrors() throws Exception {
         QueueObserver<InferStreamResponse> answers = new QueueObserver<>();
         StreamObserver<InferRequest> requests =
-                InferenceServiceGrpc.newStub(server.channel()).inferStream(answers);
+                InferenceServiceGrpc.newStub(demo.get().channel()).inferStream(answers);
         InferRequest good = DemoRequests.mlpRequest("mlp");
         for (int i = 0; i < 100; i++) {
             InferRequest r = i % 10 == 9 ? good.toBuilder().setModelName("nope").build() : good;
@@ -72,7 +55,7 @@ class StreamAndPolicyTest {
         }
         assertEquals(100, byId.size());
         List<Float> expected =
-                server.inference().infer(good).getOutputs(0).getContents().getFp32ContentsList();
+                demo.get().inference().infer(good).getOutputs(0).getContents().getFp32ContentsList();
         for (int i = 0; i < 100; i++) {
             InferStreamResponse a = byId.get("r" + i);
             if (i % 10 == 9) {
@@ -90,17 +73,18 @@ class StreamAndPolicyTest {
     void inferInferStreamAndModelInferGiveTheSameResult() throws Exception {
         InferRequest r = DemoRequests.mlpRequest("mlp");
         List<Float> unary =
-                server.inference().infer(r).getOutputs(0).getContents().getFp32ContentsList();
+                demo.get().inference().infer(r).getOutputs(0).getContents().getFp32ContentsList();
         QueueObserver<InferStreamResponse> answers = new QueueObserver<>();
         StreamObserver<InferRequest> stream =
-                InferenceServiceGrpc.newStub(server.channel()).inferStream(answers);
+                InferenceServiceGrpc.newStub(demo.get().channel()).inferStream(answers);
         stream.onNext(r);
         stream.onCompleted();
         assertEquals(
                 unary, answers.next().getResponse().getOutputs(0).getContents().getFp32ContentsList());
         InferTensorContents.Builder c = InferTensorContents.newBuilder()
                 .addAllFp32Contents(r.getInputs(0).getContents().getFp32ContentsList());
-        var oip = server.oip()
+        var oip = demo.get()
+                .oip()
                 .modelInfer(ModelInferRequest.newBuilder()
                         .setModelName("mlp")
                         .putParameters(
@@ -120,7 +104,7 @@ class StreamAndPolicyTest {
 
     @Test
     void policiesAreValidatedAndAppliedLive() {
-        var scheduler = SchedulerServiceGrpc.newBlockingStub(server.channel());
+        var scheduler = SchedulerServiceGrpc.newBlockingStub(demo.get().channel());
         SchedulingPolicy before = scheduler.getPolicy(
                 GetPolicyRequest.newBuilder().setModelName("mlp").build());
         assertEquals(1, before.getQueue().getLevelsCount());
@@ -154,14 +138,16 @@ class StreamAndPolicyTest {
         assertEquals(3, after.getQueue().getDefaultPriority(), "the lowest level by default");
         assertEquals(
                 1,
-                server.inference()
+                demo.get()
+                        .inference()
                         .infer(DemoRequests.mlpRequest("mlp").toBuilder()
                                 .setPriority(3)
                                 .build())
                         .getModelVersion());
         StatusRuntimeException level = assertThrows(
                 StatusRuntimeException.class,
-                () -> server.inference()
+                () -> demo.get()
+                        .inference()
                         .infer(DemoRequests.mlpRequest("mlp").toBuilder()
                                 .setPriority(4)
                                 .build()));
@@ -177,7 +163,8 @@ class StreamAndPolicyTest {
         headers.put(Metadata.Key.of("x-llmaos-tenant", Metadata.ASCII_STRING_MARSHALLER), "no spaces allowed");
         StatusRuntimeException e = assertThrows(
                 StatusRuntimeException.class,
-                () -> server.inference()
+                () -> demo.get()
+                        .inference()
                         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                         .infer(DemoRequests.mlpRequest("mlp")));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
