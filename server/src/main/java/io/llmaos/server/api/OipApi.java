@@ -114,8 +114,12 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
     @Override
     public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> response) {
         Replies.answer(response, () -> {
-            ModelStatus s = models.status(request.getName());
             long version = OipMapping.version(request.getVersion(), "version");
+            // a loaded model answers from memory; the repository is read only for one that is not
+            ModelStatus s = models.registry()
+                    .loadedStatus(request.getName())
+                    .filter(l -> version == 0 || l.versions().stream().anyMatch(v -> v.version() == version))
+                    .orElseGet(() -> models.status(request.getName()));
             if (version != 0 && s.versions().stream().noneMatch(v -> v.version() == version)) {
                 throw LlmaosException.notFound("model '" + s.name() + "' has no version " + version);
             }

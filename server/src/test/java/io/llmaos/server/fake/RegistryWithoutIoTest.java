@@ -46,6 +46,12 @@ class RegistryWithoutIoTest {
                 assertTrue(server.oip()
                         .modelReady(ModelReadyRequest.newBuilder().setName("m").build())
                         .getReady());
+                var metadata = server.oip()
+                        .modelMetadata(io.llmaos.proto.oip.ModelMetadataRequest.newBuilder()
+                                .setName("m")
+                                .build());
+                assertEquals("x", metadata.getInputs(0).getName());
+                assertEquals(List.of("1"), metadata.getVersionsList());
                 InferResponse r = server.inference().infer(FakeServerTest.row("m", 1, 1, 1, 1));
                 assertEquals(List.of(4f, 5f), r.getOutputs(0).getContents().getFp32ContentsList());
             } finally {

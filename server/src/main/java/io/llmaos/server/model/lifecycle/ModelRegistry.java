@@ -82,6 +82,21 @@ public final class ModelRegistry {
         return slot != null && slot.serving != null;
     }
 
+    /**
+     * The status of a model that has a serving copy, from memory: its loaded versions and the
+     * configuration in force. Empty for a model without one (its status needs the repository).
+     */
+    public java.util.Optional<ModelStatus> loadedStatus(String name) {
+        RepositoryPaths.requireValidName(name);
+        ModelEntry model = models.get(name);
+        ServedCopy serving = model == null ? null : model.highestServing();
+        if (serving == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+                new ModelStatus(name, serving.config(), model.configError(), model.statuses(), serving.lastUsed()));
+    }
+
     /** Whether the repository held {@code name} at its last scan. */
     public boolean inRepository(String name) {
         return scanned.contains(name);
