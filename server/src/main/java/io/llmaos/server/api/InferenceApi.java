@@ -107,23 +107,21 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
      * the inputs against that copy's spec, and hands both to the dispatcher.
      */
     private CompletableFuture<InferenceResult> submit(Context context, InferRequest request, long received) {
-        return scheduler
-                .tensorModel(request.getModelName(), request.getModelVersion())
-                .thenCompose(copy -> {
-                    ModelSpec spec = copy.spec();
-                    List<Tensor> inputs = InferMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
-                    return scheduler.submit(
-                            copy,
-                            GrpcCalls.request(
-                                    context,
-                                    clock,
-                                    received,
-                                    request.getModelName(),
-                                    spec.ref().version(),
-                                    request.getRequestId(),
-                                    inputs,
-                                    request.getPriority(),
-                                    GrpcCalls.duration(request.getTimeout())));
-                });
+        return scheduler.onTensorModel(request.getModelName(), request.getModelVersion(), copy -> {
+            ModelSpec spec = copy.spec();
+            List<Tensor> inputs = InferMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
+            return scheduler.submit(
+                    copy,
+                    GrpcCalls.request(
+                            context,
+                            clock,
+                            received,
+                            request.getModelName(),
+                            spec.ref().version(),
+                            request.getRequestId(),
+                            inputs,
+                            request.getPriority(),
+                            GrpcCalls.duration(request.getTimeout())));
+        });
     }
 }

@@ -144,10 +144,10 @@ final class OipApi extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase
         long received = clock.nanoTime();
         Replies.after(
                 response,
-                () -> scheduler
-                        .tensorModel(
-                                request.getModelName(), OipMapping.version(request.getModelVersion(), "model_version"))
-                        .thenCompose(copy -> {
+                () -> scheduler.onTensorModel(
+                        request.getModelName(),
+                        OipMapping.version(request.getModelVersion(), "model_version"),
+                        copy -> {
                             ModelSpec spec = copy.spec();
                             List<Tensor> inputs =
                                     OipMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));

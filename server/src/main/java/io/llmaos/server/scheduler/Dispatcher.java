@@ -87,14 +87,31 @@ public final class Dispatcher implements AutoCloseable {
         if (name.isEmpty()) {
             throw new InvalidInputException("model_name", "is required");
         }
-        return lifecycle.resolveAsync(name, version).thenApply(copy -> {
-            if (copy.spec().kind() == ServingKind.GENERATIVE) {
-                throw new LlmaosException(
-                        ErrorCode.FAILED_PRECONDITION,
-                        "model '" + name + "' is GENERATIVE: use InferenceService.Generate");
-            }
+        CompletableFuture<ServedCopy> copy = lifecycle.resolveAsync(name, version);
+        if (copy.isDone() && !copy.isCompletedExceptionally()) {
+            tensor(copy.join(), name);
             return copy;
-        });
+        }
+        return copy.thenApply(c -> tensor(c, name));
+    }
+
+    /**
+     * {@code then} applied to the copy {@link #tensorModel} resolves: at once on the calling thread
+     * when the copy is serving (no future in between on the request path), else once a load on
+     * demand completes.
+     */
+    public <T> CompletableFuture<T> onTensorModel(
+            String name, long version, java.util.function.Function<ServedCopy, CompletableFuture<T>> then) {
+        CompletableFuture<ServedCopy> copy = tensorModel(name, version);
+        return copy.isDone() && !copy.isCompletedExceptionally() ? then.apply(copy.join()) : copy.thenCompose(then);
+    }
+
+    private static ServedCopy tensor(ServedCopy copy, String name) {
+        if (copy.spec().kind() == ServingKind.GENERATIVE) {
+            throw new LlmaosException(
+                    ErrorCode.FAILED_PRECONDITION, "model '" + name + "' is GENERATIVE: use InferenceService.Generate");
+        }
+        return copy;
     }
 
     /**
