@@ -17,10 +17,12 @@ import java.util.List;
 /**
  * The resource layer's figures, printed as JSON: what the monitor costs at its default 1 s
  * interval (its own CPU per sample, and the idle server's process load), how long evicting and
- * reloading each demo model takes (unload, then load from disk), and how the footprint the server
- * measured at load compares with the RSS change seen from outside.
+ * reloading each demo model takes (unload, then load from disk), how the footprint the server
+ * measured at load compares with the RSS change seen from outside, and what the idle server costs:
+ * its process CPU in each minute of idleness after that traffic (no call at all meanwhile; the
+ * goal is under 1% of a core in every minute).
  *
- * <p>Run: {@code loadtest/bin/resource-benchmark [repeats]}.
+ * <p>Run: {@code loadtest/bin/resource-benchmark [repeats] [idle minutes, default 5]}.
  */
 public final class ResourceBenchmark {
     private static final List<String> DEMOS = List.of("mlp-classifier", "gpt-kjv", "tf-dense", "all-MiniLM-L6-v2");
@@ -30,6 +32,7 @@ public final class ResourceBenchmark {
     public static void main(String[] args) throws Exception {
         Path models = Path.of(args[1]).toAbsolutePath().normalize();
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int idleMinutes = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         ObjectMapper json = new ObjectMapper();
         ObjectNode report = json.createObjectNode();
         report.put("benchmark", "resources");
@@ -89,8 +92,30 @@ public final class ResourceBenchmark {
                 o.put("measured_footprint_mib_median", mib(median(footprint)));
                 o.put("rss_growth_seen_outside_mib_median", mib(median(rssGrowth)));
             }
+            idle(s, idleMinutes, report.putObject("idle"));
         }
         System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    }
+
+    /** The server's own CPU in each of {@code minutes} minutes without a single call, as % of one core. */
+    private static void idle(ServerProcess s, int minutes, ObjectNode out) throws InterruptedException {
+        ArrayNode perMinute = out.putArray("cpu_pct_of_one_core_per_minute");
+        double worst = 0;
+        double before = s.cpuSeconds();
+        for (int m = 0; m < minutes; m++) {
+            Thread.sleep(60_000);
+            double now = s.cpuSeconds();
+            double pct = Math.round((now - before) / 60.0 * 100 * 1000) / 1000.0;
+            perMinute.add(pct);
+            worst = Math.max(worst, pct);
+            before = now;
+        }
+        out.put("minutes", minutes);
+        out.put("worst_minute_pct", worst);
+        ObjectNode goal = out.putObject("goal");
+        goal.put("value", worst);
+        goal.put("goal", "< 1 (% of one core in every idle minute)");
+        goal.put("met", minutes > 0 && worst < 1);
     }
 
     private static long median(long[] values) {

@@ -112,6 +112,21 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * CPU time (user and system) the whole server process has used so far, in seconds, from
+     * {@code /proc/PID/stat} at the usual 100 ticks per second; -1 where that cannot be read.
+     */
+    public double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            // fields after the command name, which is in parentheses and may hold spaces
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
      * CPU time the server's JIT compiler threads have used so far, in clock ticks (from
      * {@code /proc}); -1 where that cannot be read (not Linux).
      */
