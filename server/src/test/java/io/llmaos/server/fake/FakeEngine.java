@@ -44,10 +44,6 @@ public final class FakeEngine implements InferenceEngine {
     public final AtomicInteger peakInstances = new AtomicInteger();
     /** Models loaded and not closed. */
     public final AtomicInteger liveModels = new AtomicInteger();
-    /** Batches executed, and the rows of the largest. */
-    public final AtomicInteger batches = new AtomicInteger();
-
-    public final AtomicInteger largestBatch = new AtomicInteger();
 
     public FakeEngine(EngineType type, FakeBehaviour behaviour) {
         this.type = type;
@@ -127,8 +123,6 @@ public final class FakeEngine implements InferenceEngine {
             pause(behaviour.executeDelayMillis);
             Tensor first = inputs.get(0);
             int rows = spec.batched() ? (int) first.shape()[0] : 1;
-            batches.incrementAndGet();
-            largestBatch.accumulateAndGet(rows, Math::max);
             float[] sums = rowSums(first, rows);
             List<Tensor> outputs = new ArrayList<>();
             for (TensorSpec out : spec.outputs()) {

@@ -97,11 +97,6 @@ public final class ModelRegistry {
                 new ModelStatus(name, serving.config(), model.configError(), model.statuses(), serving.lastUsed()));
     }
 
-    /** Whether the repository held {@code name} at its last scan. */
-    public boolean inRepository(String name) {
-        return scanned.contains(name);
-    }
-
     private LlmaosException notLoaded(String name) {
         return scanned.contains(name)
                 ? new LlmaosException(

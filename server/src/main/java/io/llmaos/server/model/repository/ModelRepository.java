@@ -50,7 +50,7 @@ public final class ModelRepository {
                 if (!Files.isDirectory(p) || name.startsWith(".")) {
                     continue;
                 }
-                if (!RepositoryPaths.isValidName(name)) {
+                if (!Names.isModelName(name)) {
                     log.warn("skipping model folder '{}': {}", name, Names.MODEL_RULE);
                     continue;
                 }

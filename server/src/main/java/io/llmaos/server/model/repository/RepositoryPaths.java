@@ -32,19 +32,9 @@ public final class RepositoryPaths {
         return root;
     }
 
-    /** Whether {@code name} is an acceptable model name. */
-    public static boolean isValidName(String name) {
-        return Names.isModelName(name);
-    }
-
     /** Throws INVALID_ARGUMENT unless {@code name} is an acceptable model name. */
     public static void requireValidName(String name) {
-        if (!isValidName(name)) {
-            throw new InvalidInputException(
-                    "name",
-                    "model names are 1-128 characters of [A-Za-z0-9._-] and not '.' or '..', got '"
-                            + io.llmaos.server.core.error.Echo.cut(name) + "'");
-        }
+        Names.requireModelName("name", name);
     }
 
     /** Whether {@code relative} is a relative path that does not climb out of its folder. */
