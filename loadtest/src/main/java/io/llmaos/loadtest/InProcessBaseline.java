@@ -11,16 +11,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /**
- * The engine's own limit: the demo MLP and all-MiniLM-L6-v2 called with DJL in this process, one
- * predictor per thread, with the same per-call work as the server (arrays in, arrays out; for
- * MiniLM, tokenize, run, mean-pool and normalise).
+ * The engine's own limit: the demo MLP and all-MiniLM-L6-v2 called with DJL's Predictor in this
+ * process, one predictor per thread, libtorch and ONNX Runtime on one thread as the server's
+ * instances: an NDArray made from a float[] in a sub-manager per call and read back (for MiniLM:
+ * tokenize, run, mean-pool and normalise, as the server's embedding instance does).
  */
 final class InProcessBaseline implements AutoCloseable {
     private final Model mlp;
@@ -45,81 +42,60 @@ final class InProcessBaseline implements AutoCloseable {
 
     /** Latency of one call of {@code batch} rows of the MLP, in microseconds. */
     Histogram mlpLatency(int batch, int calls) throws Exception {
-        Histogram h = new Histogram(3);
         try (Predictor<NDList, NDList> p = mlp.newPredictor(new NoopTranslator())) {
             float[] row = new float[batch * 16];
-            for (int i = 0; i < calls + 2000; i++) {
-                long t0 = System.nanoTime();
-                mlpCall(p, row, batch);
-                if (i >= 2000) {
-                    h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
-                }
-            }
+            return InProcessLoops.latency(2000, calls, () -> mlpCall(p, row, batch));
         }
-        return h;
     }
 
     /** Rows per second of the MLP at {@code batch} rows per call on {@code threads} threads. */
     double mlpRowsPerSecond(int batch, int threads, Duration duration) throws Exception {
-        LongAdder rows = new LongAdder();
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread w = new Thread(() -> {
-                // one libtorch thread on this thread too, as the server sets on its threads
-                ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
-                try (Predictor<NDList, NDList> p = mlp.newPredictor(new NoopTranslator())) {
-                    float[] data = new float[batch * 16];
-                    while (running.get()) {
-                        mlpCall(p, data, batch);
-                        rows.add(batch);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+        return InProcessLoops.rowsPerSecond(threads, duration, () -> {
+            // one libtorch thread on this thread too, as the server sets on its threads
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+            Predictor<NDList, NDList> p = mlp.newPredictor(new NoopTranslator());
+            float[] data = new float[batch * 16];
+            return new InProcessLoops.Call() {
+                @Override
+                public int run() throws Exception {
+                    return mlpCall(p, data, batch);
                 }
-            });
-            w.start();
-            workers.add(w);
-        }
-        Thread.sleep(500);
-        rows.reset();
-        long t0 = System.nanoTime();
-        Thread.sleep(duration.toMillis());
-        double rate = rows.sum() / ((System.nanoTime() - t0) / 1e9);
-        running.set(false);
-        for (Thread w : workers) {
-            w.join();
-        }
-        return rate;
+
+                @Override
+                public void close() {
+                    p.close();
+                }
+            };
+        });
     }
 
     /** Latency of embedding one sentence, in microseconds. */
     Histogram minilmLatency(String text, int calls) throws Exception {
-        Histogram h = new Histogram(3);
         try (Predictor<NDList, NDList> p = minilm.newPredictor(new NoopTranslator())) {
-            for (int i = 0; i < calls + 50; i++) {
-                long t0 = System.nanoTime();
+            return InProcessLoops.latency(50, calls, () -> {
                 embed(p, text);
-                if (i >= 50) {
-                    h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
-                }
-            }
+                return 1;
+            });
         }
-        return h;
     }
 
-    private static float[] mlpCall(Predictor<NDList, NDList> p, float[] data, int batch) throws Exception {
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            return p.predict(new NDList(m.create(data, new Shape(batch, 16))))
+    /**
+     * One call of the MLP as the engine alone costs it: an NDArray made from a float[] in a
+     * sub-manager of the model's, predict, and the output read back as a float[]; returns the rows.
+     */
+    private int mlpCall(Predictor<NDList, NDList> p, float[] data, int batch) throws Exception {
+        try (NDManager m = mlp.getNDManager().newSubManager()) {
+            float[] out = p.predict(new NDList(m.create(data, new Shape(batch, 16))))
                     .get(0)
                     .toFloatArray();
+            return out.length / 4;
         }
     }
 
     private float[] embed(Predictor<NDList, NDList> p, String text) throws Exception {
         Encoding e = tokenizer.encode(text);
         int length = e.getIds().length;
-        try (NDManager m = NDManager.newBaseManager("OnnxRuntime")) {
+        try (NDManager m = minilm.getNDManager().newSubManager()) {
             Shape s = new Shape(1, length);
             NDArray ids = m.create(e.getIds(), s);
             ids.setName("input_ids");

@@ -1,13 +1,14 @@
 package io.llmaos.loadtest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCalls;
-import io.llmaos.proto.v1.DataType;
+import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
+import io.llmaos.proto.oip.ModelInferRequest;
 import io.llmaos.proto.v1.DynamicBatching;
 import io.llmaos.proto.v1.GetModelRequest;
 import io.llmaos.proto.v1.GetStatsRequest;
@@ -17,36 +18,35 @@ import io.llmaos.proto.v1.LoadModelRequest;
 import io.llmaos.proto.v1.ModelConfig;
 import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
 import io.llmaos.proto.v1.ModelSchedulerStats;
-import io.llmaos.proto.v1.PriorityLevel;
-import io.llmaos.proto.v1.QueuePolicy;
 import io.llmaos.proto.v1.SchedulerServiceGrpc;
 import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.SetPolicyRequest;
-import io.llmaos.proto.v1.Tensor;
-import io.llmaos.proto.v1.TensorContents;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The scheduling benchmark of issue 4, printed as JSON. Side by side in one run, on the demo MLP
- * and on all-MiniLM-L6-v2: a bare gRPC echo (the transport's limit, its own process), the models
- * called in-process with DJL (the engine's limit), and the served path (LLMA OS in its own process).
- * It reports (a) overhead, (b) efficiency, (c) batching gain and (d) priority under 2x overload,
- * each against its goal. Every process measured is first warmed until the JIT compilers of both
- * sides are quiet ({@link JitWarmup}; the served path on both models at once), so compiled code is
- * compared with compiled code. "Batched" is dynamic batching from what queues while the instance is
- * busy (no added delay); "unbatched" reloads the model with max_batch_size 1.
+ * The inference benchmark (issues 4 and 13), printed as JSON. Side by side in one run, on the demo
+ * MLP and on all-MiniLM-L6-v2, each layer's cost: a bare gRPC echo (the transport's limit, its own
+ * process, the same client), the engine alone (DJL's Predictor), our engine adapter and our API
+ * without transport or scheduler (both in this process, on the server's classes), and the served
+ * path (LLMA OS in its own process) through llmaos.v1 Infer and OIP ModelInfer (typed and raw).
+ * Goals: P1 = (served p50 - engine p50) / echo p50 at concurrency 1 per API, P2 = served / echo
+ * QPS at concurrency 32 with dynamic batching, MiniLM's served p50 over the engine's, the batching
+ * gain and issue 4's priority ratio. Every process measured is first warmed until the JIT compilers
+ * of both sides are quiet ({@link JitWarmup}), so compiled code is compared with compiled code.
+ * "Batched" is dynamic batching from what queues while the instance is busy (no added delay);
+ * "unbatched" reloads the model with max_batch_size 1.
  *
  * <p>Run: {@code loadtest/bin/inference-benchmark [seconds per phase]}.
  */
 public final class InferenceBenchmark {
-    private static final String SENTENCE = "A man is eating a piece of bread.";
     /** Warm-up runs in rounds this long until the JIT compilers of client and server are quiet... */
     private static final Duration JIT_ROUND = Duration.ofSeconds(5);
     /** ... or this long at most. */
     private static final Duration JIT_MAX = Duration.ofSeconds(180);
+
+    private static final Duration WARMUP = Duration.ofSeconds(4);
 
     private InferenceBenchmark() {}
 
@@ -55,188 +55,211 @@ public final class InferenceBenchmark {
         String ownClasspath = System.getProperty("java.class.path");
         Path models = Path.of(args[1]).toAbsolutePath().normalize();
         Duration phase = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 5);
-        Duration warmup = Duration.ofSeconds(4);
         ObjectMapper json = new ObjectMapper();
         ObjectNode report = json.createObjectNode();
         report.put("benchmark", "inference-scheduling");
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("phase_seconds", phase.toSeconds());
 
-        InferRequest mlp = mlpRequest();
-        InferRequest minilm = textRequest();
         ObjectNode echo = report.putObject("bare_echo");
         try (ServerProcess e = ServerProcess.startMain(
                 ownClasspath, List.of("-Xmx512m"), EchoServer.class.getName(), List.of("fixed"))) {
-            echo.put("mlp_payload_bytes", mlp.getSerializedSize());
-            echo.put(
-                    "jit_warmup_s",
-                    JitWarmup.untilQuiet(
-                            e::compilerTicks,
-                            round -> echo(e.channel(), mlp, 32, Duration.ZERO, round),
-                            JIT_ROUND,
-                            JIT_MAX));
-            echo.put(
-                    "c1_p50_us_mlp_payload",
-                    echo(e.channel(), mlp, 1, warmup, phase).p50Us());
-            echo.put(
-                    "c1_p50_us_minilm_payload",
-                    echo(e.channel(), minilm, 1, warmup, phase).p50Us());
-            echo.put(
-                    "c32_qps_fixed_pool",
-                    round(echo(e.channel(), mlp, 32, warmup, phase).qps()));
+            echoPhase(e, echo, phase);
         }
-
-        ObjectNode inProcess = report.putObject("in_process");
         ObjectNode served = report.putObject("served");
-        ObjectNode goals = report.putObject("goals");
         try (ServerProcess s = ServerProcess.start(
                 serverClasspath,
                 ServerProcess.benchmarkJvmOptions(),
-                List.of("--models", models.toString(), "--load-models", "mlp-classifier,all-MiniLM-L6-v2"))) {
-            var infer = InferenceServiceGrpc.newFutureStub(s.channel());
-            var scheduler = SchedulerServiceGrpc.newBlockingStub(s.channel());
-            // both models at once, so the shared code is compiled for both, until the compilers are quiet
-            served.put(
-                    "jit_warmup_s",
-                    JitWarmup.untilQuiet(
-                            s::compilerTicks,
-                            round -> together(
-                                    () -> closed(16, Duration.ZERO, round, () -> infer.infer(mlp)),
-                                    () -> closed(8, Duration.ZERO, round, () -> infer.infer(minilm))),
-                            JIT_ROUND,
-                            JIT_MAX));
-            served.put(
-                    "c1_p50_us_mlp",
-                    closed(1, warmup, phase, () -> infer.infer(mlp)).p50Us());
-            served.put(
-                    "c1_p50_us_minilm",
-                    closed(1, warmup, phase, () -> infer.infer(minilm)).p50Us());
-
-            // batched and unbatched alternate twice (the model reloaded in between); medians are kept
-            var repo = ModelRepositoryServiceGrpc.newBlockingStub(s.channel());
-            ModelConfig original = repo.getModel(GetModelRequest.newBuilder()
-                            .setName("mlp-classifier")
-                            .build())
-                    .getConfig();
-            ModelConfig unbatched = original.toBuilder().setMaxBatchSize(1).build();
-            double[] batchedQps = new double[2];
-            double[] unbatchedQps = new double[2];
-            double meanBatch = 1;
-            int instances = 1;
-            for (int round = 0; round < 2; round++) {
-                repo.loadModel(LoadModelRequest.newBuilder()
-                        .setName("mlp-classifier")
-                        .setConfigOverride(original)
-                        .build());
-                setBatching(scheduler, "mlp-classifier", 0);
-                batchedQps[round] =
-                        closed(32, warmup, phase, () -> infer.infer(mlp)).qps();
-                ModelSchedulerStats stats = scheduler
-                        .getStats(GetStatsRequest.newBuilder()
-                                .addModelNames("mlp-classifier")
-                                .build())
-                        .getModels(0);
-                meanBatch = meanBatch(stats);
-                instances = stats.getInstances().getCurrent();
-                repo.loadModel(LoadModelRequest.newBuilder()
-                        .setName("mlp-classifier")
-                        .setConfigOverride(unbatched)
-                        .build());
-                unbatchedQps[round] =
-                        closed(32, warmup, phase, () -> infer.infer(mlp)).qps();
-            }
-            double batchedMedian = (batchedQps[0] + batchedQps[1]) / 2;
-            double unbatchedQpsMedian = (unbatchedQps[0] + unbatchedQps[1]) / 2;
-            served.put("c32_qps_mlp_batched", round(batchedMedian));
-            served.put("c32_mean_batch_mlp", round(meanBatch));
-            served.put("c32_instances_mlp", instances);
-            served.put("c32_qps_mlp_unbatched", round(unbatchedQpsMedian));
-
-            ObjectNode priority = served.putObject("priority_minilm");
-            setTwoLevels(scheduler, "all-MiniLM-L6-v2");
-            InferRequest high = minilm.toBuilder().setPriority(1).build();
-            InferRequest low = minilm.toBuilder().setPriority(2).build();
-            double capacity = closed(16, warmup, phase, () -> infer.infer(low)).qps();
-            double unloadedP99 =
-                    closed(1, warmup, phase, () -> infer.infer(high)).p99Us();
-            org.HdrHistogram.Recorder serverSide = new org.HdrHistogram.Recorder(3);
-            org.HdrHistogram.Recorder serverQueue = new org.HdrHistogram.Recorder(3);
-            org.HdrHistogram.Recorder serverCompute = new org.HdrHistogram.Recorder(3);
-            LoadGenerator.LongCall mixed = i -> {
-                ListenableFuture<io.llmaos.proto.v1.InferResponse> f = infer.infer(i % 10 == 0 ? high : low);
-                if (i % 10 == 0) {
-                    f.addListener(
-                            () -> {
-                                try {
-                                    io.llmaos.proto.v1.ServerTiming t = f.get().getTiming();
-                                    serverSide.recordValue(Math.max(1, t.getTotalTimeUs()));
-                                    serverQueue.recordValue(Math.max(1, t.getQueueTimeUs()));
-                                    serverCompute.recordValue(Math.max(1, t.getComputeTimeUs()));
-                                } catch (Exception ignored) {
-                                    // counted as a failure by the generator
-                                }
-                            },
-                            Runnable::run);
-                }
-                return f;
-            };
-            // a first overload round compiles what only overload runs (rejections, the priority
-            // order under a full queue); the second is measured
-            LoadGenerator.Run first = LoadGenerator.openLoop(2 * capacity, phase, mixed, i -> i % 10 == 0);
-            priority.put("p1_first_overload_round_p99_us", first.p99Us());
-            serverSide.reset();
-            serverQueue.reset();
-            serverCompute.reset();
-            LoadGenerator.Run overload = LoadGenerator.openLoop(2 * capacity, phase, mixed, i -> i % 10 == 0);
-            priority.put("capacity_qps", round(capacity));
-            priority.put("offered_qps", round(2 * capacity));
-            priority.put("p1_unloaded_p99_us", unloadedP99);
-            priority.put("p1_overload_p99_us", overload.p99Us());
-            priority.put(
-                    "p1_overload_server_side_p99_us",
-                    serverSide.getIntervalHistogram().getValueAtPercentile(99));
-            priority.put(
-                    "p1_overload_server_queue_p99_us",
-                    serverQueue.getIntervalHistogram().getValueAtPercentile(99));
-            priority.put(
-                    "p1_overload_server_compute_p99_us",
-                    serverCompute.getIntervalHistogram().getValueAtPercentile(99));
-            priority.put("p1_answered", overload.latencyUs().getTotalCount());
-            priority.set("failures", json.valueToTree(overload.failed()));
-
-            try (InProcessBaseline base = new InProcessBaseline(models)) {
-                inProcess.put("mlp_batch1_p50_us", base.mlpLatency(1, 20000).getValueAtPercentile(50));
-                int b = (int) Math.max(1, Math.round(meanBatch));
-                inProcess.put(
-                        "mlp_rows_per_s_at_batch_" + b, round(base.mlpRowsPerSecond(b, Math.max(1, instances), phase)));
-                inProcess.put("minilm_p50_us", base.minilmLatency(SENTENCE, 300).getValueAtPercentile(50));
-                double engineLimit =
-                        inProcess.get("mlp_rows_per_s_at_batch_" + b).asDouble();
-
-                double overheadMlp = (served.get("c1_p50_us_mlp").asDouble()
-                                - inProcess.get("mlp_batch1_p50_us").asDouble())
-                        / echo.get("c1_p50_us_mlp_payload").asDouble();
-                double overheadMinilm = (served.get("c1_p50_us_minilm").asDouble()
-                                - inProcess.get("minilm_p50_us").asDouble())
-                        / echo.get("c1_p50_us_minilm_payload").asDouble();
-                goal(goals, "a_overhead_mlp", overheadMlp, "<= 1.3", overheadMlp <= 1.3);
-                goal(goals, "a_overhead_minilm", overheadMinilm, "<= 1.3", overheadMinilm <= 1.3);
-                double efficiency =
-                        batchedMedian / Math.min(echo.get("c32_qps_fixed_pool").asDouble(), engineLimit);
-                goal(goals, "b_efficiency_mlp", efficiency, ">= 0.85", efficiency >= 0.85);
-                double gain = batchedMedian / unbatchedQpsMedian;
-                goal(goals, "c_batching_gain_mlp", gain, ">= 1.0", round(gain) >= 1.0);
-                double ratio = overload.p99Us() / Math.max(1, unloadedP99);
-                goal(goals, "d_priority_p99_ratio_minilm", ratio, "<= 2", ratio <= 2.0);
-            }
+                List.of(
+                        "--models",
+                        models.toString(),
+                        "--load-models",
+                        BenchRequests.MLP + "," + BenchRequests.MINILM))) {
+            servedPhase(s, served, phase);
+            ServedPriority.measure(s.channel(), served.putObject("priority_minilm"), WARMUP, phase, json);
         }
+        // the engine and the adapter alone, with no server running beside them
+        ObjectNode inProcess = report.putObject("in_process");
+        int batch =
+                (int) Math.max(1, Math.round(served.get("c32_mean_batch_mlp").asDouble()));
+        int instances = Math.max(1, served.get("c32_instances_mlp").asInt());
+        inProcessPhase(models, inProcess, batch, instances, phase);
+        goals(report.putObject("goals"), echo, inProcess, served, report.at("/served/priority_minilm"));
         System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     }
 
+    /** The transport's limit, with the byte payload of each request the served path is measured with. */
+    private static void echoPhase(ServerProcess e, ObjectNode echo, Duration phase) throws Exception {
+        InferRequest mlp = BenchRequests.mlp(1);
+        echo.put("mlp_payload_bytes", mlp.getSerializedSize());
+        echo.put(
+                "jit_warmup_s",
+                JitWarmup.untilQuiet(
+                        e::compilerTicks,
+                        round -> echo(e.channel(), mlp.toByteArray(), 32, Duration.ZERO, round),
+                        JIT_ROUND,
+                        JIT_MAX));
+        echo.put(
+                "c1_p50_us_mlp_payload",
+                echo(e.channel(), mlp.toByteArray(), 1, WARMUP, phase).p50Us());
+        echo.put(
+                "c1_p50_us_oip_raw_payload",
+                echo(e.channel(), BenchRequests.oipMlp(true).toByteArray(), 1, WARMUP, phase)
+                        .p50Us());
+        echo.put(
+                "c1_p50_us_minilm_payload",
+                echo(e.channel(), BenchRequests.text().toByteArray(), 1, WARMUP, phase)
+                        .p50Us());
+        echo.put(
+                "c32_qps_fixed_pool",
+                round(echo(e.channel(), mlp.toByteArray(), 32, WARMUP, phase).qps()));
+    }
+
+    /** The served path: latency at concurrency 1 through each API, throughput at 32 with and without batching. */
+    private static void servedPhase(ServerProcess s, ObjectNode served, Duration phase) throws Exception {
+        InferRequest mlp = BenchRequests.mlp(1);
+        InferRequest minilm = BenchRequests.text();
+        ModelInferRequest oipTyped = BenchRequests.oipMlp(false);
+        ModelInferRequest oipRaw = BenchRequests.oipMlp(true);
+        var infer = InferenceServiceGrpc.newFutureStub(s.channel());
+        var oip = GRPCInferenceServiceGrpc.newFutureStub(s.channel());
+        var scheduler = SchedulerServiceGrpc.newBlockingStub(s.channel());
+        // both models at once, so the shared code is compiled for both, until the compilers are quiet
+        served.put(
+                "jit_warmup_s",
+                JitWarmup.untilQuiet(
+                        s::compilerTicks,
+                        round -> together(
+                                () -> closed(16, Duration.ZERO, round, () -> infer.infer(mlp)),
+                                () -> closed(8, Duration.ZERO, round, () -> infer.infer(minilm))),
+                        JIT_ROUND,
+                        JIT_MAX));
+        closed(4, Duration.ZERO, JIT_ROUND, () -> oip.modelInfer(oipTyped));
+        closed(4, Duration.ZERO, JIT_ROUND, () -> oip.modelInfer(oipRaw));
+        served.put(
+                "c1_p50_us_mlp",
+                closed(1, WARMUP, phase, () -> infer.infer(mlp)).p50Us());
+        served.put(
+                "c1_p50_us_mlp_oip_typed",
+                closed(1, WARMUP, phase, () -> oip.modelInfer(oipTyped)).p50Us());
+        served.put(
+                "c1_p50_us_mlp_oip_raw",
+                closed(1, WARMUP, phase, () -> oip.modelInfer(oipRaw)).p50Us());
+        served.put(
+                "c1_p50_us_minilm",
+                closed(1, WARMUP, phase, () -> infer.infer(minilm)).p50Us());
+        served.put(
+                "c32_qps_minilm",
+                round(closed(32, WARMUP, phase, () -> infer.infer(minilm)).qps()));
+
+        // batched and unbatched alternate twice (the model reloaded in between); medians are kept
+        var repo = ModelRepositoryServiceGrpc.newBlockingStub(s.channel());
+        ModelConfig original = repo.getModel(
+                        GetModelRequest.newBuilder().setName(BenchRequests.MLP).build())
+                .getConfig();
+        ModelConfig unbatched = original.toBuilder().setMaxBatchSize(1).build();
+        double[] batchedQps = new double[2];
+        double[] unbatchedQps = new double[2];
+        double meanBatch = 1;
+        int instances = 1;
+        for (int round = 0; round < 2; round++) {
+            repo.loadModel(LoadModelRequest.newBuilder()
+                    .setName(BenchRequests.MLP)
+                    .setConfigOverride(original)
+                    .build());
+            setBatching(scheduler, BenchRequests.MLP, 0);
+            batchedQps[round] =
+                    closed(32, WARMUP, phase, () -> infer.infer(mlp)).qps();
+            ModelSchedulerStats stats = scheduler
+                    .getStats(GetStatsRequest.newBuilder()
+                            .addModelNames(BenchRequests.MLP)
+                            .build())
+                    .getModels(0);
+            meanBatch = meanBatch(stats);
+            instances = stats.getInstances().getCurrent();
+            repo.loadModel(LoadModelRequest.newBuilder()
+                    .setName(BenchRequests.MLP)
+                    .setConfigOverride(unbatched)
+                    .build());
+            unbatchedQps[round] =
+                    closed(32, WARMUP, phase, () -> infer.infer(mlp)).qps();
+        }
+        served.put("c32_qps_mlp_batched", round((batchedQps[0] + batchedQps[1]) / 2));
+        served.put("c32_mean_batch_mlp", round(meanBatch));
+        served.put("c32_instances_mlp", instances);
+        served.put("c32_qps_mlp_unbatched", round((unbatchedQps[0] + unbatchedQps[1]) / 2));
+    }
+
+    /**
+     * Each layer below the wire alone, in this process: the engine (DJL's Predictor), our adapter
+     * ({@code ModelInstance.execute}) and the API without transport or scheduler (bytes in, bytes out).
+     */
+    private static void inProcessPhase(Path models, ObjectNode inProcess, int batch, int instances, Duration phase)
+            throws Exception {
+        try (InProcessBaseline base = new InProcessBaseline(models)) {
+            inProcess.put("engine_mlp_p50_us", base.mlpLatency(1, 20000).getValueAtPercentile(50));
+            inProcess.put(
+                    "engine_mlp_rows_per_s_at_batch_" + batch, round(base.mlpRowsPerSecond(batch, instances, phase)));
+            inProcess.put(
+                    "engine_minilm_p50_us",
+                    base.minilmLatency(BenchRequests.SENTENCE, 300).getValueAtPercentile(50));
+        }
+        InProcessAdapter adapter = new InProcessAdapter(models);
+        try (InProcessAdapter.Loaded mlp = adapter.load(BenchRequests.MLP)) {
+            InferRequest one = BenchRequests.mlp(1);
+            inProcess.put("adapter_mlp_p50_us", mlp.adapter(one, 2000, 20000).getValueAtPercentile(50));
+            inProcess.put(
+                    "api_mlp_infer_p50_us",
+                    mlp.inferApi(one.toByteArray(), 2000, 20000).getValueAtPercentile(50));
+            inProcess.put(
+                    "api_mlp_oip_typed_p50_us",
+                    mlp.oipApi(BenchRequests.oipMlp(false).toByteArray(), 2000, 20000)
+                            .getValueAtPercentile(50));
+            inProcess.put(
+                    "api_mlp_oip_raw_p50_us",
+                    mlp.oipApi(BenchRequests.oipMlp(true).toByteArray(), 2000, 20000)
+                            .getValueAtPercentile(50));
+            inProcess.put(
+                    "adapter_mlp_rows_per_s_at_batch_" + batch,
+                    round(mlp.adapterRowsPerSecond(BenchRequests.mlp(batch), batch, instances, phase)));
+        }
+        try (InProcessAdapter.Loaded minilm = adapter.load(BenchRequests.MINILM)) {
+            InferRequest text = BenchRequests.text();
+            inProcess.put("adapter_minilm_p50_us", minilm.adapter(text, 50, 300).getValueAtPercentile(50));
+            inProcess.put(
+                    "api_minilm_infer_p50_us",
+                    minilm.inferApi(text.toByteArray(), 50, 300).getValueAtPercentile(50));
+        }
+    }
+
+    /**
+     * The goals of issue 13 (P1 per API, P2, MiniLM's served cost over the engine) and issue 4's
+     * batching gain and priority ratio.
+     */
+    private static void goals(ObjectNode goals, JsonNode echo, JsonNode inProcess, JsonNode served, JsonNode priority) {
+        double engineMlp = inProcess.get("engine_mlp_p50_us").asDouble();
+        double echoMlp = echo.get("c1_p50_us_mlp_payload").asDouble();
+        for (String api : List.of("mlp", "mlp_oip_typed", "mlp_oip_raw")) {
+            double p1 = (served.get("c1_p50_us_" + api).asDouble() - engineMlp) / echoMlp;
+            goal(goals, "p1_overhead_" + api, p1, "<= 1.3", p1 <= 1.3);
+        }
+        double p2 = served.get("c32_qps_mlp_batched").asDouble()
+                / echo.get("c32_qps_fixed_pool").asDouble();
+        goal(goals, "p2_efficiency_mlp", p2, ">= 0.85", p2 >= 0.85);
+        double minilmUs = served.get("c1_p50_us_minilm").asDouble()
+                - inProcess.get("engine_minilm_p50_us").asDouble();
+        goal(goals, "minilm_served_minus_engine_us", minilmUs, "<= 300", minilmUs <= 300);
+        double gain = served.get("c32_qps_mlp_batched").asDouble()
+                / served.get("c32_qps_mlp_unbatched").asDouble();
+        goal(goals, "batching_gain_mlp", gain, ">= 1.0", round(gain) >= 1.0);
+        double ratio = priority.get("p1_overload_p99_us").asDouble()
+                / Math.max(1, priority.get("p1_unloaded_p99_us").asDouble());
+        goal(goals, "priority_p99_ratio_minilm", ratio, "<= 2", ratio <= 2.0);
+    }
+
     private static LoadGenerator.Run echo(
-            ManagedChannel channel, InferRequest payload, int concurrency, Duration warmup, Duration phase)
+            ManagedChannel channel, byte[] bytes, int concurrency, Duration warmup, Duration phase)
             throws InterruptedException {
-        byte[] bytes = payload.toByteArray();
         return closed(
                 concurrency,
                 warmup,
@@ -275,19 +298,6 @@ public final class InferenceBenchmark {
                 .build());
     }
 
-    private static void setTwoLevels(SchedulerServiceGrpc.SchedulerServiceBlockingStub scheduler, String model) {
-        scheduler.setPolicy(SetPolicyRequest.newBuilder()
-                .setPolicy(SchedulingPolicy.newBuilder()
-                        .setModelName(model)
-                        .setQueue(QueuePolicy.newBuilder()
-                                .addLevels(
-                                        PriorityLevel.newBuilder().setLevel(1).setMaxQueueSize(256))
-                                .addLevels(
-                                        PriorityLevel.newBuilder().setLevel(2).setMaxQueueSize(32))
-                                .setDefaultPriority(2)))
-                .build());
-    }
-
     private static double meanBatch(ModelSchedulerStats stats) {
         long batches =
                 stats.getBatchSizesList().stream().mapToLong(b -> b.getCount()).sum();
@@ -304,35 +314,7 @@ public final class InferenceBenchmark {
         g.put("met", met);
     }
 
-    private static InferRequest mlpRequest() {
-        TensorContents.Builder c = TensorContents.newBuilder();
-        for (int i = 0; i < 16; i++) {
-            c.addFp32Contents(i / 16f);
-        }
-        return InferRequest.newBuilder()
-                .setModelName("mlp-classifier")
-                .addInputs(Tensor.newBuilder()
-                        .setName("features")
-                        .setDatatype(DataType.FP32)
-                        .addShape(1)
-                        .addShape(16)
-                        .setContents(c))
-                .build();
-    }
-
-    private static InferRequest textRequest() {
-        return InferRequest.newBuilder()
-                .setModelName("all-MiniLM-L6-v2")
-                .addInputs(Tensor.newBuilder()
-                        .setName("text")
-                        .setDatatype(DataType.BYTES)
-                        .addShape(1)
-                        .setContents(TensorContents.newBuilder()
-                                .addBytesContents(ByteString.copyFrom(SENTENCE, StandardCharsets.UTF_8))))
-                .build();
-    }
-
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 }

@@ -95,6 +95,11 @@ public final class ServerProcess implements AutoCloseable {
         return channel;
     }
 
+    /** The process id, for a profiler to attach to. */
+    public long pid() {
+        return process.pid();
+    }
+
     public int port() {
         return port;
     }

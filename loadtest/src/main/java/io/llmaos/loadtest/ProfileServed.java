@@ -1,0 +1,179 @@
+package io.llmaos.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.CallOptions;
+import io.grpc.stub.ClientCalls;
+import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
+import io.llmaos.proto.oip.ModelInferRequest;
+import io.llmaos.proto.v1.InferRequest;
+import io.llmaos.proto.v1.InferenceServiceGrpc;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * CPU flame graphs of the served path beside the bare echo's, made with async-profiler attached to
+ * each server process while the same client drives it: the echo at concurrency 1 and 32, the
+ * served MLP through Infer and OIP ModelInfer (raw) at 1 and 32, and MiniLM at 1. Writes
+ * {@code <scenario>.html} (flame graph) and {@code <scenario>.collapsed} (stacks) to the output
+ * folder, and prints the top frames of each scenario (by self time) as JSON.
+ *
+ * <p>Run: {@code loadtest/bin/profile-served [seconds per scenario] [output folder]}.
+ */
+public final class ProfileServed {
+    private static final Duration WARMUP = Duration.ofSeconds(4);
+    private static final int TOP = 12;
+
+    private ProfileServed() {}
+
+    public static void main(String[] args) throws Exception {
+        String serverClasspath = args[0];
+        Path models = Path.of(args[1]).toAbsolutePath().normalize();
+        Path loader = Path.of(args[2]);
+        Duration seconds = Duration.ofSeconds(Long.parseLong(args[3]));
+        Path out = Files.createDirectories(Path.of(args[4]));
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode report = json.createObjectNode();
+        report.put("benchmark", "profile-served");
+        report.put("seconds_per_scenario", seconds.toSeconds());
+        report.put("output", out.toAbsolutePath().toString());
+        ObjectNode scenarios = report.putObject("scenarios");
+        Profiler profiler = new Profiler(loader, out, seconds);
+
+        byte[] mlpBytes = BenchRequests.mlp(1).toByteArray();
+        try (ServerProcess echo = ServerProcess.startMain(
+                System.getProperty("java.class.path"),
+                List.of("-Xmx512m"),
+                EchoServer.class.getName(),
+                List.of("fixed"))) {
+            Supplier<ListenableFuture<?>> call = () ->
+                    ClientCalls.futureUnaryCall(echo.channel().newCall(EchoServer.ECHO, CallOptions.DEFAULT), mlpBytes);
+            JitWarmup.untilQuiet(
+                    echo::compilerTicks,
+                    round -> LoadGenerator.closedLoop(32, Duration.ZERO, round, call),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(120));
+            for (int c : new int[] {1, 32}) {
+                scenarios.set("echo_c" + c, profiler.profile("echo_c" + c, echo.pid(), c, call, json));
+            }
+        }
+        try (ServerProcess s = ServerProcess.start(
+                serverClasspath,
+                ServerProcess.benchmarkJvmOptions(),
+                List.of(
+                        "--models",
+                        models.toString(),
+                        "--load-models",
+                        BenchRequests.MLP + "," + BenchRequests.MINILM))) {
+            var infer = InferenceServiceGrpc.newFutureStub(s.channel());
+            var oip = GRPCInferenceServiceGrpc.newFutureStub(s.channel());
+            InferRequest mlp = BenchRequests.mlp(1);
+            ModelInferRequest raw = BenchRequests.oipMlp(true);
+            InferRequest text = BenchRequests.text();
+            JitWarmup.untilQuiet(
+                    s::compilerTicks,
+                    round -> {
+                        LoadGenerator.closedLoop(16, Duration.ZERO, round, () -> infer.infer(mlp));
+                        LoadGenerator.closedLoop(4, Duration.ZERO, round, () -> oip.modelInfer(raw));
+                        LoadGenerator.closedLoop(2, Duration.ZERO, round, () -> infer.infer(text));
+                    },
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(180));
+            for (int c : new int[] {1, 32}) {
+                scenarios.set(
+                        "served_mlp_infer_c" + c,
+                        profiler.profile("served_mlp_infer_c" + c, s.pid(), c, () -> infer.infer(mlp), json));
+            }
+            scenarios.set(
+                    "served_mlp_oip_raw_c1",
+                    profiler.profile("served_mlp_oip_raw_c1", s.pid(), 1, () -> oip.modelInfer(raw), json));
+            scenarios.set(
+                    "served_minilm_c1",
+                    profiler.profile("served_minilm_c1", s.pid(), 1, () -> infer.infer(text), json));
+        }
+        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    }
+
+    /** async-profiler through ap-loader: CPU samples of one process while a load runs. */
+    private record Profiler(Path loader, Path out, Duration seconds) {
+        ObjectNode profile(
+                String name, long pid, int concurrency, Supplier<ListenableFuture<?>> call, ObjectMapper json)
+                throws Exception {
+            LoadGenerator.closedLoop(concurrency, Duration.ZERO, WARMUP, call);
+            Path collapsed = out.resolve(name + ".collapsed");
+            Process p = new ProcessBuilder(
+                            "java",
+                            "-jar",
+                            loader.toString(),
+                            "profiler",
+                            "-d",
+                            String.valueOf(seconds.toSeconds()),
+                            "-e",
+                            "cpu",
+                            "-i",
+                            "200us",
+                            "-o",
+                            "collapsed",
+                            "-f",
+                            collapsed.toAbsolutePath().toString(),
+                            String.valueOf(pid))
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.resolve(name + ".log").toFile())
+                    .start();
+            LoadGenerator.Run run = LoadGenerator.closedLoop(concurrency, Duration.ofMillis(300), seconds, call);
+            p.waitFor();
+            new ProcessBuilder(
+                            "java",
+                            "-jar",
+                            loader.toString(),
+                            "converter",
+                            "FlameGraph",
+                            collapsed.toString(),
+                            out.resolve(name + ".html").toString())
+                    .inheritIO()
+                    .start()
+                    .waitFor();
+            ObjectNode node = json.createObjectNode();
+            node.put("concurrency", concurrency);
+            node.put("p50_us", run.p50Us());
+            node.put("qps", InferenceBenchmark.round(run.qps()));
+            summarise(collapsed, node);
+            return node;
+        }
+
+        /** Samples in all, and the frames with the most self samples, as % of all. */
+        private static void summarise(Path collapsed, ObjectNode node) throws IOException {
+            Map<String, Long> self = new HashMap<>();
+            long total = 0;
+            for (String line : Files.readAllLines(collapsed)) {
+                int space = line.lastIndexOf(' ');
+                if (space < 0) {
+                    continue;
+                }
+                long n = Long.parseLong(line.substring(space + 1).trim());
+                String stack = line.substring(0, space);
+                String leaf = stack.substring(stack.lastIndexOf(';') + 1);
+                self.merge(leaf, n, Long::sum);
+                total += n;
+            }
+            node.put("samples", total);
+            ArrayNode top = node.putArray("top_self");
+            List<Map.Entry<String, Long>> sorted = new ArrayList<>(self.entrySet());
+            sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+            for (Map.Entry<String, Long> e : sorted.subList(0, Math.min(TOP, sorted.size()))) {
+                top.addObject()
+                        .put("frame", e.getKey())
+                        .put("pct", InferenceBenchmark.round(100.0 * e.getValue() / total));
+            }
+        }
+    }
+}
