@@ -7,7 +7,9 @@
 Writes, next to each model's config.json:
   mlp-classifier/1/model.pt     TorchScript MLP: features FP32[B,16] -> scores FP32[B,4]
   mlp-classifier/reference.json inputs and expected scores/labels
-  gpt-kjv/1/model.pt            TorchScript GPT with a KV cache (contract in models/README.md)
+  gpt-kjv/1/model.pt            TorchScript GPT on the static KV-cache contract (models/README.md)
+  server/src/test/resources/models/gpt-kjv-dynamic/1/model.pt  the same weights on the dynamic contract
+  (GPT_FROM=models/gpt-kjv/1/model.pt re-exports both from an earlier export, without training)
   gpt-kjv/1/tokenizer.json      byte-level HuggingFace tokenizer (id = byte value, 256 = <|endoftext|>)
   gpt-kjv/reference.json        greedy continuations and logits for fixed prompts
 Everything is seeded, so a rerun on the same torch gives the same files.
@@ -25,6 +27,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "models")
+TEST_ROOT = os.path.join(os.path.dirname(ROOT), "server", "src", "test", "resources", "models")
 torch.manual_seed(1234)
 torch.set_num_threads(max(1, os.cpu_count() or 1))
 
@@ -151,6 +154,65 @@ class Gpt(nn.Module):
         return self.head(hidden), hidden, presents
 
 
+class StaticBlock(nn.Module):
+    """A trained Block's weights, run on a preallocated cache updated in place."""
+
+    def __init__(self, blk: Block):
+        super().__init__()
+        self.ln1, self.qkv, self.proj = blk.ln1, blk.qkv, blk.proj
+        self.ln2, self.fc1, self.fc2 = blk.ln2, blk.fc1, blk.fc2
+        self.scale = blk.scale
+        self.nh = blk.nh
+        self.dh = blk.dh
+
+    def forward(self, x: torch.Tensor, cache_k: torch.Tensor, cache_v: torch.Tensor, slot: torch.Tensor,
+                head: torch.Tensor, pos: torch.Tensor, off: int, keys: int, bias: torch.Tensor) -> torch.Tensor:
+        b, t, c = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(c, dim=2)
+        q = q.view(b, t, self.nh, self.dh).transpose(1, 2)
+        # this step's keys and values go into the rows' slots at their positions, in place
+        cache_k[slot, head, pos] = k.view(b, t, self.nh, self.dh).transpose(1, 2)
+        cache_v[slot, head, pos] = v.view(b, t, self.nh, self.dh).transpose(1, 2)
+        kk = cache_k.narrow(0, off, b).narrow(2, 0, keys)
+        vv = cache_v.narrow(0, off, b).narrow(2, 0, keys)
+        att = torch.softmax(torch.matmul(q, kk.transpose(-2, -1)) * self.scale + bias, dim=-1)
+        x = x + self.proj(torch.matmul(att, vv).transpose(1, 2).reshape(b, t, c))
+        x = x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
+        return x
+
+
+class StaticGpt(nn.Module):
+    """The static KV-cache contract (kv_cache.layout STATIC): forward(input_ids[B,T], position_ids[B,T],
+    attention_mask[B,K], cache[2L,S,H,C,DH], cache_offset[1]) -> (logits[B,T,V], hidden[B,T,D]).
+    Row b of the batch owns cache slot cache_offset + b; its keys and values are written at
+    position_ids, in place, and it attends keys j < K with j <= its position and attention_mask 1."""
+
+    def __init__(self, gpt: Gpt):
+        super().__init__()
+        self.tok, self.pos, self.lnf, self.head = gpt.tok, gpt.pos, gpt.lnf, gpt.head
+        self.blocks = nn.ModuleList([StaticBlock(b) for b in gpt.blocks])
+        self.nh = H
+
+    def forward(self, input_ids: torch.Tensor, position_ids: torch.Tensor, attention_mask: torch.Tensor,
+                cache: torch.Tensor, cache_offset: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        b = input_ids.size(0)
+        keys = attention_mask.size(1)
+        off = int(cache_offset[0].item())
+        x = self.tok(input_ids) + self.pos(position_ids)
+        kj = torch.arange(keys, device=x.device).view(1, 1, keys)
+        allowed = (kj <= position_ids.unsqueeze(2)) & (attention_mask > 0).unsqueeze(1)
+        bias = torch.zeros(allowed.shape, dtype=x.dtype, device=x.device).masked_fill(~allowed, -1e9).unsqueeze(1)
+        slot = (torch.arange(b, device=x.device) + off).view(b, 1, 1)
+        head = torch.arange(self.nh, device=x.device).view(1, self.nh, 1)
+        pos = position_ids.unsqueeze(1)
+        i = 0
+        for blk in self.blocks:
+            x = blk(x, cache[2 * i], cache[2 * i + 1], slot, head, pos, off, keys, bias)
+            i += 1
+        hidden = self.lnf(x)
+        return self.head(hidden), hidden
+
+
 def empty_past(b: int) -> List[torch.Tensor]:
     return [torch.zeros(b, H, 0, DH) for _ in range(2 * L)]
 
@@ -180,14 +242,18 @@ def make_gpt():
     print(f"gpt-kjv: {len(data)} training tokens")
     model = Gpt()
     checkpoint = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".gpt-kjv.state.pt")
-    if os.environ.get("GPT_REUSE") == "1" and os.path.exists(checkpoint):
+    if os.environ.get("GPT_FROM"):
+        # the weights of an earlier export (either contract), e.g. to re-export without training
+        model.load_state_dict(torch.jit.load(os.environ["GPT_FROM"]).state_dict(), strict=False)
+        print(f"gpt-kjv: the trained weights of {os.environ['GPT_FROM']}")
+    elif os.environ.get("GPT_REUSE") == "1" and os.path.exists(checkpoint):
         model.load_state_dict(torch.load(checkpoint))
         print(f"gpt-kjv: reusing the trained weights in {checkpoint}")
     else:
         train(model, data)
         torch.save(model.state_dict(), checkpoint)
     model.eval()
-    export_gpt(torch.jit.script(model))
+    export_gpt(torch.jit.script(model), torch.jit.script(StaticGpt(model).eval()))
 
 
 def train(model, data):
@@ -216,10 +282,16 @@ def train(model, data):
             print(f"gpt-kjv: step {step} loss {loss.item():.3f} ({time.time() - t0:.0f}s)", flush=True)
 
 
-def export_gpt(scripted):
+def export_gpt(scripted, static):
+    """The demo gpt-kjv on the static cache contract; the same weights on the dynamic contract
+    (past/presents) as the test model gpt-kjv-dynamic, which keeps that contract tested."""
     os.makedirs(f"{ROOT}/gpt-kjv/1", exist_ok=True)
-    scripted.save(f"{ROOT}/gpt-kjv/1/model.pt")
+    static.save(f"{ROOT}/gpt-kjv/1/model.pt")
     write_json(f"{ROOT}/gpt-kjv/1/tokenizer.json", byte_level_tokenizer())
+    os.makedirs(f"{TEST_ROOT}/gpt-kjv-dynamic/1", exist_ok=True)
+    scripted.save(f"{TEST_ROOT}/gpt-kjv-dynamic/1/model.pt")
+    write_json(f"{TEST_ROOT}/gpt-kjv-dynamic/1/tokenizer.json", byte_level_tokenizer())
+    check_static(scripted, static)
 
     def greedy(prompt: str, n: int):
         ids = list(prompt.encode("utf-8"))
@@ -257,6 +329,25 @@ def export_gpt(scripted):
         "prefill": {"prompt": "In the beginning", "last_logits_first8": logits[0, -1, :8].tolist(), "tolerance": 1e-4},
         "greedy": refs,
     })
+
+
+def check_static(dynamic, static):
+    """The two contracts give the same logits, step after step."""
+    ids = list(b"The LORD is my shepherd")
+    cache = torch.zeros(2 * L, 2, H, MAXPOS, DH)
+    past = empty_past(1)
+    x, p = torch.tensor([ids]), 0
+    with torch.no_grad():
+        for _ in range(32):
+            t = x.size(1)
+            pos = torch.arange(p, p + t).unsqueeze(0)
+            mask = torch.ones(1, p + t, dtype=torch.long)
+            a, _, past = dynamic(x, pos, mask, past)
+            b, _ = static(x, pos, mask, cache, torch.tensor([1]))
+            assert (a - b).abs().max().item() < 1e-4, "the static contract differs from the dynamic one"
+            p += t
+            x = a[:, -1:].argmax(-1)
+    print("gpt-kjv: static and dynamic contracts agree")
 
 
 def bytes_to_unicode():

@@ -79,6 +79,9 @@ public final class GenerateBenchmark {
         inProcess.put("decode_step_batch16_us", round(step16));
         // the engine's own limit on the first goal: 16 rows per step at batch 16 vs one row at batch 1
         inProcess.put("engine_tokens_per_s_batch16_vs_batch1", round(16 * rawStepUs / step16));
+        try (DecodeSteps steps = new DecodeSteps(models, MODEL)) {
+            inProcess.set("decode_step_us_by_batch_and_context", steps.table(json, 3));
+        }
 
         double one = served.get("streams_1").get("tokens_per_s").asDouble();
         double sixteen = served.get("streams_16").get("tokens_per_s").asDouble();
@@ -91,9 +94,11 @@ public final class GenerateBenchmark {
         System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     }
 
+    /** The raw step through the server's DecodeBatch, at a context of about the served sequences'. */
     private static double rawStep(Path models, int batch, int runs) throws Exception {
-        try (InProcessDecoder raw = new InProcessDecoder(models.resolve(MODEL + "/1/model.pt"))) {
-            return raw.stepMicros(PROMPT, NEW_TOKENS, runs, batch);
+        try (DecodeSteps raw = new DecodeSteps(models, MODEL)) {
+            raw.stepMicros(batch, 64, 2);
+            return raw.stepMicros(batch, PROMPT.length() + NEW_TOKENS / 2, runs);
         }
     }
 

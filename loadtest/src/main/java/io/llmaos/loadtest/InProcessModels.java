@@ -64,16 +64,15 @@ final class InProcessModels {
                             m.create(e.getIds(), s), m.create(e.getAttentionMask(), s), m.create(e.getTypeIds(), s));
                 }
             default:
-                NDList step = new NDList(
+                // one token on the STATIC cache contract: a cache of one slot one position long, offset 0
+                NDArray cache = m.zeros(new Shape(4, 1, 4, 1, 32));
+                cache.setName("cache");
+                return new NDList(
                         m.create(new long[] {0}, new Shape(1, 1)),
                         m.create(new long[] {0}, new Shape(1, 1)),
-                        m.create(new long[] {1}, new Shape(1, 1)));
-                for (int i = 0; i < 4; i++) {
-                    NDArray past = m.zeros(new Shape(1, 4, 0, 32));
-                    past.setName("past[]");
-                    step.add(past);
-                }
-                return step;
+                        m.create(new long[] {1}, new Shape(1, 1)),
+                        cache,
+                        m.create(new long[] {0}, new Shape(1)));
         }
     }
 

@@ -33,9 +33,11 @@ public record GenerationSpec(
     }
 
     /**
-     * The KV cache: {@code 2 x numLayers} tensors {@code [batch, numHeads, length, headDim]}, key and
-     * value per layer, passed as the list input {@code past} and returned from output
-     * {@code presentsOutputIndex} on.
+     * The KV cache. DYNAMIC ({@code staticCache} false): {@code 2 x numLayers} tensors
+     * {@code [batch, numHeads, length, headDim]}, key and value per layer, passed as the list input
+     * {@code past} and returned from output {@code presentsOutputIndex} on. STATIC: one tensor
+     * {@code [2 x numLayers, maxActiveSequences, numHeads, maxContext, headDim]} passed as input
+     * {@code cache} and updated in place by the model, row b of a call in slot {@code cacheOffset + b}.
      */
     public record KvCacheSpec(
             int numLayers,
@@ -46,5 +48,21 @@ public record GenerationSpec(
             String attentionMask,
             String past,
             int logitsOutputIndex,
-            int presentsOutputIndex) {}
+            int presentsOutputIndex,
+            boolean staticCache,
+            String cache,
+            String cacheOffset) {}
+
+    /** The bytes of one instance's STATIC cache (FP32); 0 for a DYNAMIC one, which grows with its sequences. */
+    public long staticCacheBytes() {
+        return kvCache.staticCache()
+                ? 2L
+                        * kvCache.numLayers()
+                        * maxActiveSequences
+                        * kvCache.numHeads()
+                        * maxContext
+                        * kvCache.headDim()
+                        * 4
+                : 0;
+    }
 }

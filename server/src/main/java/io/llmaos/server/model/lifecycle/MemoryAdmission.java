@@ -35,18 +35,30 @@ final class MemoryAdmission {
         this.evict = evict;
     }
 
-    /** What loading {@code spec} should reserve: the config's hint, else the size of its files. */
+    /**
+     * What loading {@code spec} should reserve: the config's hint, else the size of its files plus,
+     * for a STATIC KV cache, the cache each instance the pool may grow to preallocates.
+     */
     static long estimate(ModelConfig config, ModelSpec spec) {
         long hint = config.getResources().getMemoryEstimateBytes();
         if (hint > 0) {
             return hint;
         }
+        long caches = spec.generation() == null
+                ? 0
+                : spec.generation().staticCacheBytes()
+                        * Math.max(
+                                1,
+                                Math.max(
+                                        config.getInstances().getMin(),
+                                        config.getInstances().getMax()));
         try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(spec.directory())) {
-            return files.filter(java.nio.file.Files::isRegularFile)
-                    .mapToLong(f -> f.toFile().length())
-                    .sum();
+            return caches
+                    + files.filter(java.nio.file.Files::isRegularFile)
+                            .mapToLong(f -> f.toFile().length())
+                            .sum();
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return 0;
+            return caches;
         }
     }
 

@@ -70,12 +70,21 @@ final class WarmupInputs {
         return inputs;
     }
 
-    /** One token through a KV-cache model: ids [1,1], positions [1,1], mask [1,1], empty past. */
+    /**
+     * One token through a KV-cache model: ids [1,1], positions [1,1], mask [1,1], and an empty past
+     * (DYNAMIC) or a cache of one slot one position long at offset 0 (STATIC).
+     */
     static List<Tensor> generativeStep(KvCacheLayout kv) {
         List<Tensor> inputs = new ArrayList<>();
         inputs.add(Tensor.ofLongs(or(kv.getInputIds(), "input_ids"), new long[] {1, 1}, new long[] {0}));
         inputs.add(Tensor.ofLongs(or(kv.getPositionIds(), "position_ids"), new long[] {1, 1}, new long[] {0}));
         inputs.add(Tensor.ofLongs(or(kv.getAttentionMask(), "attention_mask"), new long[] {1, 1}, new long[] {1}));
+        if (kv.getContract() == io.llmaos.proto.v1.KvCacheContract.STATIC) {
+            long[] shape = {2L * kv.getNumLayers(), 1, kv.getNumHeads(), 1, kv.getHeadDim()};
+            inputs.add(Tensor.ofFloats(or(kv.getCache(), "cache"), shape, new float[(int) Tensor.elementCount(shape)]));
+            inputs.add(Tensor.ofLongs(or(kv.getCacheOffset(), "cache_offset"), new long[] {1}, new long[] {0}));
+            return inputs;
+        }
         String past = or(kv.getPast(), "past") + "[]";
         long[] empty = {1, kv.getNumHeads(), 0, kv.getHeadDim()};
         for (int i = 0; i < 2 * kv.getNumLayers(); i++) {

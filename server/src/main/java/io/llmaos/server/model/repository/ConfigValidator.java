@@ -27,6 +27,9 @@ final class ConfigValidator {
     private static final long MAX_CONTEXT = 1 << 20;
     private static final long MAX_SEQUENCES = 1024;
     private static final long MAX_KV_DIMENSION = 1 << 16;
+    /** The largest STATIC cache one instance may preallocate. */
+    private static final long MAX_STATIC_CACHE_BYTES = 16L << 30;
+
     private static final long MAX_VOCAB = 1 << 24;
     private static final long MAX_TOKENIZER_LENGTH = 1 << 16;
     private static final long MAX_LABELS = 1 << 16;
@@ -203,6 +206,7 @@ final class ConfigValidator {
                 v.add(new FieldViolation(
                         "generation.max_cached_tokens", "must be at most " + MAX_CONTEXT * MAX_SEQUENCES));
             }
+            staticCache(g, v);
             if (g.getEosTokenIdsCount() > MAX_TENSORS) {
                 v.add(new FieldViolation("generation.eos_token_ids", "lists more than " + MAX_TENSORS + " ids"));
             }
@@ -220,6 +224,23 @@ final class ConfigValidator {
         ConfigLimits.atMost("classifier.top_k", c.getClassifier().getTopK(), MAX_LABELS, v);
         if (c.getClassifier().getLabelsCount() > MAX_LABELS) {
             v.add(new FieldViolation("classifier.labels", "lists more than " + MAX_LABELS + " labels"));
+        }
+    }
+
+    /** A STATIC cache is allocated whole per instance: its size must be sane. */
+    private static void staticCache(io.llmaos.proto.v1.GenerationConfig g, List<FieldViolation> v) {
+        if (g.getKvCache().getContract() != io.llmaos.proto.v1.KvCacheContract.STATIC) {
+            return;
+        }
+        var kv = g.getKvCache();
+        long sequences = g.getMaxActiveSequences() > 0 ? g.getMaxActiveSequences() : 32;
+        // in double: the product of unsigned 32-bit fields may overflow a long
+        double bytes = 2.0 * kv.getNumLayers() * sequences * kv.getNumHeads() * g.getMaxContext() * kv.getHeadDim() * 4;
+        if (bytes > MAX_STATIC_CACHE_BYTES) {
+            v.add(new FieldViolation(
+                    "generation.kv_cache",
+                    "a STATIC cache of 2 x num_layers x max_active_sequences x num_heads x max_context x head_dim"
+                            + " floats is more than " + (MAX_STATIC_CACHE_BYTES >> 30) + " GiB per instance"));
         }
     }
 }

@@ -75,6 +75,27 @@ class ModelRepositoryTest {
     }
 
     @Test
+    void aStaticKvCacheIsSizedAndBounded() throws Exception {
+        String generation = "{\"kind\": \"GENERATIVE\", \"generation\": {\"tokenizer\": {\"file\": \"t.json\"},"
+                + " \"vocab_size\": 257, \"max_context\": %d, \"max_active_sequences\": %d, \"kv_cache\":"
+                + " {\"contract\": \"STATIC\", \"num_layers\": 2, \"num_heads\": 4, \"head_dim\": 32}}}";
+        model("fits", String.format(generation, 512, 32), "1/model.pt", "1/t.json");
+        ModelRepository repo = new ModelRepository(root);
+        var spec = repo.spec(repo.read("fits"), 1).generation();
+        assertTrue(spec.kvCache().staticCache());
+        assertEquals("cache", spec.kvCache().cache());
+        assertEquals("cache_offset", spec.kvCache().cacheOffset());
+        assertEquals(2L * 2 * 32 * 4 * 512 * 32 * 4, spec.staticCacheBytes());
+        // 2 x 2 layers x 1024 sequences x 4 heads x 1M positions x 32 x 4 bytes: 2 TiB
+        model("huge", String.format(generation, 1 << 20, 1024), "1/model.pt", "1/t.json");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> repo.read("huge"));
+        assertEquals(
+                List.of("generation.kv_cache"),
+                e.violations().stream().map(v -> v.field()).toList());
+        assertTrue(e.getMessage().contains("16 GiB"), e.getMessage());
+    }
+
+    @Test
     void unknownJsonFieldsAndBadEnumsAreErrors() throws Exception {
         model("m", "{\"kind\": \"CLASSIFYER\"}", "1/model.pt");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new ModelRepository(root).read("m"));

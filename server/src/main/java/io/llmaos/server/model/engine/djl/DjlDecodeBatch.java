@@ -1,19 +1,14 @@
 package io.llmaos.server.model.engine.djl;
 
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.translate.NoopTranslator;
-import ai.djl.translate.TranslateException;
 import io.llmaos.server.core.error.ErrorCode;
 import io.llmaos.server.core.error.LlmaosException;
-import io.llmaos.server.model.engine.DecodeBatch;
-import io.llmaos.server.model.engine.GenerationSpec;
 import io.llmaos.server.model.engine.ModelSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,24 +24,13 @@ import java.util.Map;
  * joined by left-padding the shorter side; leaving rows are cut out, and the padding every row then
  * has is trimmed: the batch is always as long as its longest row.
  */
-final class DjlDecodeBatch implements DecodeBatch {
-    private final ModelSpec spec;
-    private final GenerationSpec.KvCacheSpec kv;
-    private final int vocab;
-    private final NDManager manager;
-    private final Predictor<NDList, NDList> predictor;
-    private final PytorchThreads pytorchThreads;
+final class DjlDecodeBatch extends DjlBatchBase {
     private final List<Row> rows = new ArrayList<>();
     private NDArray[] cache;
     private int length;
 
     DjlDecodeBatch(ModelSpec spec, Model model, PytorchThreads pytorchThreads) {
-        this.spec = spec;
-        this.kv = spec.generation().kvCache();
-        this.vocab = spec.generation().vocabSize();
-        this.manager = model.getNDManager().newSubManager();
-        this.predictor = model.newPredictor(new NoopTranslator());
-        this.pytorchThreads = pytorchThreads;
+        super(spec, model, pytorchThreads);
     }
 
     /**
@@ -226,13 +210,7 @@ final class DjlDecodeBatch implements DecodeBatch {
     }
 
     @Override
-    public void close() {
-        clear();
-        predictor.close();
-        manager.close();
-    }
-
-    private void clear() {
+    void clear() {
         if (cache != null) {
             for (NDArray a : cache) {
                 a.close();
@@ -323,10 +301,7 @@ final class DjlDecodeBatch implements DecodeBatch {
 
     private NDList inputs(
             NDManager m, Shape tokenShape, long[] ids, long[] positions, Shape maskShape, long[] mask, NDArray[] past) {
-        NDList list = new NDList(3 + past.length);
-        list.add(CacheArrays.named(m.create(ids, tokenShape), kv.inputIds()));
-        list.add(CacheArrays.named(m.create(positions, tokenShape), kv.positionIds()));
-        list.add(CacheArrays.named(m.create(mask, maskShape), kv.attentionMask()));
+        NDList list = tokens(m, tokenShape, ids, positions, maskShape, mask);
         for (NDArray p : past) {
             p.setName(kv.past() + "[]");
             list.add(p);
@@ -355,23 +330,5 @@ final class DjlDecodeBatch implements DecodeBatch {
             presents[i] = out.get(first + i);
         }
         return presents;
-    }
-
-    private NDList run(NDList inputs) {
-        try {
-            return predictor.predict(inputs);
-        } catch (TranslateException | RuntimeException e) {
-            if (e instanceof LlmaosException known) {
-                throw known;
-            }
-            throw new LlmaosException(
-                    ErrorCode.ENGINE_FAILURE, spec.ref() + " failed a decode step: " + DjlEngine.rootMessage(e), e);
-        }
-    }
-
-    private void threads() {
-        if (pytorchThreads != null) {
-            pytorchThreads.onThisThread();
-        }
     }
 }

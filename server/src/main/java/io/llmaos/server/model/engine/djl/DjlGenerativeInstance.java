@@ -28,7 +28,9 @@ final class DjlGenerativeInstance implements GenerativeInstance {
 
     @Override
     public DecodeBatch newBatch() {
-        return new DjlDecodeBatch(spec, model, pytorchThreads);
+        return spec.generation().kvCache().staticCache()
+                ? new DjlStaticDecodeBatch(spec, model, pytorchThreads)
+                : new DjlDecodeBatch(spec, model, pytorchThreads);
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmaos.server.ProtoTensors;
-import io.llmaos.server.TestServer;
 import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.EngineRegistry;
 import io.llmaos.server.model.engine.LoadedModel;
@@ -17,16 +16,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo language model through the engine SPI: prefill logits and greedy decoding with the KV
- * cache passed back as {@code past[]} equal the reference made in Python.
+ * The demo language model's weights on the DYNAMIC KV-cache contract (the test model
+ * {@code gpt-kjv-dynamic}) through the engine SPI's plain tensor calls: prefill logits and greedy
+ * decoding with the cache passed back as {@code past[]} equal the reference made in Python.
  */
 class GptKvCacheTest {
+    static final java.nio.file.Path TEST_MODELS = java.nio.file.Path.of("src", "test", "resources", "models");
+
     @Test
     void prefillAndGreedyDecodingMatchTheReference() throws Exception {
-        JsonNode ref = ProtoTensors.json(TestServer.DEMO_MODELS.resolve("gpt-kjv/reference.json"));
+        JsonNode ref = ProtoTensors.json(TEST_MODELS.resolve("gpt-kjv-dynamic/reference.json"));
         JsonNode cfg = ref.get("config");
-        ModelRepository repo = new ModelRepository(TestServer.DEMO_MODELS);
-        ModelSpec spec = repo.spec(repo.read("gpt-kjv"), 1);
+        ModelRepository repo = new ModelRepository(TEST_MODELS);
+        ModelSpec spec = repo.spec(repo.read("gpt-kjv-dynamic"), 1);
         EngineRegistry engines = new EngineRegistry(DjlRuntime.engines(1));
         try (LoadedModel model = engines.engine(spec.engine()).load(spec);
                 ModelInstance instance = model.newInstance()) {
