@@ -15,7 +15,11 @@ import java.util.concurrent.Executors;
 /**
  * The transport's limit: a bare grpc-java unary echo (bytes in, the same bytes out) on Netty, with
  * the executor named on the command line ("fixed" = a pool of 4 threads, the best measured here;
- * "default" = gRPC's cached pool). Run as its own process beside the server under test.
+ * "default" = gRPC's cached pool). A second argument holds each call for that many microseconds
+ * (busy, on the executor thread) before it answers: the transport's limit for a model whose engine
+ * takes that long, since on these machines an answer after a millisecond of work costs more to
+ * deliver than one after none (an idle CPU is slower to wake). Run as its own process beside the
+ * server under test.
  */
 public final class EchoServer {
     /** {@code bench.Echo/Echo}: raw bytes both ways, no protobuf parsing. */
@@ -33,8 +37,10 @@ public final class EchoServer {
         if (args.length == 0 || args[0].equals("fixed")) {
             b.executor(Executors.newFixedThreadPool(4));
         }
+        long holdNanos = args.length > 1 ? Long.parseLong(args[1]) * 1000 : 0;
         Server server = b.addService(ServerServiceDefinition.builder("bench.Echo")
                         .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
+                            hold(holdNanos);
                             response.onNext(request);
                             response.onCompleted();
                         }))
@@ -43,6 +49,16 @@ public final class EchoServer {
                 .start();
         System.out.println("echo serving on 127.0.0.1:" + server.getPort());
         server.awaitTermination();
+    }
+
+    /** Busy for {@code nanos}, as an engine call would be. */
+    private static void hold(long nanos) {
+        if (nanos > 0) {
+            long end = System.nanoTime() + nanos;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        }
     }
 
     /** Passes bytes through untouched. */

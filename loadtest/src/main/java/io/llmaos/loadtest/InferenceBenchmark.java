@@ -47,6 +47,8 @@ public final class InferenceBenchmark {
     private static final Duration JIT_MAX = Duration.ofSeconds(180);
 
     private static final Duration WARMUP = Duration.ofSeconds(4);
+    /** The queue delay of the extra batching phase (not a goal). */
+    private static final long QUEUE_DELAY_US = 200;
 
     private InferenceBenchmark() {}
 
@@ -61,10 +63,27 @@ public final class InferenceBenchmark {
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("phase_seconds", phase.toSeconds());
 
+        // the engine and the adapter alone first, with no server running beside them
+        ObjectNode inProcess = report.putObject("in_process");
+        inProcessLatencies(models, inProcess);
         ObjectNode echo = report.putObject("bare_echo");
         try (ServerProcess e = ServerProcess.startMain(
                 ownClasspath, List.of("-Xmx512m"), EchoServer.class.getName(), List.of("fixed"))) {
             echoPhase(e, echo, phase);
+        }
+        // the transport's limit for MiniLM: an echo that holds each call as long as the engine takes
+        long holdUs = inProcess.get("engine_minilm_p50_us").asLong();
+        try (ServerProcess e = ServerProcess.startMain(
+                ownClasspath,
+                List.of("-Xmx512m"),
+                EchoServer.class.getName(),
+                List.of("fixed", String.valueOf(holdUs)))) {
+            byte[] text = BenchRequests.text().toByteArray();
+            echo(e.channel(), text, 4, Duration.ZERO, JIT_ROUND);
+            echo.put("c1_hold_us", holdUs);
+            echo.put(
+                    "c1_p50_us_minilm_payload_holding_engine_time",
+                    echo(e.channel(), text, 1, WARMUP, phase).p50Us());
         }
         ObjectNode served = report.putObject("served");
         try (ServerProcess s = ServerProcess.start(
@@ -78,12 +97,10 @@ public final class InferenceBenchmark {
             servedPhase(s, served, phase);
             ServedPriority.measure(s.channel(), served.putObject("priority_minilm"), WARMUP, phase, json);
         }
-        // the engine and the adapter alone, with no server running beside them
-        ObjectNode inProcess = report.putObject("in_process");
         int batch =
                 (int) Math.max(1, Math.round(served.get("c32_mean_batch_mlp").asDouble()));
         int instances = Math.max(1, served.get("c32_instances_mlp").asInt());
-        inProcessPhase(models, inProcess, batch, instances, phase);
+        inProcessRates(models, inProcess, batch, instances, phase);
         goals(report.putObject("goals"), echo, inProcess, served, report.at("/served/priority_minilm"));
         System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     }
@@ -188,18 +205,32 @@ public final class InferenceBenchmark {
         served.put("c32_mean_batch_mlp", round(meanBatch));
         served.put("c32_instances_mlp", instances);
         served.put("c32_qps_mlp_unbatched", round((unbatchedQps[0] + unbatchedQps[1]) / 2));
+        // not a goal: the batches a short queue delay (Triton's max_queue_delay_microseconds) forms
+        repo.loadModel(LoadModelRequest.newBuilder()
+                .setName(BenchRequests.MLP)
+                .setConfigOverride(original)
+                .build());
+        setBatching(scheduler, BenchRequests.MLP, QUEUE_DELAY_US);
+        served.put(
+                "c32_qps_mlp_batched_delay_" + QUEUE_DELAY_US + "us",
+                round(closed(32, WARMUP, phase, () -> infer.infer(mlp)).qps()));
+        served.put(
+                "c32_mean_batch_mlp_delay_" + QUEUE_DELAY_US + "us",
+                round(meanBatch(scheduler
+                        .getStats(GetStatsRequest.newBuilder()
+                                .addModelNames(BenchRequests.MLP)
+                                .build())
+                        .getModels(0))));
     }
 
     /**
-     * Each layer below the wire alone, in this process: the engine (DJL's Predictor), our adapter
-     * ({@code ModelInstance.execute}) and the API without transport or scheduler (bytes in, bytes out).
+     * Each layer below the wire alone, in this process, at concurrency 1: the engine (DJL's
+     * Predictor), our adapter ({@code ModelInstance.execute}) and the API without transport or
+     * scheduler (bytes in, bytes out).
      */
-    private static void inProcessPhase(Path models, ObjectNode inProcess, int batch, int instances, Duration phase)
-            throws Exception {
+    private static void inProcessLatencies(Path models, ObjectNode inProcess) throws Exception {
         try (InProcessBaseline base = new InProcessBaseline(models)) {
             inProcess.put("engine_mlp_p50_us", base.mlpLatency(1, 20000).getValueAtPercentile(50));
-            inProcess.put(
-                    "engine_mlp_rows_per_s_at_batch_" + batch, round(base.mlpRowsPerSecond(batch, instances, phase)));
             inProcess.put(
                     "engine_minilm_p50_us",
                     base.minilmLatency(BenchRequests.SENTENCE, 300).getValueAtPercentile(50));
@@ -219,9 +250,6 @@ public final class InferenceBenchmark {
                     "api_mlp_oip_raw_p50_us",
                     mlp.oipApi(BenchRequests.oipMlp(true).toByteArray(), 2000, 20000)
                             .getValueAtPercentile(50));
-            inProcess.put(
-                    "adapter_mlp_rows_per_s_at_batch_" + batch,
-                    round(mlp.adapterRowsPerSecond(BenchRequests.mlp(batch), batch, instances, phase)));
         }
         try (InProcessAdapter.Loaded minilm = adapter.load(BenchRequests.MINILM)) {
             InferRequest text = BenchRequests.text();
@@ -230,6 +258,26 @@ public final class InferenceBenchmark {
                     "api_minilm_infer_p50_us",
                     minilm.inferApi(text.toByteArray(), 50, 300).getValueAtPercentile(50));
         }
+    }
+
+    /**
+     * The engine's and the adapter's rows per second at the served path's mean batch on as many
+     * threads as it had instances (the limit of concurrency 32), and MiniLM's on one.
+     */
+    private static void inProcessRates(Path models, ObjectNode inProcess, int batch, int instances, Duration phase)
+            throws Exception {
+        try (InProcessBaseline base = new InProcessBaseline(models)) {
+            inProcess.put(
+                    "engine_mlp_rows_per_s_at_batch_" + batch, round(base.mlpRowsPerSecond(batch, instances, phase)));
+        }
+        try (InProcessAdapter.Loaded mlp = new InProcessAdapter(models).load(BenchRequests.MLP)) {
+            inProcess.put(
+                    "adapter_mlp_rows_per_s_at_batch_" + batch,
+                    round(mlp.adapterRowsPerSecond(BenchRequests.mlp(batch), batch, instances, phase)));
+        }
+        inProcess.put(
+                "engine_minilm_per_s_one_thread",
+                round(1e6 / inProcess.get("engine_minilm_p50_us").asDouble()));
     }
 
     /**
@@ -249,6 +297,11 @@ public final class InferenceBenchmark {
         double minilmUs = served.get("c1_p50_us_minilm").asDouble()
                 - inProcess.get("engine_minilm_p50_us").asDouble();
         goal(goals, "minilm_served_minus_engine_us", minilmUs, "<= 300", minilmUs <= 300);
+        // for comparison, not a goal: what the transport alone adds to a call that holds the engine's time
+        goals.put(
+                "minilm_echo_holding_engine_time_minus_hold_us",
+                echo.get("c1_p50_us_minilm_payload_holding_engine_time").asDouble()
+                        - echo.get("c1_hold_us").asDouble());
         double gain = served.get("c32_qps_mlp_batched").asDouble()
                 / served.get("c32_qps_mlp_unbatched").asDouble();
         goal(goals, "batching_gain_mlp", gain, ">= 1.0", round(gain) >= 1.0);

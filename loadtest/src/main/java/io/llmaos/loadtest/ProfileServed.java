@@ -150,9 +150,13 @@ public final class ProfileServed {
             return node;
         }
 
-        /** Samples in all, and the frames with the most self samples, as % of all. */
+        /**
+         * Samples in all; each sample's layer (the first rule of {@link #LAYERS} that its stack
+         * matches), as % of all; and the frames with the most self samples.
+         */
         private static void summarise(Path collapsed, ObjectNode node) throws IOException {
             Map<String, Long> self = new HashMap<>();
+            Map<String, Long> layers = new java.util.LinkedHashMap<>();
             long total = 0;
             for (String line : Files.readAllLines(collapsed)) {
                 int space = line.lastIndexOf(' ');
@@ -163,17 +167,47 @@ public final class ProfileServed {
                 String stack = line.substring(0, space);
                 String leaf = stack.substring(stack.lastIndexOf(';') + 1);
                 self.merge(leaf, n, Long::sum);
+                layers.merge(layer(stack, leaf), n, Long::sum);
                 total += n;
             }
             node.put("samples", total);
-            ArrayNode top = node.putArray("top_self");
-            List<Map.Entry<String, Long>> sorted = new ArrayList<>(self.entrySet());
+            node.set("by_layer", percentages(layers, total, layers.size()));
+            node.set("top_self", percentages(self, total, TOP));
+        }
+
+        /** Where a sample's time goes, in the order the rules are tried. */
+        private static final List<Map.Entry<String, List<String>>> LAYERS = List.of(
+                Map.entry("engine (DJL and native)", List.of("ai/djl/", "libtorch", "onnxruntime", "libdjl")),
+                Map.entry("kernel (syscalls, wake-ups)", List.of("_[k]")),
+                Map.entry("protobuf", List.of("com/google/protobuf/")),
+                Map.entry("our mapping and codec", List.of("io/llmaos/server/api/mapping/", "io/llmaos/server/codec/")),
+                Map.entry("our scheduler", List.of("io/llmaos/server/scheduler/")),
+                Map.entry("our api and interceptors", List.of("io/llmaos/")),
+                Map.entry("netty and grpc transport", List.of("io/grpc/netty/")),
+                Map.entry("grpc core", List.of("io/grpc/")),
+                Map.entry("jvm, gc, jit and other", List.of("")));
+
+        private static String layer(String stack, String leaf) {
+            for (Map.Entry<String, List<String>> rule : LAYERS) {
+                for (String mark : rule.getValue()) {
+                    if (mark.equals("_[k]") ? leaf.endsWith(mark) : stack.contains(mark)) {
+                        return rule.getKey();
+                    }
+                }
+            }
+            return "jvm, gc, jit and other";
+        }
+
+        private static ArrayNode percentages(Map<String, Long> counts, long total, int top) {
+            ArrayNode out = new ObjectMapper().createArrayNode();
+            List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
             sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed());
-            for (Map.Entry<String, Long> e : sorted.subList(0, Math.min(TOP, sorted.size()))) {
-                top.addObject()
+            for (Map.Entry<String, Long> e : sorted.subList(0, Math.min(top, sorted.size()))) {
+                out.addObject()
                         .put("frame", e.getKey())
                         .put("pct", InferenceBenchmark.round(100.0 * e.getValue() / total));
             }
+            return out;
         }
     }
 }

@@ -107,7 +107,12 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
                 throw new ServedCopy.VersionClosingException(ref() + " is unloading");
             }
             queue.offer(p, () -> admission.retryHint(queue.size(), workers));
-            work.signalAll();
+            if (!idle.isEmpty() || waitsForBatches(policy) || closing) {
+                // a worker that can act on it: one waiting idle, or one waiting for its batch to fill.
+                // Workers whose instance is busy (running, or lent to a caller) look at the queue
+                // when it is free: waking them now would only put them back to sleep.
+                work.signalAll();
+            }
         } finally {
             lock.unlock();
         }

@@ -98,12 +98,32 @@ public final class Dispatcher implements AutoCloseable {
     /**
      * {@code then} applied to the copy {@link #tensorModel} resolves: at once on the calling thread
      * when the copy is serving (no future in between on the request path), else once a load on
-     * demand completes.
+     * demand completes. When that copy began closing before {@code then} submitted to it (a swap to
+     * a new version), {@code then} runs again on the copy now serving {@code name} at
+     * {@code version}, so the request is validated against that copy's spec.
      */
     public <T> CompletableFuture<T> onTensorModel(
             String name, long version, java.util.function.Function<ServedCopy, CompletableFuture<T>> then) {
+        return onTensorModel(name, version, then, 0);
+    }
+
+    private <T> CompletableFuture<T> onTensorModel(
+            String name,
+            long version,
+            java.util.function.Function<ServedCopy, CompletableFuture<T>> then,
+            int attempt) {
         CompletableFuture<ServedCopy> copy = tensorModel(name, version);
-        return copy.isDone() && !copy.isCompletedExceptionally() ? then.apply(copy.join()) : copy.thenCompose(then);
+        java.util.function.Function<ServedCopy, CompletableFuture<T>> apply = c -> {
+            try {
+                return then.apply(c);
+            } catch (ServedCopy.VersionClosingException e) {
+                if (attempt >= RESOLVE_RETRIES) {
+                    throw e;
+                }
+                return onTensorModel(name, version, then, attempt + 1);
+            }
+        };
+        return copy.isDone() && !copy.isCompletedExceptionally() ? apply.apply(copy.join()) : copy.thenCompose(apply);
     }
 
     private static ServedCopy tensor(ServedCopy copy, String name) {

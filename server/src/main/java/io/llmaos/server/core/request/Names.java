@@ -2,7 +2,6 @@ package io.llmaos.server.core.request;
 
 import io.llmaos.server.core.error.Echo;
 import io.llmaos.server.core.error.InvalidInputException;
-import java.util.regex.Pattern;
 
 /**
  * The one place that says what a model name and a tenant name may be, for every layer that checks
@@ -14,13 +13,10 @@ public final class Names {
     /** Tenant names, as sent in {@code x-llmaos-tenant}. */
     public static final String TENANT_RULE = "tenant names are 1-64 characters of [A-Za-z0-9._:@-]";
 
-    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
-
     private Names() {}
 
     public static boolean isModelName(String name) {
-        return name != null && MODEL.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+        return consistsOf(name, 128, "._-") && !name.equals(".") && !name.equals("..");
     }
 
     /** Throws INVALID_ARGUMENT on {@code field} unless {@code name} is a model name. */
@@ -31,6 +27,27 @@ public final class Names {
     }
 
     public static boolean isTenant(String name) {
-        return name != null && TENANT.matcher(name).matches();
+        return consistsOf(name, 64, "._:@-");
+    }
+
+    /**
+     * Whether {@code name} is 1 to {@code max} characters of ASCII letters, digits and {@code others}
+     * (checked on every request: no regular expression).
+     */
+    private static boolean consistsOf(String name, int max, String others) {
+        if (name == null || name.isEmpty() || name.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || others.indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 }

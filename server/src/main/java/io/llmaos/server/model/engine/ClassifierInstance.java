@@ -43,6 +43,19 @@ public final class ClassifierInstance implements ModelInstance {
         List<byte[]> labels = new ArrayList<>(rows * k);
         for (int r = 0; r < rows; r++) {
             int offset = r * classes;
+            if (k == 1) {
+                // the usual case, per row of every request: the first best score, without sorting
+                // (NaN ranks last, as in the sort below; ties go to the lower index)
+                int best = -1;
+                for (int c = 0; c < classes; c++) {
+                    float v = values[offset + c];
+                    if (!Float.isNaN(v) && (best < 0 || Float.compare(v, values[offset + best]) > 0)) {
+                        best = c;
+                    }
+                }
+                labels.add(label(Math.max(best, 0)).getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
             IntStream.range(0, classes)
                     .boxed()
                     .sorted(Comparator.comparingDouble(c -> -values[offset + c]))
