@@ -65,6 +65,8 @@ public final class InferenceBenchmark {
 
         // the engine and the adapter alone first, with no server running beside them
         ObjectNode inProcess = report.putObject("in_process");
+        // twice: the first pass warms this JVM's JIT and the engines, the second is kept
+        inProcessLatencies(models, json.createObjectNode());
         inProcessLatencies(models, inProcess);
         ObjectNode echo = report.putObject("bare_echo");
         try (ServerProcess e = ServerProcess.startMain(
