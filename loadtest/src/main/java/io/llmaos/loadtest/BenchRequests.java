@@ -19,6 +19,15 @@ final class BenchRequests {
 
     private BenchRequests() {}
 
+    /** A server (its own process, the benchmark's JVM options) serving {@code models} with the MLP and MiniLM loaded. */
+    static ServerProcess serveBoth(String serverClasspath, java.nio.file.Path models)
+            throws java.io.IOException, InterruptedException {
+        return ServerProcess.start(
+                serverClasspath,
+                ServerProcess.benchmarkJvmOptions(),
+                java.util.List.of("--models", models.toString(), "--load-models", MLP + "," + MINILM));
+    }
+
     /** llmaos.v1 Infer: {@code rows} rows of 16 features, typed contents. */
     static InferRequest mlp(int rows) {
         TensorContents.Builder c = TensorContents.newBuilder();

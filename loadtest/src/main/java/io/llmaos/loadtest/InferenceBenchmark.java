@@ -88,14 +88,7 @@ public final class InferenceBenchmark {
                     echo(e.channel(), text, 1, WARMUP, phase).p50Us());
         }
         ObjectNode served = report.putObject("served");
-        try (ServerProcess s = ServerProcess.start(
-                serverClasspath,
-                ServerProcess.benchmarkJvmOptions(),
-                List.of(
-                        "--models",
-                        models.toString(),
-                        "--load-models",
-                        BenchRequests.MLP + "," + BenchRequests.MINILM))) {
+        try (ServerProcess s = BenchRequests.serveBoth(serverClasspath, models)) {
             servedPhase(s, served, phase);
             ServedPriority.measure(s.channel(), served.putObject("priority_minilm"), WARMUP, phase, json);
         }

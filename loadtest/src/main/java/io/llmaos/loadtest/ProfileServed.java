@@ -66,14 +66,7 @@ public final class ProfileServed {
                 scenarios.set("echo_c" + c, profiler.profile("echo_c" + c, echo.pid(), c, call, json));
             }
         }
-        try (ServerProcess s = ServerProcess.start(
-                serverClasspath,
-                ServerProcess.benchmarkJvmOptions(),
-                List.of(
-                        "--models",
-                        models.toString(),
-                        "--load-models",
-                        BenchRequests.MLP + "," + BenchRequests.MINILM))) {
+        try (ServerProcess s = BenchRequests.serveBoth(serverClasspath, models)) {
             var infer = InferenceServiceGrpc.newFutureStub(s.channel());
             var oip = GRPCInferenceServiceGrpc.newFutureStub(s.channel());
             InferRequest mlp = BenchRequests.mlp(1);

@@ -37,6 +37,61 @@ abstract class DjlBatchBase implements DecodeBatch {
         this.pytorchThreads = pytorchThreads;
     }
 
+    /**
+     * Runs the prompts of new sequences and adds them to the batch. Prompts of one length run
+     * together, unpadded, so every row's tokens stay contiguous.
+     */
+    @Override
+    public final float[][] prefill(long[] sequenceIds, long[][] prompts) {
+        threads();
+        admitting(prompts.length);
+        java.util.Map<Integer, java.util.List<Integer>> byLength = new java.util.TreeMap<>();
+        for (int i = 0; i < prompts.length; i++) {
+            if (prompts[i].length == 0 || prompts[i].length > spec.generation().maxContext()) {
+                throw new IllegalArgumentException("a prompt is 1 to max_context tokens long");
+            }
+            byLength.computeIfAbsent(prompts[i].length, k -> new java.util.ArrayList<>())
+                    .add(i);
+        }
+        float[][] logits = new float[prompts.length][];
+        for (java.util.List<Integer> group : byLength.values()) {
+            int n = group.size();
+            int length = prompts[group.get(0)].length;
+            long[] ids = new long[n];
+            long[] tokens = new long[n * length];
+            long[] positions = new long[n * length];
+            long[] mask = new long[n * length];
+            for (int r = 0; r < n; r++) {
+                ids[r] = sequenceIds[group.get(r)];
+                System.arraycopy(prompts[group.get(r)], 0, tokens, r * length, length);
+                for (int t = 0; t < length; t++) {
+                    positions[r * length + t] = t;
+                }
+            }
+            java.util.Arrays.fill(mask, 1);
+            try (NDManager call = manager.newSubManager()) {
+                Shape shape = new Shape(n, length);
+                NDList out = run(withCache(call, tokens(call, shape, tokens, positions, shape, mask), n));
+                ai.djl.ndarray.NDArray all = out.get(kv.logitsOutputIndex());
+                for (int r = 0; r < n; r++) {
+                    logits[group.get(r)] = all.get(new ai.djl.ndarray.index.NDIndex("{}, {}", r, length - 1))
+                            .toFloatArray();
+                }
+                prefilled(out, ids, length);
+            }
+        }
+        return logits;
+    }
+
+    /** Checks that {@code sequences} more fit the batch (before anything runs). */
+    void admitting(int sequences) {}
+
+    /** The prefill inputs: {@code tokens} and the cache inputs for {@code rows} new rows. */
+    abstract NDList withCache(NDManager call, NDList tokens, int rows);
+
+    /** Adds the rows {@code ids}, each {@code length} tokens long, whose prefill returned {@code out}. */
+    abstract void prefilled(NDList out, long[] ids, int length);
+
     /** input_ids and position_ids {@code tokenShape}, attention_mask {@code maskShape}, in {@code m}. */
     final NDList tokens(NDManager m, Shape tokenShape, long[] ids, long[] positions, Shape maskShape, long[] mask) {
         NDList list = new NDList(5);

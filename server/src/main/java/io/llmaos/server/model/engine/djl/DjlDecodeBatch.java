@@ -79,50 +79,23 @@ final class DjlDecodeBatch extends DjlBatchBase {
     }
 
     @Override
-    public float[][] prefill(long[] sequenceIds, long[][] prompts) {
-        threads();
-        // prompts of one length run together, unpadded, so every row's tokens stay contiguous
-        Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
-        for (int i = 0; i < prompts.length; i++) {
-            byLength.computeIfAbsent(prompts[i].length, k -> new ArrayList<>()).add(i);
+    NDList withCache(NDManager call, NDList tokens, int rows) {
+        for (NDArray p : emptyPast(call, rows)) {
+            p.setName(kv.past() + "[]");
+            tokens.add(p);
         }
-        float[][] logits = new float[prompts.length][];
-        for (List<Integer> group : byLength.values()) {
-            prefillGroup(sequenceIds, prompts, group, logits);
-        }
-        return logits;
+        return tokens;
     }
 
-    private void prefillGroup(long[] sequenceIds, long[][] prompts, List<Integer> group, float[][] logits) {
-        int n = group.size();
-        int length = prompts[group.get(0)].length;
-        long[] ids = new long[n * length];
-        long[] positions = new long[n * length];
-        long[] mask = new long[n * length];
-        for (int r = 0; r < n; r++) {
-            System.arraycopy(prompts[group.get(r)], 0, ids, r * length, length);
-            for (int t = 0; t < length; t++) {
-                positions[r * length + t] = t;
-            }
+    @Override
+    void prefilled(NDList out, long[] ids, int length) {
+        List<Row> joined = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            long[] rowMask = new long[length];
+            java.util.Arrays.fill(rowMask, 1);
+            joined.add(new Row(id, length, rowMask));
         }
-        java.util.Arrays.fill(mask, 1);
-        try (NDManager step = manager.newSubManager()) {
-            NDList inputs =
-                    inputs(step, new Shape(n, length), ids, positions, new Shape(n, length), mask, emptyPast(step, n));
-            NDList out = run(inputs);
-            NDArray all = out.get(kv.logitsOutputIndex());
-            for (int r = 0; r < n; r++) {
-                logits[group.get(r)] =
-                        all.get(new NDIndex("{}, {}", r, length - 1)).toFloatArray();
-            }
-            List<Row> joined = new ArrayList<>(n);
-            for (int r = 0; r < n; r++) {
-                long[] rowMask = new long[length];
-                java.util.Arrays.fill(rowMask, 1);
-                joined.add(new Row(sequenceIds[group.get(r)], length, rowMask));
-            }
-            join(presents(out), joined, length);
-        }
+        join(presents(out), joined, length);
     }
 
     @Override

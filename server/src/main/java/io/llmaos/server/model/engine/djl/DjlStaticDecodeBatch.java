@@ -8,12 +8,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.llmaos.server.model.engine.ModelSpec;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Continuous batching on the STATIC KV-cache contract: one cache
@@ -42,52 +39,26 @@ final class DjlStaticDecodeBatch extends DjlBatchBase {
     }
 
     @Override
-    public float[][] prefill(long[] sequenceIds, long[][] prompts) {
-        threads();
-        if (size + prompts.length > slots) {
+    void admitting(int sequences) {
+        if (size + sequences > slots) {
             // the scheduler admits at most max_active_sequences per instance
             throw new IllegalStateException(
                     spec.ref() + " decodes at most " + slots + " sequences per instance (max_active_sequences)");
         }
-        // prompts of one length run together: their rows take the next free slots, in order
-        Map<Integer, List<Integer>> byLength = new TreeMap<>();
-        for (int i = 0; i < prompts.length; i++) {
-            if (prompts[i].length == 0 || prompts[i].length > maxContext) {
-                throw new IllegalArgumentException("a prompt is 1 to max_context tokens long");
-            }
-            byLength.computeIfAbsent(prompts[i].length, k -> new ArrayList<>()).add(i);
-        }
-        float[][] logits = new float[prompts.length][];
-        for (List<Integer> group : byLength.values()) {
-            prefillGroup(sequenceIds, prompts, group, logits);
-        }
-        return logits;
     }
 
-    private void prefillGroup(long[] sequenceIds, long[][] prompts, List<Integer> group, float[][] logits) {
-        int n = group.size();
-        int length = prompts[group.get(0)].length;
-        long[] tokens = new long[n * length];
-        long[] positions = new long[n * length];
-        long[] mask = new long[n * length];
-        for (int r = 0; r < n; r++) {
-            System.arraycopy(prompts[group.get(r)], 0, tokens, r * length, length);
-            for (int t = 0; t < length; t++) {
-                positions[r * length + t] = t;
-            }
-        }
-        Arrays.fill(mask, 1);
-        try (NDManager call = manager.newSubManager()) {
-            Shape shape = new Shape(n, length);
-            NDArray all = run(inputs(call, shape, tokens, positions, shape, mask, size))
-                    .get(kv.logitsOutputIndex());
-            for (int r = 0; r < n; r++) {
-                logits[group.get(r)] =
-                        all.get(new NDIndex("{}, {}", r, length - 1)).toFloatArray();
-                ids[size] = sequenceIds[group.get(r)];
-                lengths[size] = length;
-                size++;
-            }
+    /** New rows take the next free slots, in order. */
+    @Override
+    NDList withCache(NDManager call, NDList tokens, int rows) {
+        return cacheInputs(call, tokens, size);
+    }
+
+    @Override
+    void prefilled(NDList out, long[] sequenceIds, int length) {
+        for (long id : sequenceIds) {
+            ids[size] = id;
+            lengths[size] = length;
+            size++;
         }
     }
 
@@ -121,7 +92,8 @@ final class DjlStaticDecodeBatch extends DjlBatchBase {
         Arrays.fill(mask, 1);
         float[][] logits = new float[size][];
         try (NDManager call = manager.newSubManager()) {
-            float[] all = run(inputs(call, new Shape(size, 1), tokens, positions, new Shape(size, keys), mask, 0))
+            float[] all = run(cacheInputs(
+                            call, tokens(call, new Shape(size, 1), tokens, positions, new Shape(size, keys), mask), 0))
                     .get(kv.logitsOutputIndex())
                     .toFloatArray();
             for (int slot = 0; slot < size; slot++) {
@@ -176,9 +148,8 @@ final class DjlStaticDecodeBatch extends DjlBatchBase {
         size = 0;
     }
 
-    private NDList inputs(
-            NDManager m, Shape tokenShape, long[] tokens, long[] positions, Shape maskShape, long[] mask, int offset) {
-        NDList list = tokens(m, tokenShape, tokens, positions, maskShape, mask);
+    /** {@code list} with the cache and the slot of its first row. */
+    private NDList cacheInputs(NDManager m, NDList list, int offset) {
         list.add(CacheArrays.named(cache(), kv.cache()));
         list.add(CacheArrays.named(m.create(new long[] {offset}, new Shape(1)), kv.cacheOffset()));
         return list;

@@ -12,7 +12,6 @@ import io.llmaos.server.model.engine.GenerativeInstance;
 import io.llmaos.server.model.engine.LoadedModel;
 import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.model.repository.ModelRepository;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,7 +58,7 @@ class DecodeBatchContractsTest {
                     JsonNode g = greedy.get(joined % greedy.size());
                     long id = 100 + joined;
                     newIds.add(id);
-                    prompts.add(ids(g.get("prompt").asText()));
+                    prompts.add(GptKvCacheTest.ids(g.get("prompt").asText()));
                     limit.put(id, g.get("max_new_tokens").asInt());
                     generated.put(id, new ArrayList<>());
                     joined++;
@@ -129,14 +128,5 @@ class DecodeBatchContractsTest {
             done.forEach(last::remove);
             batch.remove(done.stream().mapToLong(Long::longValue).toArray());
         }
-    }
-
-    private static long[] ids(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        long[] ids = new long[bytes.length];
-        for (int i = 0; i < bytes.length; i++) {
-            ids[i] = bytes[i] & 0xff;
-        }
-        return ids;
     }
 }

@@ -128,7 +128,8 @@ class GptKvCacheTest {
         return past;
     }
 
-    private static long[] ids(String text) {
+    /** The byte-level token ids of {@code text}. */
+    static long[] ids(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         long[] ids = new long[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
