@@ -34,7 +34,9 @@ import java.util.List;
  * Goals: P1 = (served p50 - engine p50) / echo p50 at concurrency 1 per API, P2 = served / echo
  * QPS at concurrency 32 with dynamic batching, MiniLM's served p50 over the engine's, the batching
  * gain and issue 4's priority ratio. Every process measured is first warmed until the JIT compilers
- * of both sides are quiet ({@link JitWarmup}), so compiled code is compared with compiled code.
+ * of both sides are quiet ({@link JitWarmup}), so compiled code is compared with compiled code, and
+ * the figures of the goals are taken in alternating rounds with all servers up ({@link PairedPhases}),
+ * with where the CPU went at concurrency 32 (server, client, idle).
  * "Batched" is dynamic batching from what queues while the instance is busy (no added delay);
  * "unbatched" reloads the model with max_batch_size 1.
  *
@@ -48,7 +50,11 @@ public final class InferenceBenchmark {
 
     private static final Duration WARMUP = Duration.ofSeconds(4);
     /** The queue delay of the extra batching phase (not a goal). */
-    private static final long QUEUE_DELAY_US = 200;
+    private static final long QUEUE_DELAY_US = 50;
+    /** The rounds of the paired phases, and each phase's warm-up within a round (all are warm by then). */
+    private static final int PAIRED_ROUNDS = 3;
+
+    private static final Duration PAIRED_WARMUP = Duration.ofSeconds(2);
 
     private InferenceBenchmark() {}
 
@@ -69,74 +75,52 @@ public final class InferenceBenchmark {
         inProcessLatencies(models, json.createObjectNode());
         inProcessLatencies(models, inProcess);
         ObjectNode echo = report.putObject("bare_echo");
-        try (ServerProcess e = ServerProcess.startMain(
-                ownClasspath, List.of("-Xmx512m"), EchoServer.class.getName(), List.of("fixed"))) {
-            echoPhase(e, echo, phase);
-        }
+        ObjectNode served = report.putObject("served");
         // the transport's limit for MiniLM: an echo that holds each call as long as the engine takes
         long holdUs = inProcess.get("engine_minilm_p50_us").asLong();
         try (ServerProcess e = ServerProcess.startMain(
-                ownClasspath,
-                List.of("-Xmx512m"),
-                EchoServer.class.getName(),
-                List.of("fixed", String.valueOf(holdUs)))) {
-            byte[] text = BenchRequests.text().toByteArray();
-            echo(e.channel(), text, 4, Duration.ZERO, JIT_ROUND);
+                        ownClasspath, List.of("-Xmx512m"), EchoServer.class.getName(), List.of("fixed"));
+                ServerProcess hold = ServerProcess.startMain(
+                        ownClasspath,
+                        List.of("-Xmx512m"),
+                        EchoServer.class.getName(),
+                        List.of("fixed", String.valueOf(holdUs)));
+                ServerProcess s = BenchRequests.serveBoth(serverClasspath, models)) {
             echo.put("c1_hold_us", holdUs);
-            echo.put(
-                    "c1_p50_us_minilm_payload_holding_engine_time",
-                    echo(e.channel(), text, 1, WARMUP, phase).p50Us());
-        }
-        ObjectNode served = report.putObject("served");
-        try (ServerProcess s = BenchRequests.serveBoth(serverClasspath, models)) {
+            warmEchoes(e, hold, echo);
+            warmServed(s, served);
+            pairedPhases(e, hold, s, echo, served, phase);
             servedPhase(s, served, phase);
             ServedPriority.measure(s.channel(), served.putObject("priority_minilm"), WARMUP, phase, json);
         }
-        int batch =
-                (int) Math.max(1, Math.round(served.get("c32_mean_batch_mlp").asDouble()));
+        int batch = (int) Math.max(
+                1, Math.round(served.get("c32_qps_mlp_batched_mean_batch").asDouble()));
         int instances = Math.max(1, served.get("c32_instances_mlp").asInt());
         inProcessRates(models, inProcess, batch, instances, phase);
         goals(report.putObject("goals"), echo, inProcess, served, report.at("/served/priority_minilm"));
         System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     }
 
-    /** The transport's limit, with the byte payload of each request the served path is measured with. */
-    private static void echoPhase(ServerProcess e, ObjectNode echo, Duration phase) throws Exception {
-        InferRequest mlp = BenchRequests.mlp(1);
-        echo.put("mlp_payload_bytes", mlp.getSerializedSize());
+    /** Warms the echoes until their JIT compilers are quiet. */
+    private static void warmEchoes(ServerProcess e, ServerProcess hold, ObjectNode echo) throws Exception {
+        byte[] mlp = BenchRequests.mlp(1).toByteArray();
+        echo.put("mlp_payload_bytes", mlp.length);
         echo.put(
                 "jit_warmup_s",
                 JitWarmup.untilQuiet(
                         e::compilerTicks,
-                        round -> echo(e.channel(), mlp.toByteArray(), 32, Duration.ZERO, round),
+                        round -> echo(e.channel(), mlp, 32, Duration.ZERO, round),
                         JIT_ROUND,
                         JIT_MAX));
-        echo.put(
-                "c1_p50_us_mlp_payload",
-                echo(e.channel(), mlp.toByteArray(), 1, WARMUP, phase).p50Us());
-        echo.put(
-                "c1_p50_us_oip_raw_payload",
-                echo(e.channel(), BenchRequests.oipMlp(true).toByteArray(), 1, WARMUP, phase)
-                        .p50Us());
-        echo.put(
-                "c1_p50_us_minilm_payload",
-                echo(e.channel(), BenchRequests.text().toByteArray(), 1, WARMUP, phase)
-                        .p50Us());
-        echo.put(
-                "c32_qps_fixed_pool",
-                round(echo(e.channel(), mlp.toByteArray(), 32, WARMUP, phase).qps()));
+        echo(hold.channel(), BenchRequests.text().toByteArray(), 4, Duration.ZERO, JIT_ROUND);
     }
 
-    /** The served path: latency at concurrency 1 through each API, throughput at 32 with and without batching. */
-    private static void servedPhase(ServerProcess s, ObjectNode served, Duration phase) throws Exception {
+    /** Warms the served path: both models at once, so the shared code is compiled for both, then each API. */
+    private static void warmServed(ServerProcess s, ObjectNode served) throws Exception {
         InferRequest mlp = BenchRequests.mlp(1);
         InferRequest minilm = BenchRequests.text();
-        ModelInferRequest oipTyped = BenchRequests.oipMlp(false);
-        ModelInferRequest oipRaw = BenchRequests.oipMlp(true);
         var infer = InferenceServiceGrpc.newFutureStub(s.channel());
         var oip = GRPCInferenceServiceGrpc.newFutureStub(s.channel());
-        var scheduler = SchedulerServiceGrpc.newBlockingStub(s.channel());
-        // both models at once, so the shared code is compiled for both, until the compilers are quiet
         served.put(
                 "jit_warmup_s",
                 JitWarmup.untilQuiet(
@@ -146,24 +130,50 @@ public final class InferenceBenchmark {
                                 () -> closed(8, Duration.ZERO, round, () -> infer.infer(minilm))),
                         JIT_ROUND,
                         JIT_MAX));
+        ModelInferRequest oipTyped = BenchRequests.oipMlp(false);
+        ModelInferRequest oipRaw = BenchRequests.oipMlp(true);
         closed(4, Duration.ZERO, JIT_ROUND, () -> oip.modelInfer(oipTyped));
         closed(4, Duration.ZERO, JIT_ROUND, () -> oip.modelInfer(oipRaw));
-        served.put(
-                "c1_p50_us_mlp",
-                closed(1, WARMUP, phase, () -> infer.infer(mlp)).p50Us());
-        served.put(
-                "c1_p50_us_mlp_oip_typed",
-                closed(1, WARMUP, phase, () -> oip.modelInfer(oipTyped)).p50Us());
-        served.put(
-                "c1_p50_us_mlp_oip_raw",
-                closed(1, WARMUP, phase, () -> oip.modelInfer(oipRaw)).p50Us());
-        served.put(
-                "c1_p50_us_minilm",
-                closed(1, WARMUP, phase, () -> infer.infer(minilm)).p50Us());
+    }
+
+    /**
+     * The figures of the goals, each echo phase beside its served counterpart in alternating rounds
+     * ({@link PairedPhases}): latency at concurrency 1 through each API (and MiniLM against the echo
+     * holding its engine time), throughput at 32 with dynamic batching.
+     */
+    private static void pairedPhases(
+            ServerProcess e, ServerProcess hold, ServerProcess s, ObjectNode echo, ObjectNode served, Duration phase)
+            throws InterruptedException {
+        InferRequest mlp = BenchRequests.mlp(1);
+        InferRequest minilm = BenchRequests.text();
+        ModelInferRequest oipTyped = BenchRequests.oipMlp(false);
+        ModelInferRequest oipRaw = BenchRequests.oipMlp(true);
+        var infer = InferenceServiceGrpc.newFutureStub(s.channel());
+        var oip = GRPCInferenceServiceGrpc.newFutureStub(s.channel());
+        var scheduler = SchedulerServiceGrpc.newBlockingStub(s.channel());
+        setBatching(scheduler, BenchRequests.MLP, 0);
+        new PairedPhases(PAIRED_WARMUP, phase)
+                .p50(echo, "c1_p50_us_mlp_payload", 1, echoCall(e, mlp.toByteArray()))
+                .p50(served, "c1_p50_us_mlp", 1, () -> infer.infer(mlp))
+                .p50(served, "c1_p50_us_mlp_oip_typed", 1, () -> oip.modelInfer(oipTyped))
+                .p50(echo, "c1_p50_us_oip_raw_payload", 1, echoCall(e, oipRaw.toByteArray()))
+                .p50(served, "c1_p50_us_mlp_oip_raw", 1, () -> oip.modelInfer(oipRaw))
+                .p50(echo, "c1_p50_us_minilm_payload_holding_engine_time", 1, echoCall(hold, minilm.toByteArray()))
+                .p50(served, "c1_p50_us_minilm", 1, () -> infer.infer(minilm))
+                .qps(echo, "c32_qps_fixed_pool", 32, e, echoCall(e, mlp.toByteArray()), null)
+                .qps(served, "c32_qps_mlp_batched", 32, s, () -> infer.infer(mlp), () -> rowsAndBatches(scheduler))
+                .run(PAIRED_ROUNDS);
+    }
+
+    /** Throughput at 32 that is not a goal's: MiniLM, and batching against none (the model reloaded in between). */
+    private static void servedPhase(ServerProcess s, ObjectNode served, Duration phase) throws Exception {
+        InferRequest mlp = BenchRequests.mlp(1);
+        InferRequest minilm = BenchRequests.text();
+        var infer = InferenceServiceGrpc.newFutureStub(s.channel());
+        var scheduler = SchedulerServiceGrpc.newBlockingStub(s.channel());
         served.put(
                 "c32_qps_minilm",
                 round(closed(32, WARMUP, phase, () -> infer.infer(minilm)).qps()));
-
         // batched and unbatched alternate twice (the model reloaded in between); medians are kept
         var repo = ModelRepositoryServiceGrpc.newBlockingStub(s.channel());
         ModelConfig original = repo.getModel(
@@ -196,8 +206,8 @@ public final class InferenceBenchmark {
             unbatchedQps[round] =
                     closed(32, WARMUP, phase, () -> infer.infer(mlp)).qps();
         }
-        served.put("c32_qps_mlp_batched", round((batchedQps[0] + batchedQps[1]) / 2));
-        served.put("c32_mean_batch_mlp", round(meanBatch));
+        served.put("c32_qps_mlp_batched_beside_unbatched", round((batchedQps[0] + batchedQps[1]) / 2));
+        served.put("c32_mean_batch_mlp_beside_unbatched", round(meanBatch));
         served.put("c32_instances_mlp", instances);
         served.put("c32_qps_mlp_unbatched", round((unbatchedQps[0] + unbatchedQps[1]) / 2));
         // not a goal: the batches a short queue delay (Triton's max_queue_delay_microseconds) forms
@@ -297,12 +307,16 @@ public final class InferenceBenchmark {
                 "minilm_echo_holding_engine_time_minus_hold_us",
                 echo.get("c1_p50_us_minilm_payload_holding_engine_time").asDouble()
                         - echo.get("c1_hold_us").asDouble());
-        double gain = served.get("c32_qps_mlp_batched").asDouble()
+        double gain = served.get("c32_qps_mlp_batched_beside_unbatched").asDouble()
                 / served.get("c32_qps_mlp_unbatched").asDouble();
         goal(goals, "batching_gain_mlp", gain, ">= 1.0", round(gain) >= 1.0);
         double ratio = priority.get("p1_overload_p99_us").asDouble()
                 / Math.max(1, priority.get("p1_unloaded_p99_us").asDouble());
         goal(goals, "priority_p99_ratio_minilm", ratio, "<= 2", ratio <= 2.0);
+    }
+
+    private static java.util.function.Supplier<ListenableFuture<?>> echoCall(ServerProcess e, byte[] bytes) {
+        return () -> ClientCalls.futureUnaryCall(e.channel().newCall(EchoServer.ECHO, CallOptions.DEFAULT), bytes);
     }
 
     private static LoadGenerator.Run echo(
@@ -344,6 +358,20 @@ public final class InferenceBenchmark {
                         .setModelName(model)
                         .setDynamicBatching(DynamicBatching.newBuilder().setMaxQueueDelayUs(delayUs)))
                 .build());
+    }
+
+    private static long[] rowsAndBatches(SchedulerServiceGrpc.SchedulerServiceBlockingStub scheduler) {
+        ModelSchedulerStats stats = scheduler
+                .getStats(GetStatsRequest.newBuilder()
+                        .addModelNames(BenchRequests.MLP)
+                        .build())
+                .getModels(0);
+        return new long[] {
+            stats.getBatchSizesList().stream()
+                    .mapToLong(b -> b.getCount() * b.getBatchSize())
+                    .sum(),
+            stats.getBatchSizesList().stream().mapToLong(b -> b.getCount()).sum()
+        };
     }
 
     private static double meanBatch(ModelSchedulerStats stats) {
