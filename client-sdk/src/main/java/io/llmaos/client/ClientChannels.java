@@ -33,8 +33,14 @@ final class ClientChannels {
     /** Who calls: the tenant and bearer token sent with every call, and the default unary deadline (each may be null). */
     record Identity(String tenant, String token, Duration deadline) {}
 
-    static ManagedChannel build(
-            List<String> targets, boolean tls, File trustCertificates, Identity identity, int maxAttempts) {
+    /**
+     * TLS for the channel: the certificates to trust (null: the system's authorities), and for
+     * mutual TLS the client's certificate chain and private key (both or neither).
+     */
+    record Tls(File trustCertificates, File certificateChain, File privateKey) {}
+
+    /** A channel to {@code targets}; {@code tls} null means plaintext. */
+    static ManagedChannel build(List<String> targets, Tls tls, Identity identity, int maxAttempts) {
         NettyChannelBuilder b;
         if (targets.size() == 1) {
             b = NettyChannelBuilder.forTarget(targets.get(0));
@@ -42,15 +48,17 @@ final class ClientChannels {
             b = NettyChannelBuilder.forTarget(StaticTargets.SCHEME + ":///servers");
             nameResolver(b, new StaticTargets(targets));
         }
-        if (tls) {
+        if (tls != null) {
             try {
-                b.sslContext(
-                        trustCertificates == null
-                                ? GrpcSslContexts.forClient().build()
-                                : GrpcSslContexts.forClient()
-                                        .trustManager(trustCertificates)
-                                        .build());
-            } catch (SSLException e) {
+                var ssl = GrpcSslContexts.forClient();
+                if (tls.trustCertificates() != null) {
+                    ssl.trustManager(tls.trustCertificates());
+                }
+                if (tls.certificateChain() != null) {
+                    ssl.keyManager(tls.certificateChain(), tls.privateKey());
+                }
+                b.sslContext(ssl.build());
+            } catch (SSLException | IllegalArgumentException e) {
                 throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
             }
         } else {

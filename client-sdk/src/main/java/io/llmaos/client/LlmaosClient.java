@@ -342,6 +342,8 @@ public final class LlmaosClient implements AutoCloseable {
     public static final class Builder {
         private final List<String> targets = new ArrayList<>();
         private File trustCertificates;
+        private File certificateChain;
+        private File privateKey;
         private boolean tls;
         private String token;
         private String tenant;
@@ -373,6 +375,17 @@ public final class LlmaosClient implements AutoCloseable {
         public Builder useTls(File pemFile) {
             this.tls = true;
             this.trustCertificates = pemFile;
+            return this;
+        }
+
+        /**
+         * Mutual TLS: presents this certificate chain and private key (PEM files) to the server;
+         * turns TLS on (trusting the system's authorities unless {@link #useTls(File)} names others).
+         */
+        public Builder clientCertificate(File certificateChainPem, File privateKeyPem) {
+            this.tls = true;
+            this.certificateChain = certificateChainPem;
+            this.privateKey = privateKeyPem;
             return this;
         }
 
@@ -409,8 +422,7 @@ public final class LlmaosClient implements AutoCloseable {
             }
             return new LlmaosClient(ClientChannels.build(
                     targets,
-                    tls,
-                    trustCertificates,
+                    tls ? new ClientChannels.Tls(trustCertificates, certificateChain, privateKey) : null,
                     new ClientChannels.Identity(tenant, token, defaultDeadline),
                     maxAttempts));
         }

@@ -127,11 +127,15 @@ public final class Main {
                         "Each setting is taken from its flag, else its LLMAOS_* environment variable,"
                                 + " else the --config file, else its default.");
         for (Setting s : Setting.values()) {
-            serve.addOption(OptionSpec.builder(s.flag())
+            OptionSpec.Builder option = OptionSpec.builder(s.flag())
                     .paramLabel(s.paramLabel())
                     .type(String.class)
-                    .description(s.description() + " (env " + s.envVar() + "; default " + s.defaultText() + ")")
-                    .build());
+                    .description(s.description() + " (env " + s.envVar() + "; default " + s.defaultText() + ")");
+            if (s.paramLabel().equals("BOOL")) {
+                // a switch: --insecure alone means true
+                option.arity("0..1").fallbackValue("true");
+            }
+            serve.addOption(option.build());
         }
         CommandSpec root = CommandSpec.create()
                 .name("llmaos")

@@ -1,6 +1,7 @@
 package io.llmaos.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -73,5 +74,34 @@ class MainTest {
     void noCommandPrintsUsage() {
         assertEquals(Main.USAGE_ERROR, run(Map.of()));
         assertTrue(err.toString().contains("serve"), err.toString());
+    }
+
+    @Test
+    void everyInterfaceWithoutAuthenticationIsRefusedUnlessInsecure() {
+        assertEquals(Main.USAGE_ERROR, run(Map.of(), "serve", "--host", "0.0.0.0", "--models", home.toString()));
+        assertTrue(
+                err.toString().contains("refusing to listen on 0.0.0.0 without authentication")
+                        && err.toString().contains("--auth-tokens")
+                        && err.toString().contains("--insecure"),
+                err.toString());
+    }
+
+    @Test
+    void aSwitchNeedsNoValue() {
+        // --insecure alone parses as true; the unknown port value is the only problem reported
+        assertEquals(
+                Main.USAGE_ERROR,
+                run(
+                        Map.of(),
+                        "serve",
+                        "--host",
+                        "0.0.0.0",
+                        "--insecure",
+                        "--port",
+                        "eighty",
+                        "--models",
+                        home.toString()));
+        assertTrue(err.toString().contains("port: 'eighty'"), err.toString());
+        assertFalse(err.toString().contains("insecure"), err.toString());
     }
 }

@@ -7,11 +7,13 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.llmaos.server.api.interceptor.AuthInterceptor;
 import io.llmaos.server.api.interceptor.DrainGate;
 import io.llmaos.server.api.interceptor.NetworkMeter;
 import io.llmaos.server.api.interceptor.RequestParsing;
 import io.llmaos.server.api.interceptor.StatusSafetyNet;
 import io.llmaos.server.api.interceptor.TenantInterceptor;
+import io.llmaos.server.config.SecuritySettings;
 import io.llmaos.server.config.ServerSettings;
 import io.llmaos.server.core.runtime.BuildInfo;
 import io.llmaos.server.core.runtime.Clock;
@@ -21,6 +23,7 @@ import io.llmaos.server.core.runtime.ServingPhase;
 import io.llmaos.server.model.lifecycle.LifecycleController;
 import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Dispatcher;
+import io.llmaos.server.security.TokenFile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -65,6 +68,8 @@ public final class GrpcEndpoint {
     private final NetworkMeter network = new NetworkMeter();
     private final List<String> serviceNames = new ArrayList<>();
     private final Server server;
+    private final TokenFile tokens;
+    private final ServerTls tls;
 
     private GrpcEndpoint(Builder b) {
         this.settings = b.settings;
@@ -87,7 +92,13 @@ public final class GrpcEndpoint {
                 new OipApi(status, b.buildInfo, b.models, b.scheduler, b.clock, settings.maxElementBytes())));
         services.addAll(b.extraServices);
 
-        NettyServerBuilder nb = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+        SecuritySettings security = settings.security();
+        this.tokens = security.authOn() ? TokenFile.open(security.authTokens()) : null;
+        this.tls = security.tlsOn() ? new ServerTls(security) : null;
+        InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+        NettyServerBuilder nb = (tls == null
+                        ? NettyServerBuilder.forAddress(address)
+                        : NettyServerBuilder.forAddress(address, tls.credentials()))
                 .executor(executor)
                 .addTransportFilter(network.transportFilter())
                 .addStreamTracerFactory(network.streamTracer())
@@ -111,6 +122,9 @@ public final class GrpcEndpoint {
         nb.addService(RequestParsing.wrap(legacyReflection().bindService()));
         // interceptors run in reverse order of registration: the safety net is outermost
         nb.intercept(new TenantInterceptor());
+        if (tokens != null) {
+            nb.intercept(new AuthInterceptor(tokens::table));
+        }
         nb.intercept(gate);
         nb.intercept(new StatusSafetyNet());
         this.server = nb.build();
@@ -130,6 +144,19 @@ public final class GrpcEndpoint {
      */
     public void start() throws IOException {
         server.start();
+        SecuritySettings security = settings.security();
+        log.info(
+                "security: {}, {}",
+                security.tlsOn() ? (security.tlsClientCa() != null ? "mutual TLS" : "TLS") : "plaintext",
+                tokens != null ? "bearer tokens (" + tokens.table().size() + ")" : "no authentication");
+        if (security.insecure()) {
+            Runnable warn = () -> log.warn(
+                    "INSECURE: listening on {} without authentication (--insecure): anyone who can reach this port"
+                            + " can run, load and unload models",
+                    settings.host());
+            warn.run();
+            watchTimer.scheduleAtFixedRate(warn, 1, 1, TimeUnit.HOURS);
+        }
     }
 
     /** The port bound (useful when the settings asked for port 0). */
@@ -182,11 +209,23 @@ public final class GrpcEndpoint {
             }
             executor.shutdownNow();
             watchTimer.shutdownNow();
+            closeQuietly(tokens);
+            closeQuietly(tls);
             if (!executor.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("gRPC executor threads still busy after {} ms", TERMINATION_WAIT.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param loadTimeout       how long one load may take before it is abandoned
  * @param maxElementBytes   the largest BYTES tensor element a request may carry
  * @param maxPromptBytes    the largest Generate prompt text, in UTF-8 bytes
+ * @param security          authentication, TLS and the binding rule's outcome
  */
 public record ServerSettings(
         String host,
@@ -44,7 +45,8 @@ public record ServerSettings(
         Duration loadOnDemandWait,
         Duration loadTimeout,
         int maxElementBytes,
-        int maxPromptBytes) {
+        int maxPromptBytes,
+        SecuritySettings security) {
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
@@ -59,5 +61,6 @@ public record ServerSettings(
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(resourceSampleInterval, "resourceSampleInterval");
         Objects.requireNonNull(loadTimeout, "loadTimeout");
+        Objects.requireNonNull(security, "security");
     }
 }

@@ -99,7 +99,25 @@ public enum Setting {
             "max-prompt-bytes",
             "SIZE",
             "Largest Generate prompt text (UTF-8), checked before it is tokenized",
-            "256KiB");
+            "256KiB"),
+    AUTH_TOKENS(
+            "auth-tokens",
+            "FILE",
+            "Turns authentication on: one token per line, 'sha256-hex-of-token tenant role[,role]' (roles infer,"
+                    + " admin; # comments); re-read when it changes",
+            "none (no authentication: loopback only)"),
+    TLS_CERT("tls-cert", "FILE", "TLS: the server's certificate chain (PEM); re-read when it changes", "none"),
+    TLS_KEY("tls-key", "FILE", "TLS: the server's private key (PEM, PKCS#8); re-read when it changes", "none"),
+    TLS_CLIENT_CA(
+            "tls-client-ca",
+            "FILE",
+            "Mutual TLS: clients must present a certificate signed by these CAs (PEM); re-read when it changes",
+            "none"),
+    INSECURE(
+            "insecure",
+            "BOOL",
+            "Allow a non-loopback --host without authentication (logged as a warning at start and every hour)",
+            "false");
 
     private final String key;
     private final String paramLabel;

@@ -80,6 +80,14 @@ public final class SettingsLoader {
                 v.get(Setting.MAX_ELEMENT_BYTES, t -> (int) range(ValueParsers.bytes(t), 1, MAX_MESSAGE_BYTES));
         Integer maxPromptBytes =
                 v.get(Setting.MAX_PROMPT_BYTES, t -> (int) range(ValueParsers.bytes(t), 1, MAX_MESSAGE_BYTES));
+        Path authTokens = v.get(Setting.AUTH_TOKENS, t -> tokenFile(optionalFile(t)));
+        Path tlsCert = v.get(Setting.TLS_CERT, SettingsLoader::optionalFile);
+        Path tlsKey = v.get(Setting.TLS_KEY, SettingsLoader::optionalFile);
+        Path tlsClientCa = v.get(Setting.TLS_CLIENT_CA, SettingsLoader::optionalFile);
+        Boolean insecure = v.get(Setting.INSECURE, ValueParsers::bool);
+        SecuritySettings security = problems.isEmpty()
+                ? SecuritySettings.check(host, authTokens, tlsCert, tlsKey, tlsClientCa, insecure, problems)
+                : null;
 
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
@@ -110,7 +118,8 @@ public final class SettingsLoader {
                 onDemand ? onDemandWait : null,
                 loadTimeout,
                 maxElementBytes,
-                maxPromptBytes);
+                maxPromptBytes,
+                security);
     }
 
     private Source pick(Setting setting, Map<Setting, String> flags, Map<Setting, String> fromFile) {
@@ -167,6 +176,35 @@ public final class SettingsLoader {
         }
         if (!Files.isReadable(path)) {
             throw new IllegalArgumentException("directory is not readable: " + path);
+        }
+        return path;
+    }
+
+    /** {@code path} when it is null or a token file that parses (the server reads it again at start). */
+    private static Path tokenFile(Path path) {
+        if (path != null) {
+            try {
+                io.llmaos.server.security.TokenTable.parse(Files.readAllLines(path));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read it: " + e.getMessage());
+            }
+        }
+        return path;
+    }
+
+    /** A readable file, or null for none ({@code none} or empty). */
+    private static Path optionalFile(String text) {
+        if (text.isBlank() || text.strip().startsWith("none")) {
+            return null;
+        }
+        Path path;
+        try {
+            path = Path.of(text.strip()).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("not a valid path");
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new IllegalArgumentException("no such readable file: " + path);
         }
         return path;
     }

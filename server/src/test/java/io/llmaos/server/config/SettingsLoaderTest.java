@@ -96,4 +96,46 @@ class SettingsLoaderTest {
                         Map.of(Setting.CONFIG, home.resolve("nope.yaml").toString())));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
+
+    @Test
+    void anyHostButLoopbackNeedsAuthenticationOrInsecure() throws Exception {
+        SettingsException open =
+                assertThrows(SettingsException.class, () -> load(Map.of(), Map.of(Setting.HOST, "0.0.0.0")));
+        assertTrue(open.getMessage().contains("--auth-tokens"), open.getMessage());
+        ServerSettings insecure = load(Map.of("LLMAOS_INSECURE", "true"), Map.of(Setting.HOST, "0.0.0.0"));
+        assertTrue(insecure.security().insecure());
+        Path tokens = home.resolve("tokens");
+        Files.writeString(tokens, io.llmaos.server.security.TokenTable.hashOf("x") + " acme admin\n");
+        ServerSettings auth = load(Map.of(), Map.of(Setting.HOST, "0.0.0.0", Setting.AUTH_TOKENS, tokens.toString()));
+        assertTrue(auth.security().authOn());
+        assertFalse(auth.security().insecure());
+        assertFalse(
+                load(Map.of(), Map.of(Setting.HOST, "localhost", Setting.INSECURE, "true"))
+                        .security()
+                        .insecure(),
+                "loopback is never insecure");
+        assertFalse(load(Map.of(), Map.of()).security().authOn(), "no authentication by default, on loopback");
+    }
+
+    @Test
+    void securityFilesAreCheckedAtStart() throws Exception {
+        Path bad = home.resolve("bad-tokens");
+        Files.writeString(bad, "nonsense\n");
+        SettingsException e = assertThrows(
+                SettingsException.class, () -> load(Map.of(), Map.of(Setting.AUTH_TOKENS, bad.toString())));
+        assertTrue(e.getMessage().contains("auth-tokens") && e.getMessage().contains("line 1"), e.getMessage());
+        SettingsException missing = assertThrows(
+                SettingsException.class,
+                () -> load(
+                        Map.of(),
+                        Map.of(Setting.TLS_CERT, home.resolve("nope.pem").toString())));
+        assertTrue(missing.getMessage().contains("no such readable file"), missing.getMessage());
+        Path pem = Files.writeString(home.resolve("cert.pem"), "x");
+        SettingsException half =
+                assertThrows(SettingsException.class, () -> load(Map.of(), Map.of(Setting.TLS_CERT, pem.toString())));
+        assertTrue(half.getMessage().contains("tls-cert and tls-key go together"), half.getMessage());
+        SettingsException mtls = assertThrows(
+                SettingsException.class, () -> load(Map.of(), Map.of(Setting.TLS_CLIENT_CA, pem.toString())));
+        assertTrue(mtls.getMessage().contains("needs TLS"), mtls.getMessage());
+    }
 }

@@ -8,13 +8,18 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
 import io.llmaos.server.api.mapping.StatusMapper;
+import io.llmaos.server.core.error.ErrorCode;
 import io.llmaos.server.core.error.InvalidInputException;
+import io.llmaos.server.core.error.LlmaosException;
 import io.llmaos.server.core.request.Names;
+import io.llmaos.server.security.Identity;
 
 /**
- * Reads the tenant a call is accounted to from the {@value #HEADER} header into the call's context
- * (the authenticated identity takes its place once authentication lands). Calls without one belong
- * to {@value #DEFAULT_TENANT}; a malformed name is refused with INVALID_ARGUMENT.
+ * Puts the tenant a call is accounted to into the call's context. With authentication on, it is the
+ * tenant of the call's token ({@link AuthInterceptor}); the {@value #HEADER} header may only narrow
+ * it to a tenant below it ({@code own.team}), and naming any other is refused with
+ * PERMISSION_DENIED. With authentication off, the header names the tenant, and calls without one
+ * belong to {@value #DEFAULT_TENANT}. A malformed name is refused with INVALID_ARGUMENT.
  */
 public final class TenantInterceptor implements ServerInterceptor {
     /** The metadata header naming the tenant. */
@@ -34,8 +39,21 @@ public final class TenantInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String tenant = headers.get(KEY);
+        Identity identity = AuthInterceptor.of(Context.current());
         if (tenant == null) {
-            return next.startCall(call, headers);
+            return identity == null
+                    ? next.startCall(call, headers)
+                    : Contexts.interceptCall(
+                            Context.current().withValue(TENANT, identity.tenant()), call, headers, next);
+        }
+        if (identity != null && Names.isTenant(tenant) && !identity.mayActAs(tenant)) {
+            return AuthInterceptor.refuse(
+                    call,
+                    new LlmaosException(
+                            ErrorCode.PERMISSION_DENIED,
+                            "this token acts for tenant '" + identity.tenant() + "'; header " + HEADER
+                                    + " may name it or a tenant below it ('" + identity.tenant()
+                                    + ".name'), not another"));
         }
         if (!Names.isTenant(tenant)) {
             StatusRuntimeException refused =

@@ -1,0 +1,154 @@
+package io.llmaos.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.llmaos.proto.v1.InferenceServiceGrpc;
+import io.llmaos.server.DemoRequests;
+import io.llmaos.server.TestServer;
+import io.llmaos.server.config.Setting;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS on the real server from PEM files: a client trusting the server's certificate is served, a
+ * plaintext or untrusting one is not; with mutual TLS a client without a certificate the CA signed
+ * is refused at the handshake; a replaced certificate is used by new connections without a restart.
+ */
+class TlsServerTest {
+    private static final String MLP = "mlp-classifier";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tlsServesTrustingClientsOnlyAndPicksUpANewCertificate() throws Exception {
+        SelfSignedCertificate first = new SelfSignedCertificate("localhost");
+        Path cert = copy(first.certificate(), "server.pem");
+        Path key = copy(first.privateKey(), "server.key");
+        try (TestServer server = TestServer.start(
+                TestServer.DEMO_MODELS,
+                MLP,
+                Map.of(Setting.TLS_CERT, cert.toString(), Setting.TLS_KEY, key.toString()))) {
+            int port = server.server().port();
+            ManagedChannel trusting = channel(port, SslContextBuilder.forClient(), first.certificate());
+            try {
+                InferenceServiceGrpc.newBlockingStub(trusting).infer(DemoRequests.mlpRequest(MLP));
+            } finally {
+                trusting.shutdownNow();
+            }
+            assertUnavailable(server.channel(), "a plaintext client");
+            assertUnavailable(
+                    channel(port, SslContextBuilder.forClient(), null), "a client not trusting the certificate");
+
+            // the certificate is replaced as a secret update replaces it: whole files, moved into place
+            SelfSignedCertificate second = new SelfSignedCertificate("localhost");
+            Files.copy(second.privateKey().toPath(), dir.resolve("next.key"));
+            Files.copy(second.certificate().toPath(), dir.resolve("next.pem"));
+            Files.move(
+                    dir.resolve("next.key"), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    dir.resolve("next.pem"), cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                ManagedChannel renewed = channel(port, SslContextBuilder.forClient(), second.certificate());
+                try {
+                    assertEquals(HealthCheckResponse.ServingStatus.SERVING, health(renewed));
+                    break;
+                } catch (StatusRuntimeException e) {
+                    if (System.nanoTime() > end) {
+                        throw new AssertionError("the new certificate was not used within 20 s", e);
+                    }
+                    Thread.sleep(100);
+                } finally {
+                    renewed.shutdownNow();
+                }
+            }
+        }
+    }
+
+    @Test
+    void mutualTlsRefusesClientsWithoutACertificateTheCaSigned() throws Exception {
+        SelfSignedCertificate serverCert = new SelfSignedCertificate("localhost");
+        SelfSignedCertificate clientCert = new SelfSignedCertificate("acme");
+        SelfSignedCertificate stranger = new SelfSignedCertificate("stranger");
+        Path ca = copy(clientCert.certificate(), "client-ca.pem");
+        try (TestServer server = TestServer.start(
+                TestServer.DEMO_MODELS,
+                MLP,
+                Map.of(
+                        Setting.TLS_CERT,
+                                copy(serverCert.certificate(), "server.pem").toString(),
+                        Setting.TLS_KEY,
+                                copy(serverCert.privateKey(), "server.key").toString(),
+                        Setting.TLS_CLIENT_CA, ca.toString()))) {
+            int port = server.server().port();
+            ManagedChannel proven = channel(
+                    port,
+                    SslContextBuilder.forClient().keyManager(clientCert.certificate(), clientCert.privateKey()),
+                    serverCert.certificate());
+            try {
+                InferenceServiceGrpc.newBlockingStub(proven).infer(DemoRequests.mlpRequest(MLP));
+            } finally {
+                proven.shutdownNow();
+            }
+            assertUnavailable(
+                    channel(port, SslContextBuilder.forClient(), serverCert.certificate()),
+                    "a client without a certificate");
+            assertUnavailable(
+                    channel(
+                            port,
+                            SslContextBuilder.forClient().keyManager(stranger.certificate(), stranger.privateKey()),
+                            serverCert.certificate()),
+                    "a client whose certificate the CA did not sign");
+        }
+    }
+
+    private Path copy(File file, String name) throws Exception {
+        return Files.copy(file.toPath(), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static ManagedChannel channel(int port, SslContextBuilder ssl, File trusted) throws Exception {
+        if (trusted != null) {
+            ssl.trustManager(trusted);
+        }
+        return NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .overrideAuthority("localhost")
+                .sslContext(GrpcSslContexts.configure(ssl).build())
+                .build();
+    }
+
+    private static HealthCheckResponse.ServingStatus health(ManagedChannel channel) {
+        return HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus();
+    }
+
+    private static void assertUnavailable(ManagedChannel channel, String who) {
+        try {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> health(channel), who);
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), who + ": " + e.getStatus());
+        } finally {
+            if (!channel.isShutdown()) {
+                channel.shutdownNow();
+            }
+        }
+    }
+}
