@@ -32,6 +32,8 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
     private int workers;
     private int busy;
     private int[] running;
+    /** When the latest request arrived (clock nanos), to tell requests close together from lone ones. */
+    private long lastArrival;
 
     /**
      * @param grower   where new instances are made (a load must not hold up a tick)
@@ -121,14 +123,20 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
 
     /**
      * Runs {@code p} on the calling thread, on the instance of an idle worker, when nothing is queued
-     * and the policy does not wait for batches to fill: no thread hand-off at all. False when it
-     * cannot (then it is queued as usual).
+     * and no batch is worth waiting for: no thread hand-off at all. A policy with a queue delay waits
+     * for batches to fill only while requests come close together (the previous one arrived less
+     * than one queue delay before) or others run; a request that finds the model idle and quiet has
+     * no company coming that anything suggests, and runs at once. False when it cannot (then it is
+     * queued as usual).
      */
     private boolean runInline(PendingRequest p) {
         InstanceLease lease;
         lock.lock();
         try {
-            if (closing || waitsForBatches(policy) || queue.size() > 0 || idle.isEmpty()) {
+            long now = clock.nanoTime();
+            boolean company = busy > 0 || now - lastArrival < policy.maxQueueDelayNanos();
+            lastArrival = now;
+            if (closing || queue.size() > 0 || idle.isEmpty() || (waitsForBatches(policy) && company)) {
                 return false;
             }
             lease = idle.pollFirst();

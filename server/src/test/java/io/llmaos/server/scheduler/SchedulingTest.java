@@ -307,6 +307,30 @@ class SchedulingTest {
     }
 
     @Test
+    void aLoneRequestDoesNotWaitOutTheQueueDelay() throws Exception {
+        TempRepository repo = new TempRepository(dir);
+        repo.copyDemo("mlp-classifier", "mlp");
+        Files.writeString(
+                dir.resolve("mlp/config.json"),
+                Files.readString(dir.resolve("mlp/config.json"))
+                        .replace(
+                                "\"instances\"",
+                                "\"dynamic_batching\": {\"max_queue_delay_us\": 3000000}, \"instances\""));
+        try (TestServer server = TestServer.start(dir, "mlp")) {
+            InferRequest one = io.llmaos.server.DemoRequests.mlpRequest("mlp");
+            for (int i = 0; i < 2; i++) {
+                // an idle model and no request for longer than the delay: nothing suggests a batch is coming
+                Thread.sleep(i == 0 ? 0 : 3500);
+                long start = System.nanoTime();
+                InferResponse r = server.inference().infer(one);
+                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(1, r.getTiming().getBatchSize());
+                assertTrue(tookMs < 1500, "a lone request waited " + tookMs + " ms of a 3 s queue delay");
+            }
+        }
+    }
+
+    @Test
     void thePoolScalesUpUnderLoadAndDownWhenIdle() throws Exception {
         try (TestServer server = spin(config(
                 "{\"levels\": [{\"level\": 1, \"max_queue_size\": 1000}]}",
