@@ -109,6 +109,10 @@ public final class GrpcEndpoint {
                 .keepAliveTimeout(Durations.nanos(settings.keepAliveTimeout()), TimeUnit.NANOSECONDS)
                 .permitKeepAliveTime(Durations.nanos(settings.permitKeepAliveTime()), TimeUnit.NANOSECONDS)
                 .permitKeepAliveWithoutCalls(settings.permitKeepAliveWithoutCalls());
+        if (settings.maxRstFramesPerSecond() > 0) {
+            // the HTTP/2 rapid-reset flood: a connection resetting streams faster than this is closed
+            nb.maxRstFramesPerWindow(settings.maxRstFramesPerSecond(), 1);
+        }
         if (!settings.maxConnectionIdle().isZero()) {
             nb.maxConnectionIdle(Durations.nanos(settings.maxConnectionIdle()), TimeUnit.NANOSECONDS);
         }

@@ -11,6 +11,7 @@ import java.util.Objects;
  *
  * @param loadModels        models to load at start; {@code ["*"]} means every model
  * @param maxConnectionIdle {@link Duration#ZERO} means connections are never closed for idleness
+ * @param maxRstFramesPerSecond 0 means no limit on a connection's stream resets
  * @param instanceBudget    0 means no limit
  * @param modelMemoryBudget 0 means no limit
  * @param loadOnDemandWait  null when load-on-demand is off
@@ -39,6 +40,7 @@ public record ServerSettings(
         Duration permitKeepAliveTime,
         boolean permitKeepAliveWithoutCalls,
         Duration maxConnectionIdle,
+        int maxRstFramesPerSecond,
         Duration shutdownGrace,
         Duration resourceSampleInterval,
         long modelMemoryBudget,

@@ -61,6 +61,12 @@ public enum Setting {
     PERMIT_KEEPALIVE_WITHOUT_CALLS(
             "permit-keepalive-without-calls", "BOOL", "Allow client pings on connections with no open call", "false"),
     MAX_CONNECTION_IDLE("max-connection-idle", "DURATION", "Close connections idle this long; 0 = never", "0"),
+    MAX_RST_FRAMES_PER_SECOND(
+            "max-rst-frames-per-second",
+            "N",
+            "HTTP/2 stream resets a client connection may send per second before it is closed (the rapid-reset"
+                    + " flood); 0 = no limit",
+            "1000"),
     SHUTDOWN_GRACE(
             "shutdown-grace",
             "DURATION",

@@ -70,6 +70,8 @@ public final class SettingsLoader {
         Duration permitKeepAlive = v.get(Setting.PERMIT_KEEPALIVE_TIME, t -> atLeast(t, Duration.ZERO));
         Boolean permitWithoutCalls = v.get(Setting.PERMIT_KEEPALIVE_WITHOUT_CALLS, ValueParsers::bool);
         Duration maxIdle = v.get(Setting.MAX_CONNECTION_IDLE, t -> atLeast(t, Duration.ZERO));
+        Integer maxRst = v.get(
+                Setting.MAX_RST_FRAMES_PER_SECOND, t -> (int) range(ValueParsers.integer(t), 0, Integer.MAX_VALUE));
         Duration grace = v.get(Setting.SHUTDOWN_GRACE, t -> atLeast(t, Duration.ZERO));
         Duration sampleInterval = v.get(Setting.RESOURCE_SAMPLE_INTERVAL, t -> atLeast(t, Duration.ofMillis(100)));
         Long memoryBudget = v.get(Setting.MODEL_MEMORY_BUDGET, t -> t.equals("0") ? 0L : ValueParsers.bytes(t));
@@ -112,6 +114,7 @@ public final class SettingsLoader {
                 permitKeepAlive,
                 permitWithoutCalls,
                 maxIdle,
+                maxRst,
                 grace,
                 sampleInterval,
                 memoryBudget,

@@ -69,7 +69,8 @@ public final class TokenTable {
             roles.add(Role.parse(role));
         }
         return new Entry(
-                HexFormat.of().parseHex(fields[0]), new Identity(fields[1], roles, "auth-tokens line " + line));
+                HexFormat.of().parseHex(fields[0]),
+                new Identity(fields[1], roles, "token (auth-tokens line " + line + ")"));
     }
 
     private static boolean isHex(String s) {

@@ -164,15 +164,22 @@ class AuthMatrixTest {
                         .infer(DemoRequests.mlpRequest(MLP)));
         assertEquals(Status.Code.PERMISSION_DENIED, other.getStatus().getCode());
 
-        Set<String> tenants = SchedulerServiceGrpc.newBlockingStub(as("Bearer admin-token", null))
+        InferenceServiceGrpc.newBlockingStub(as("Bearer admin-token", null)).infer(DemoRequests.mlpRequest(MLP));
+
+        Set<String> all = tenants("Bearer admin-token");
+        assertTrue(all.containsAll(Set.of("acme", "acme.team-a", "ops")), all.toString());
+        assertTrue(!all.contains("vip") && !all.contains("default"), all.toString());
+        assertEquals(Set.of("acme", "acme.team-a"), tenants("Bearer infer-token"), "a tenant sees its own only");
+    }
+
+    private static Set<String> tenants(String authorization) {
+        return SchedulerServiceGrpc.newBlockingStub(as(authorization, null))
                 .getStats(GetStatsRequest.newBuilder().addModelNames(MLP).build())
                 .getModels(0)
                 .getTenantsList()
                 .stream()
                 .map(TenantStats::getTenant)
                 .collect(Collectors.toSet());
-        assertTrue(tenants.contains("acme") && tenants.contains("acme.team-a"), tenants.toString());
-        assertTrue(!tenants.contains("vip") && !tenants.contains("default"), tenants.toString());
     }
 
     @Test

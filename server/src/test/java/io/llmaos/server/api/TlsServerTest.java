@@ -3,6 +3,7 @@ package io.llmaos.server.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -13,7 +14,10 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.llmaos.proto.v1.GetStatsRequest;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
+import io.llmaos.proto.v1.SchedulerServiceGrpc;
+import io.llmaos.proto.v1.TenantStats;
 import io.llmaos.server.DemoRequests;
 import io.llmaos.server.TestServer;
 import io.llmaos.server.config.Setting;
@@ -29,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TLS on the real server from PEM files: a client trusting the server's certificate is served, a
  * plaintext or untrusting one is not; with mutual TLS a client without a certificate the CA signed
- * is refused at the handshake; a replaced certificate is used by new connections without a restart.
+ * is refused at the handshake and the certificate's common name is the tenant; a replaced certificate is used by new connections without a restart.
  */
 class TlsServerTest {
     private static final String MLP = "mlp-classifier";
@@ -105,6 +109,23 @@ class TlsServerTest {
                     serverCert.certificate());
             try {
                 InferenceServiceGrpc.newBlockingStub(proven).infer(DemoRequests.mlpRequest(MLP));
+                // the certificate's common name is the tenant; a header may narrow it, not replace it
+                InferenceServiceGrpc.newBlockingStub(ClientInterceptors.intercept(proven, tenant("acme.team-a")))
+                        .infer(DemoRequests.mlpRequest(MLP));
+                StatusRuntimeException spoof = assertThrows(
+                        StatusRuntimeException.class,
+                        () -> InferenceServiceGrpc.newBlockingStub(ClientInterceptors.intercept(proven, tenant("vip")))
+                                .infer(DemoRequests.mlpRequest(MLP)));
+                assertEquals(Status.Code.PERMISSION_DENIED, spoof.getStatus().getCode());
+                var tenants = SchedulerServiceGrpc.newBlockingStub(proven)
+                        .getStats(
+                                GetStatsRequest.newBuilder().addModelNames(MLP).build())
+                        .getModels(0)
+                        .getTenantsList()
+                        .stream()
+                        .map(TenantStats::getTenant)
+                        .collect(java.util.stream.Collectors.toSet());
+                assertEquals(java.util.Set.of("acme", "acme.team-a"), tenants);
             } finally {
                 proven.shutdownNow();
             }
@@ -118,6 +139,12 @@ class TlsServerTest {
                             serverCert.certificate()),
                     "a client whose certificate the CA did not sign");
         }
+    }
+
+    private static io.grpc.ClientInterceptor tenant(String name) {
+        io.grpc.Metadata h = new io.grpc.Metadata();
+        h.put(io.grpc.Metadata.Key.of("x-llmaos-tenant", io.grpc.Metadata.ASCII_STRING_MARSHALLER), name);
+        return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(h);
     }
 
     private Path copy(File file, String name) throws Exception {

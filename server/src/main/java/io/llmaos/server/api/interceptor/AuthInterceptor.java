@@ -14,6 +14,7 @@ import io.llmaos.server.security.Identity;
 import io.llmaos.server.security.Role;
 import io.llmaos.server.security.TokenTable;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +40,18 @@ public final class AuthInterceptor implements ServerInterceptor {
     /** The identity of the call {@code context} belongs to; null when auth is off or the method is open. */
     static Identity of(Context context) {
         return IDENTITY.get(context);
+    }
+
+    /**
+     * The tenants the current call may see statistics of: all of them when authentication is off or
+     * the caller is an admin, else its own tenant and those below it. Read on the call's thread.
+     */
+    public static Predicate<String> visibleTenants() {
+        Identity identity = of(Context.current());
+        if (identity == null || identity.may(Role.ADMIN)) {
+            return tenant -> true;
+        }
+        return identity::mayActAs;
     }
 
     @Override

@@ -16,10 +16,11 @@ import io.llmaos.server.security.Identity;
 
 /**
  * Puts the tenant a call is accounted to into the call's context. With authentication on, it is the
- * tenant of the call's token ({@link AuthInterceptor}); the {@value #HEADER} header may only narrow
- * it to a tenant below it ({@code own.team}), and naming any other is refused with
- * PERMISSION_DENIED. With authentication off, the header names the tenant, and calls without one
- * belong to {@value #DEFAULT_TENANT}. A malformed name is refused with INVALID_ARGUMENT.
+ * tenant of the call's token ({@link AuthInterceptor}); under mutual TLS without tokens, the common
+ * name of the client's certificate ({@link ClientCertificates}). The {@value #HEADER} header may then
+ * only narrow it to a tenant below it ({@code own.team}), and naming any other is refused with
+ * PERMISSION_DENIED. Otherwise the header names the tenant, and calls without one belong to
+ * {@value #DEFAULT_TENANT}. A malformed name is refused with INVALID_ARGUMENT.
  */
 public final class TenantInterceptor implements ServerInterceptor {
     /** The metadata header naming the tenant. */
@@ -40,6 +41,9 @@ public final class TenantInterceptor implements ServerInterceptor {
             ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String tenant = headers.get(KEY);
         Identity identity = AuthInterceptor.of(Context.current());
+        if (identity == null) {
+            identity = ClientCertificates.identity(call.getAttributes());
+        }
         if (tenant == null) {
             return identity == null
                     ? next.startCall(call, headers)
@@ -51,7 +55,8 @@ public final class TenantInterceptor implements ServerInterceptor {
                     call,
                     new LlmaosException(
                             ErrorCode.PERMISSION_DENIED,
-                            "this token acts for tenant '" + identity.tenant() + "'; header " + HEADER
+                            "this " + identity.label() + " acts for tenant '" + identity.tenant() + "'; header "
+                                    + HEADER
                                     + " may name it or a tenant below it ('" + identity.tenant()
                                     + ".name'), not another"));
         }

@@ -10,21 +10,28 @@ import io.llmaos.proto.v1.RejectionCounts;
 import io.llmaos.proto.v1.SchedulerStats;
 import io.llmaos.proto.v1.TenantStats;
 import io.llmaos.server.scheduler.SchedulerReport;
+import java.util.function.Predicate;
 
 /** The scheduler's report as the contract's {@code SchedulerStats}. */
 public final class SchedulerMapping {
     private SchedulerMapping() {}
 
+    /** The whole report: every tenant of every model. */
     public static SchedulerStats stats(SchedulerReport report) {
+        return stats(report, tenant -> true);
+    }
+
+    /** The report with the tenants {@code visible} accepts only (a tenant sees its own statistics). */
+    public static SchedulerStats stats(SchedulerReport report, Predicate<String> visible) {
         SchedulerStats.Builder b = SchedulerStats.newBuilder()
                 .setTime(Timestamp.newBuilder()
                         .setSeconds(report.time().getEpochSecond())
                         .setNanos(report.time().getNano()));
-        report.models().forEach(m -> b.addModels(model(m)));
+        report.models().forEach(m -> b.addModels(model(m, visible)));
         return b.build();
     }
 
-    private static ModelSchedulerStats model(SchedulerReport.ModelReport m) {
+    private static ModelSchedulerStats model(SchedulerReport.ModelReport m, Predicate<String> visible) {
         SchedulerReport.InstanceReport i = m.instances();
         ModelSchedulerStats.Builder b = ModelSchedulerStats.newBuilder()
                 .setModelName(m.ref().name())
@@ -49,7 +56,8 @@ public final class SchedulerMapping {
                         .setInFlight(l.inFlight())
                         .setCompleted(l.completed())
                         .setRejections(rejections(l.rejections()))));
-        m.tenants()
+        m.tenants().stream()
+                .filter(t -> visible.test(t.tenant()))
                 .forEach(t -> b.addTenants(TenantStats.newBuilder()
                         .setTenant(t.tenant())
                         .setQueueDepth(t.queueDepth())
