@@ -31,11 +31,13 @@ final class ServerTls implements AutoCloseable {
     private final AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
     private final AdvancedTlsX509TrustManager clients;
     private final FileWatcher watcher;
+    private volatile List<byte[]> contents;
 
     /** Reads the files (failing when they do not parse) and starts watching them. */
     ServerTls(SecuritySettings settings) {
         this.settings = settings;
         try {
+            contents = read();
             loadKeys();
             if (settings.tlsClientCa() != null) {
                 clients = AdvancedTlsX509TrustManager.newBuilder()
@@ -80,12 +82,35 @@ final class ServerTls implements AutoCloseable {
         }
     }
 
+    private List<byte[]> read() throws IOException {
+        List<byte[]> all = new ArrayList<>();
+        for (Path p : java.util.Arrays.asList(settings.tlsCert(), settings.tlsKey(), settings.tlsClientCa())) {
+            all.add(p == null ? new byte[0] : Files.readAllBytes(p));
+        }
+        return all;
+    }
+
+    private static boolean same(List<byte[]> a, List<byte[]> b) {
+        for (int i = 0; i < a.size(); i++) {
+            if (!java.util.Arrays.equals(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Re-reads the files if their bytes changed. */
     private void reload() {
         try {
+            List<byte[]> now = read();
+            if (same(now, contents)) {
+                return;
+            }
             loadKeys();
             if (clients != null) {
                 loadClientCas();
             }
+            contents = now;
             log.info("TLS: certificate files re-read");
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             log.warn(

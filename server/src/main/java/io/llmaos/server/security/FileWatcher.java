@@ -5,6 +5,7 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.Collection;
@@ -13,16 +14,18 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Calls back when anything changes in the folders of some files (so a Kubernetes secret's swap of
- * its {@code ..data} link counts too). One daemon thread blocks on the file system's watch service:
- * nothing runs while nothing changes. A burst of events (an editor's save, a secret update) is
- * answered once, after it has been quiet for {@link #SETTLE_MILLIS}.
+ * Calls back when some files change: events in their folders that name one of them, or a
+ * Kubernetes secret's {@code ..data} link swap (names starting with {@code ..}); other files in
+ * the same folders (a log written beside them) are ignored. One daemon thread blocks on the file
+ * system's watch service: nothing runs while nothing changes. A burst of events (an editor's save,
+ * a secret update) is answered once, after it has been quiet for {@link #SETTLE_MILLIS}.
  */
 public final class FileWatcher implements AutoCloseable {
     static final long SETTLE_MILLIS = 200;
 
     private final WatchService service;
     private final Thread thread;
+    private final Set<Path> names = new java.util.HashSet<>();
 
     /** Starts watching the folders of {@code files}; {@code onChange} runs on the watcher's thread. */
     public FileWatcher(String name, Collection<Path> files, Runnable onChange) throws IOException {
@@ -32,6 +35,7 @@ public final class FileWatcher implements AutoCloseable {
             Path parent = f.toAbsolutePath().getParent();
             if (parent != null) {
                 folders.add(parent);
+                names.add(f.getFileName());
             }
         }
         for (Path folder : folders) {
@@ -50,11 +54,17 @@ public final class FileWatcher implements AutoCloseable {
         try {
             while (true) {
                 WatchKey key = service.take();
+                boolean relevant = false;
                 do {
-                    key.pollEvents();
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        relevant |= concerns(event.context());
+                    }
                     key.reset();
                     key = service.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
                 } while (key != null);
+                if (!relevant) {
+                    continue;
+                }
                 try {
                     onChange.run();
                 } catch (RuntimeException e) {
@@ -65,6 +75,14 @@ public final class FileWatcher implements AutoCloseable {
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closed
         }
+    }
+
+    /** Whether an event about {@code name} (null when events were lost) may change a watched file. */
+    private boolean concerns(Object name) {
+        if (!(name instanceof Path p)) {
+            return true;
+        }
+        return names.contains(p) || p.toString().startsWith("..");
     }
 
     @Override
