@@ -27,6 +27,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the largest trailers seen.
  */
 public final class RawCalls {
+    /** Every method of every service the server offers, as the clients' own stubs declare them. */
+    public static java.util.List<MethodDescriptor<?, ?>> everyMethod() {
+        java.util.List<MethodDescriptor<?, ?>> all = new java.util.ArrayList<>();
+        for (io.grpc.ServiceDescriptor s : java.util.List.of(
+                io.llmaos.proto.v1.InferenceServiceGrpc.getServiceDescriptor(),
+                io.llmaos.proto.v1.ModelRepositoryServiceGrpc.getServiceDescriptor(),
+                io.llmaos.proto.v1.SchedulerServiceGrpc.getServiceDescriptor(),
+                io.llmaos.proto.v1.ResourceServiceGrpc.getServiceDescriptor(),
+                io.llmaos.proto.oip.GRPCInferenceServiceGrpc.getServiceDescriptor(),
+                io.grpc.health.v1.HealthGrpc.getServiceDescriptor(),
+                io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor())) {
+            all.addAll(s.getMethods());
+        }
+        return all;
+    }
+
     /** The response metadata limit of common clients (and of grpc-java's own default). */
     public static final int CLIENT_METADATA_LIMIT = 8192;
 

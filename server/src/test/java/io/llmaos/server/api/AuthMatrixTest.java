@@ -8,16 +8,12 @@ import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
-import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
 import io.llmaos.proto.v1.GetStatsRequest;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
-import io.llmaos.proto.v1.ResourceServiceGrpc;
 import io.llmaos.proto.v1.SchedulerServiceGrpc;
 import io.llmaos.proto.v1.TenantStats;
 import io.llmaos.server.DemoRequests;
@@ -102,30 +98,21 @@ class AuthMatrixTest {
                 "admin", as("bearer admin-token", null));
         List<String> wrong = new ArrayList<>();
         int calls = 0;
-        for (ServiceDescriptor service : List.of(
-                InferenceServiceGrpc.getServiceDescriptor(),
-                ModelRepositoryServiceGrpc.getServiceDescriptor(),
-                SchedulerServiceGrpc.getServiceDescriptor(),
-                ResourceServiceGrpc.getServiceDescriptor(),
-                GRPCInferenceServiceGrpc.getServiceDescriptor(),
-                HealthGrpc.getServiceDescriptor(),
-                io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor())) {
-            for (MethodDescriptor<?, ?> method : service.getMethods()) {
-                String name = method.getFullMethodName();
-                for (var caller : callers.entrySet()) {
-                    // an empty message: each method refuses or answers it; streams that stay open run out of time
-                    Status.Code got = RawCalls.call(caller.getValue(), method, new byte[0], Duration.ofSeconds(1))
-                            .getCode();
-                    calls++;
-                    String expected = expected(name, caller.getKey());
-                    boolean ok = expected.equals("allowed")
-                            ? got != Status.Code.UNAUTHENTICATED
-                                    && got != Status.Code.PERMISSION_DENIED
-                                    && got != Status.Code.UNKNOWN
-                            : got.name().equals(expected);
-                    if (!ok) {
-                        wrong.add(name + " as " + caller.getKey() + ": " + got + ", expected " + expected);
-                    }
+        for (MethodDescriptor<?, ?> method : RawCalls.everyMethod()) {
+            String name = method.getFullMethodName();
+            for (var caller : callers.entrySet()) {
+                // an empty message: each method refuses or answers it; streams that stay open run out of time
+                Status.Code got = RawCalls.call(caller.getValue(), method, new byte[0], Duration.ofSeconds(1))
+                        .getCode();
+                calls++;
+                String expected = expected(name, caller.getKey());
+                boolean ok = expected.equals("allowed")
+                        ? got != Status.Code.UNAUTHENTICATED
+                                && got != Status.Code.PERMISSION_DENIED
+                                && got != Status.Code.UNKNOWN
+                        : got.name().equals(expected);
+                if (!ok) {
+                    wrong.add(name + " as " + caller.getKey() + ": " + got + ", expected " + expected);
                 }
             }
         }

@@ -7,19 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Message;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
-import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
 import io.llmaos.proto.v1.GetStatsRequest;
-import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.LevelStats;
 import io.llmaos.proto.v1.LoadModelRequest;
 import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
 import io.llmaos.proto.v1.ModelSchedulerStats;
-import io.llmaos.proto.v1.ResourceServiceGrpc;
 import io.llmaos.proto.v1.SchedulerServiceGrpc;
 import io.llmaos.proto.v1.TenantStats;
 import io.llmaos.server.ChildServer;
@@ -83,16 +79,7 @@ class FuzzTest {
                 "--shutdown-grace",
                 "1s");
         channel = raw.strictChannel(server.port());
-        for (ServiceDescriptor s : List.of(
-                InferenceServiceGrpc.getServiceDescriptor(),
-                ModelRepositoryServiceGrpc.getServiceDescriptor(),
-                SchedulerServiceGrpc.getServiceDescriptor(),
-                ResourceServiceGrpc.getServiceDescriptor(),
-                GRPCInferenceServiceGrpc.getServiceDescriptor(),
-                HealthGrpc.getServiceDescriptor(),
-                io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor())) {
-            s.getMethods().forEach(m -> methods.put(m.getFullMethodName(), m));
-        }
+        RawCalls.everyMethod().forEach(m -> methods.put(m.getFullMethodName(), m));
         rssBefore = server.rssBytes();
     }
 

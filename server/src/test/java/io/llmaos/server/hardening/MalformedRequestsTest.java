@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.rpc.ErrorInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
-import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -28,8 +27,6 @@ import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.LoadModelRequest;
 import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
 import io.llmaos.proto.v1.RequestedOutput;
-import io.llmaos.proto.v1.ResourceServiceGrpc;
-import io.llmaos.proto.v1.SchedulerServiceGrpc;
 import io.llmaos.proto.v1.Tensor;
 import io.llmaos.server.DemoRequests;
 import io.llmaos.server.RawCalls;
@@ -63,22 +60,6 @@ class MalformedRequestsTest {
         server.close();
     }
 
-    /** Every method of every service the server offers, as the clients' own stubs declare them. */
-    private static List<MethodDescriptor<?, ?>> everyMethod() {
-        List<MethodDescriptor<?, ?>> all = new ArrayList<>();
-        for (ServiceDescriptor s : List.of(
-                InferenceServiceGrpc.getServiceDescriptor(),
-                ModelRepositoryServiceGrpc.getServiceDescriptor(),
-                SchedulerServiceGrpc.getServiceDescriptor(),
-                ResourceServiceGrpc.getServiceDescriptor(),
-                GRPCInferenceServiceGrpc.getServiceDescriptor(),
-                HealthGrpc.getServiceDescriptor(),
-                io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor())) {
-            all.addAll(s.getMethods());
-        }
-        return all;
-    }
-
     @Test
     void requestsThatDoNotParseAreInvalidArgumentOnEveryMethod() throws Exception {
         byte[] truncatedVarint = {0x08, (byte) 0x80};
@@ -90,7 +71,7 @@ class MalformedRequestsTest {
                 "llmaos.v1.ModelRepositoryService/LoadModel",
                 "inference.GRPCInferenceService/ModelInfer");
         int calls = 0;
-        for (MethodDescriptor<?, ?> method : everyMethod()) {
+        for (MethodDescriptor<?, ?> method : RawCalls.everyMethod()) {
             List<byte[]> payloads = new ArrayList<>(List.of(truncatedVarint, badWireType));
             if (stringFieldFirst.contains(method.getFullMethodName())) {
                 payloads.add(invalidUtf8InField1);

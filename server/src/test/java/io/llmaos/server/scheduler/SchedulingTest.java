@@ -278,8 +278,8 @@ class SchedulingTest {
         }
     }
 
-    @Test
-    void batchesFormUnderConcurrency() throws Exception {
+    /** A copy of the demo MLP named {@code mlp} whose dynamic batching waits up to {@code us}. */
+    private void mlpWithQueueDelay(long us) throws Exception {
         TempRepository repo = new TempRepository(dir);
         repo.copyDemo("mlp-classifier", "mlp");
         Files.writeString(
@@ -287,7 +287,12 @@ class SchedulingTest {
                 Files.readString(dir.resolve("mlp/config.json"))
                         .replace(
                                 "\"instances\"",
-                                "\"dynamic_batching\": {\"max_queue_delay_us\": 2000}, \"instances\""));
+                                "\"dynamic_batching\": {\"max_queue_delay_us\": " + us + "}, \"instances\""));
+    }
+
+    @Test
+    void batchesFormUnderConcurrency() throws Exception {
+        mlpWithQueueDelay(2000);
         try (TestServer server = TestServer.start(dir, "mlp")) {
             var stub = InferenceServiceGrpc.newFutureStub(server.channel());
             List<ListenableFuture<InferResponse>> calls = new ArrayList<>();
@@ -308,14 +313,7 @@ class SchedulingTest {
 
     @Test
     void aLoneRequestDoesNotWaitOutTheQueueDelay() throws Exception {
-        TempRepository repo = new TempRepository(dir);
-        repo.copyDemo("mlp-classifier", "mlp");
-        Files.writeString(
-                dir.resolve("mlp/config.json"),
-                Files.readString(dir.resolve("mlp/config.json"))
-                        .replace(
-                                "\"instances\"",
-                                "\"dynamic_batching\": {\"max_queue_delay_us\": 3000000}, \"instances\""));
+        mlpWithQueueDelay(3000000);
         try (TestServer server = TestServer.start(dir, "mlp")) {
             InferRequest one = io.llmaos.server.DemoRequests.mlpRequest("mlp");
             for (int i = 0; i < 2; i++) {
