@@ -116,6 +116,29 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The server's threads now (from {@code /proc/PID/status}); -1 where that cannot be read. */
+    public long threads() {
+        try {
+            return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                    .filter(l -> l.startsWith("Threads:"))
+                    .mapToLong(
+                            l -> Long.parseLong(l.substring("Threads:".length()).trim()))
+                    .findFirst()
+                    .orElse(-1);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The server's open file descriptors now (sockets included); -1 where that cannot be read. */
+    public long openFiles() {
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(process.pid()), "fd"))) {
+            return fds.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /**
      * CPU time (user and system) the whole server process has used so far, in seconds, from
      * {@code /proc/PID/stat} at the usual 100 ticks per second; -1 where that cannot be read.
