@@ -1,5 +1,7 @@
 // Calls LLMA OS from Node: one Infer on the demo MLP, one Generate on the demo GPT.
 // Usage: node client.js [host:port]   (default: $LLMAOS_TARGET or 127.0.0.1:8001)
+// A secured server: LLMAOS_TOKEN (bearer token), LLMAOS_TLS_CA (PEM CAs to trust; turns TLS on),
+// LLMAOS_TLS_CERT and LLMAOS_TLS_KEY (this client's certificate and key, for mutual TLS).
 // Prints one JSON line per call: {"call":"infer",...} and {"call":"generate",...}.
 'use strict';
 const path = require('path');
@@ -16,7 +18,12 @@ const definition = loader.loadSync(path.join(protos, 'llmaos/v1/inference.proto'
   includeDirs, keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true,
 });
 const llmaos = grpc.loadPackageDefinition(definition).llmaos.v1;
-const client = new llmaos.InferenceService(target, grpc.credentials.createInsecure());
+const read = (variable) => (process.env[variable] ? fs.readFileSync(process.env[variable]) : null);
+const [ca, cert, key] = [read('LLMAOS_TLS_CA'), read('LLMAOS_TLS_CERT'), read('LLMAOS_TLS_KEY')];
+const credentials = ca || cert ? grpc.credentials.createSsl(ca, key, cert) : grpc.credentials.createInsecure();
+const client = new llmaos.InferenceService(target, credentials);
+const metadata = new grpc.Metadata();
+if (process.env.LLMAOS_TOKEN) metadata.add('authorization', `Bearer ${process.env.LLMAOS_TOKEN}`);
 
 function infer() {
   const features = Array.from({ length: 16 }, (_, i) => i / 16);
@@ -24,7 +31,7 @@ function infer() {
     model_name: 'mlp-classifier',
     inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 16], contents: { fp32_contents: features } }],
   };
-  return new Promise((resolve, reject) => client.Infer(request, (err, response) => {
+  return new Promise((resolve, reject) => client.Infer(request, metadata, (err, response) => {
     if (err) return reject(err);
     resolve({
       call: 'infer',
@@ -44,7 +51,7 @@ function generate() {
     let text = '';
     let messages = 0;
     let last = null;
-    const call = client.Generate(request);
+    const call = client.Generate(request, metadata);
     call.on('data', (m) => {
       messages += 1;
       m.tokens.forEach((t) => { text += t.text; });
