@@ -76,7 +76,25 @@ class PathEscapeTest {
 
     @Test
     void badModelNamesAreRefused() {
-        for (String name : List.of("..", ".", "../outside", "/etc/passwd", "a/b", "ok/../ok", "x\u0000y", "")) {
+        for (String name : List.of(
+                "..",
+                ".",
+                "../outside",
+                "/etc/passwd",
+                "a/b",
+                "ok/../ok",
+                "x\u0000y",
+                "",
+                "..\\outside",
+                "%2e%2e%2foutside",
+                // unicode look-alikes of dots and slashes, a right-to-left override, a full-width name
+                "\u2025",
+                "\uff0e\uff0e",
+                "..\u2215outside",
+                "ok\u202e",
+                "\uff4f\uff4b",
+                "ok\n",
+                "o".repeat(10_000))) {
             refused(
                     () -> server.repository()
                             .loadModel(
