@@ -13,6 +13,7 @@ import io.llmaos.server.api.interceptor.NetworkMeter;
 import io.llmaos.server.api.interceptor.RequestParsing;
 import io.llmaos.server.api.interceptor.StatusSafetyNet;
 import io.llmaos.server.api.interceptor.TenantInterceptor;
+import io.llmaos.server.api.interceptor.WatchLimit;
 import io.llmaos.server.config.SecuritySettings;
 import io.llmaos.server.config.ServerSettings;
 import io.llmaos.server.core.runtime.BuildInfo;
@@ -125,6 +126,7 @@ public final class GrpcEndpoint {
         nb.addService(RequestParsing.wrap(ProtoReflectionServiceV1.newInstance().bindService()));
         nb.addService(RequestParsing.wrap(legacyReflection().bindService()));
         // interceptors run in reverse order of registration: the safety net is outermost
+        nb.intercept(new WatchLimit(settings.maxWatchStreamsPerClient()));
         nb.intercept(new TenantInterceptor());
         if (tokens != null) {
             nb.intercept(new AuthInterceptor(tokens::table));

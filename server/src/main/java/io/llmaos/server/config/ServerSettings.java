@@ -41,6 +41,7 @@ public record ServerSettings(
         boolean permitKeepAliveWithoutCalls,
         Duration maxConnectionIdle,
         int maxRstFramesPerSecond,
+        int maxWatchStreamsPerClient,
         Duration shutdownGrace,
         Duration resourceSampleInterval,
         long modelMemoryBudget,

@@ -61,6 +61,11 @@ public enum Setting {
     PERMIT_KEEPALIVE_WITHOUT_CALLS(
             "permit-keepalive-without-calls", "BOOL", "Allow client pings on connections with no open call", "false"),
     MAX_CONNECTION_IDLE("max-connection-idle", "DURATION", "Close connections idle this long; 0 = never", "0"),
+    MAX_WATCH_STREAMS_PER_CLIENT(
+            "max-watch-streams-per-client",
+            "N",
+            "Watch streams (models, stats, resources, health) one client address may hold open at once",
+            "64"),
     MAX_RST_FRAMES_PER_SECOND(
             "max-rst-frames-per-second",
             "N",

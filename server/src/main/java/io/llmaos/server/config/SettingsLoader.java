@@ -70,6 +70,8 @@ public final class SettingsLoader {
         Duration permitKeepAlive = v.get(Setting.PERMIT_KEEPALIVE_TIME, t -> atLeast(t, Duration.ZERO));
         Boolean permitWithoutCalls = v.get(Setting.PERMIT_KEEPALIVE_WITHOUT_CALLS, ValueParsers::bool);
         Duration maxIdle = v.get(Setting.MAX_CONNECTION_IDLE, t -> atLeast(t, Duration.ZERO));
+        Integer maxWatches =
+                v.get(Setting.MAX_WATCH_STREAMS_PER_CLIENT, t -> (int) range(ValueParsers.integer(t), 1, 1 << 20));
         Integer maxRst = v.get(
                 Setting.MAX_RST_FRAMES_PER_SECOND, t -> (int) range(ValueParsers.integer(t), 0, Integer.MAX_VALUE));
         Duration grace = v.get(Setting.SHUTDOWN_GRACE, t -> atLeast(t, Duration.ZERO));
@@ -115,6 +117,7 @@ public final class SettingsLoader {
                 permitWithoutCalls,
                 maxIdle,
                 maxRst,
+                maxWatches,
                 grace,
                 sampleInterval,
                 memoryBudget,

@@ -23,7 +23,6 @@ import io.llmaos.server.config.Setting;
 import io.llmaos.server.security.TokenTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +59,10 @@ class AuthMatrixTest {
     static Path dir;
 
     private static TestServer server;
+    /** The same tokens behind mutual TLS. */
+    private static TestServer mtls;
+
+    private static io.grpc.ManagedChannel mtlsChannel;
 
     @BeforeAll
     static void start() throws Exception {
@@ -70,14 +73,38 @@ class AuthMatrixTest {
                         + TokenTable.hashOf("infer-token") + " acme infer\n"
                         + TokenTable.hashOf("admin-token") + " ops admin\n");
         server = TestServer.start(TestServer.DEMO_MODELS, MLP, Map.of(Setting.AUTH_TOKENS, tokens.toString()));
+        var serverCert = new io.grpc.netty.shaded.io.netty.handler.ssl.util.SelfSignedCertificate("localhost");
+        var clientCert = new io.grpc.netty.shaded.io.netty.handler.ssl.util.SelfSignedCertificate("acme");
+        mtls = TestServer.start(
+                TestServer.DEMO_MODELS,
+                "",
+                Map.of(
+                        Setting.AUTH_TOKENS, tokens.toString(),
+                        Setting.TLS_CERT, serverCert.certificate().toString(),
+                        Setting.TLS_KEY, serverCert.privateKey().toString(),
+                        Setting.TLS_CLIENT_CA, clientCert.certificate().toString()));
+        mtlsChannel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(
+                        "127.0.0.1", mtls.server().port())
+                .overrideAuthority("localhost")
+                .sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
+                        .trustManager(serverCert.certificate())
+                        .keyManager(clientCert.certificate(), clientCert.privateKey())
+                        .build())
+                .build();
     }
 
     @AfterAll
     static void stop() throws Exception {
+        mtlsChannel.shutdownNow();
         server.close();
+        mtls.close();
     }
 
     private static Channel as(String authorization, String tenant) {
+        return as(server.channel(), authorization, tenant);
+    }
+
+    private static Channel as(Channel channel, String authorization, String tenant) {
         Metadata headers = new Metadata();
         if (authorization != null) {
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
@@ -85,25 +112,26 @@ class AuthMatrixTest {
         if (tenant != null) {
             headers.put(Metadata.Key.of("x-llmaos-tenant", Metadata.ASCII_STRING_MARSHALLER), tenant);
         }
-        return ClientInterceptors.intercept(server.channel(), MetadataUtils.newAttachHeadersInterceptor(headers));
+        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
-    @Test
-    void everyRpcAgainstEveryCaller() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"plaintext", "mutual TLS"})
+    void everyRpcAgainstEveryCaller(String transport) throws Exception {
+        Channel channel = transport.equals("plaintext") ? server.channel() : mtlsChannel;
         Map<String, Channel> callers = Map.of(
-                "no token", as(null, null),
-                "unknown token", as("Bearer not-a-token", null),
-                "basic auth", as("Basic aW5mZXItdG9rZW4=", null),
-                "infer", as("Bearer infer-token", null),
-                "admin", as("bearer admin-token", null));
+                "no token", as(channel, null, null),
+                "unknown token", as(channel, "Bearer not-a-token", null),
+                "basic auth", as(channel, "Basic aW5mZXItdG9rZW4=", null),
+                "infer", as(channel, "Bearer infer-token", null),
+                "admin", as(channel, "bearer admin-token", null));
         List<String> wrong = new ArrayList<>();
         int calls = 0;
         for (MethodDescriptor<?, ?> method : RawCalls.everyMethod()) {
             String name = method.getFullMethodName();
             for (var caller : callers.entrySet()) {
                 // an empty message: each method refuses or answers it; streams that stay open run out of time
-                Status.Code got = RawCalls.call(caller.getValue(), method, new byte[0], Duration.ofSeconds(1))
-                        .getCode();
+                Status.Code got = firstAnswer(caller.getValue(), method);
                 calls++;
                 String expected = expected(name, caller.getKey());
                 boolean ok = expected.equals("allowed")
@@ -118,6 +146,38 @@ class AuthMatrixTest {
         }
         assertEquals(List.of(), wrong, "over " + calls + " calls");
         assertTrue(calls >= 5 * 25, "every method of every service was called: " + calls);
+    }
+
+    /**
+     * How {@code method} answers an empty request: OK as soon as a first message comes back (a watch
+     * stream that opened is cancelled then), else the status it closed with.
+     */
+    private static Status.Code firstAnswer(Channel channel, MethodDescriptor<?, ?> method) throws Exception {
+        io.grpc.ClientCall<byte[], byte[]> call = channel.newCall(
+                RawCalls.descriptor(method.getFullMethodName(), method.getType()),
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS));
+        java.util.concurrent.CompletableFuture<Status.Code> answer = new java.util.concurrent.CompletableFuture<>();
+        call.start(
+                new io.grpc.ClientCall.Listener<>() {
+                    @Override
+                    public void onMessage(byte[] message) {
+                        answer.complete(Status.Code.OK);
+                    }
+
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        answer.complete(status.getCode());
+                    }
+                },
+                new Metadata());
+        call.request(1);
+        call.sendMessage(new byte[0]);
+        call.halfClose();
+        try {
+            return answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            call.cancel("answered", null);
+        }
     }
 
     private static String expected(String method, String caller) {
