@@ -86,7 +86,14 @@ public final class Main {
     }
 
     private int serve(ServerSettings settings, BuildInfo buildInfo) {
-        LlmaosServer server = new LlmaosServer(settings, buildInfo, Clock.system());
+        LlmaosServer server;
+        try {
+            server = new LlmaosServer(settings, buildInfo, Clock.system());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            // TLS files that exist but do not parse, a token file that changed since it was checked
+            err.println("llmaos: " + e.getMessage());
+            return USAGE_ERROR;
+        }
         ShutdownSignals signals = new ShutdownSignals(() -> System.exit(START_FAILED));
         signals.install();
         try {

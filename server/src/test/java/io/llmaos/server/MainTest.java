@@ -104,4 +104,26 @@ class MainTest {
         assertTrue(err.toString().contains("port: 'eighty'"), err.toString());
         assertFalse(err.toString().contains("insecure"), err.toString());
     }
+
+    @Test
+    void certificateFilesThatDoNotParseAreNamed() throws Exception {
+        java.nio.file.Path cert = java.nio.file.Files.writeString(home.resolve("cert.pem"), "not a certificate");
+        java.nio.file.Path key = java.nio.file.Files.writeString(home.resolve("key.pem"), "not a key");
+        assertEquals(
+                Main.USAGE_ERROR,
+                run(
+                        Map.of(),
+                        "serve",
+                        "--port",
+                        "0",
+                        "--load-models",
+                        "",
+                        "--models",
+                        home.toString(),
+                        "--tls-cert",
+                        cert.toString(),
+                        "--tls-key",
+                        key.toString()));
+        assertTrue(err.toString().contains("TLS"), err.toString());
+    }
 }
