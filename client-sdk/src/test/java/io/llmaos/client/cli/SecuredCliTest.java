@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.llmaos.server.MutualTlsServer;
 import io.llmaos.server.TestServer;
-import io.llmaos.server.config.Setting;
 import io.llmaos.server.security.TokenTable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,20 +34,14 @@ class SecuredCliTest {
 
     @BeforeAll
     static void start() throws Exception {
-        serverCert = new SelfSignedCertificate("localhost");
-        clientCert = new SelfSignedCertificate("acme");
         Path tokens = Files.writeString(
                 dir.resolve("tokens"),
                 TokenTable.hashOf("infer-secret") + " acme infer\n" + TokenTable.hashOf("admin-secret")
                         + " ops admin\n");
-        server = TestServer.start(
-                TestServer.DEMO_MODELS,
-                "mlp-classifier",
-                Map.of(
-                        Setting.AUTH_TOKENS, tokens.toString(),
-                        Setting.TLS_CERT, serverCert.certificate().toString(),
-                        Setting.TLS_KEY, serverCert.privateKey().toString(),
-                        Setting.TLS_CLIENT_CA, clientCert.certificate().toString()));
+        MutualTlsServer secured = MutualTlsServer.start(tokens, "mlp-classifier");
+        server = secured.server();
+        serverCert = secured.serverCert();
+        clientCert = secured.clientCert();
         target = "localhost:" + server.server().port();
     }
 

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.netty.shaded.io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.llmaos.server.MutualTlsServer;
 import io.llmaos.server.TestServer;
-import io.llmaos.server.config.Setting;
 import io.llmaos.server.security.TokenTable;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -45,17 +44,11 @@ class ExamplesTest {
         server = TestServer.start(TestServer.DEMO_MODELS, "mlp-classifier,gpt-kjv");
         target = "127.0.0.1:" + server.server().port();
         // the same examples against mutual TLS and bearer tokens, configured by environment variables
-        SelfSignedCertificate serverCert = new SelfSignedCertificate("localhost");
-        SelfSignedCertificate clientCert = new SelfSignedCertificate("acme");
         Path tokens = Files.writeString(dir.resolve("tokens"), TokenTable.hashOf("example-token") + " acme infer\n");
-        secured = TestServer.start(
-                TestServer.DEMO_MODELS,
-                "mlp-classifier,gpt-kjv",
-                Map.of(
-                        Setting.AUTH_TOKENS, tokens.toString(),
-                        Setting.TLS_CERT, serverCert.certificate().toString(),
-                        Setting.TLS_KEY, serverCert.privateKey().toString(),
-                        Setting.TLS_CLIENT_CA, clientCert.certificate().toString()));
+        MutualTlsServer mtls = MutualTlsServer.start(tokens, "mlp-classifier,gpt-kjv");
+        secured = mtls.server();
+        var serverCert = mtls.serverCert();
+        var clientCert = mtls.clientCert();
         securedEnv = Map.of(
                 "LLMAOS_TOKEN", "example-token",
                 "LLMAOS_TLS_CA", serverCert.certificate().toString(),

@@ -60,7 +60,7 @@ class AuthMatrixTest {
 
     private static TestServer server;
     /** The same tokens behind mutual TLS. */
-    private static TestServer mtls;
+    private static io.llmaos.server.MutualTlsServer mtls;
 
     private static io.grpc.ManagedChannel mtlsChannel;
 
@@ -73,24 +73,8 @@ class AuthMatrixTest {
                         + TokenTable.hashOf("infer-token") + " acme infer\n"
                         + TokenTable.hashOf("admin-token") + " ops admin\n");
         server = TestServer.start(TestServer.DEMO_MODELS, MLP, Map.of(Setting.AUTH_TOKENS, tokens.toString()));
-        var serverCert = new io.grpc.netty.shaded.io.netty.handler.ssl.util.SelfSignedCertificate("localhost");
-        var clientCert = new io.grpc.netty.shaded.io.netty.handler.ssl.util.SelfSignedCertificate("acme");
-        mtls = TestServer.start(
-                TestServer.DEMO_MODELS,
-                "",
-                Map.of(
-                        Setting.AUTH_TOKENS, tokens.toString(),
-                        Setting.TLS_CERT, serverCert.certificate().toString(),
-                        Setting.TLS_KEY, serverCert.privateKey().toString(),
-                        Setting.TLS_CLIENT_CA, clientCert.certificate().toString()));
-        mtlsChannel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(
-                        "127.0.0.1", mtls.server().port())
-                .overrideAuthority("localhost")
-                .sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
-                        .trustManager(serverCert.certificate())
-                        .keyManager(clientCert.certificate(), clientCert.privateKey())
-                        .build())
-                .build();
+        mtls = io.llmaos.server.MutualTlsServer.start(tokens, "");
+        mtlsChannel = mtls.channel();
     }
 
     @AfterAll

@@ -3,20 +3,14 @@ package io.llmaos.server.hardening;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.llmaos.server.TestServer;
 import io.llmaos.server.config.Setting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -44,18 +38,18 @@ class RapidResetTest {
                     .usePlaintext()
                     .build();
             try {
-                CompletableFuture<Status> bystander = new CompletableFuture<>();
-                watch(channel, new CountDownLatch(1), bystander).await(10, TimeUnit.SECONDS);
-                List<ClientCall<HealthCheckRequest, HealthCheckResponse>> calls = new ArrayList<>();
+                HealthWatch bystander = HealthWatch.open(channel);
+                bystander.opened();
+                List<HealthWatch> calls = new ArrayList<>();
                 CountDownLatch open = new CountDownLatch(BURST);
                 for (int i = 0; i < BURST; i++) {
-                    calls.add(watchCall(channel, open, new CompletableFuture<>()));
+                    calls.add(HealthWatch.open(channel, open));
                 }
                 open.await(20, TimeUnit.SECONDS);
                 // every stream is on the wire: cancelling each sends one RST_STREAM, all at once
-                calls.forEach(c -> c.cancel("burst", null));
+                calls.forEach(HealthWatch::cancel);
                 try {
-                    return bystander.get(3, TimeUnit.SECONDS);
+                    return bystander.closed().get(3, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.TimeoutException stillOpen) {
                     return null;
                 }
@@ -63,34 +57,5 @@ class RapidResetTest {
                 channel.shutdownNow();
             }
         }
-    }
-
-    private static CountDownLatch watch(
-            ManagedChannel channel, CountDownLatch first, CompletableFuture<Status> closed) {
-        watchCall(channel, first, closed);
-        return first;
-    }
-
-    private static ClientCall<HealthCheckRequest, HealthCheckResponse> watchCall(
-            ManagedChannel channel, CountDownLatch first, CompletableFuture<Status> closed) {
-        ClientCall<HealthCheckRequest, HealthCheckResponse> call =
-                channel.newCall(HealthGrpc.getWatchMethod(), io.grpc.CallOptions.DEFAULT);
-        call.start(
-                new ClientCall.Listener<>() {
-                    @Override
-                    public void onMessage(HealthCheckResponse message) {
-                        first.countDown();
-                    }
-
-                    @Override
-                    public void onClose(Status status, Metadata trailers) {
-                        closed.complete(status);
-                    }
-                },
-                new Metadata());
-        call.request(Integer.MAX_VALUE);
-        call.sendMessage(HealthCheckRequest.getDefaultInstance());
-        call.halfClose();
-        return call;
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -15,8 +13,6 @@ import io.llmaos.proto.v1.WatchResourcesRequest;
 import io.llmaos.server.TestServer;
 import io.llmaos.server.config.Setting;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +22,8 @@ class WatchLimitTest {
     void aClientHoldsAtMostItsWatchStreams() throws Exception {
         try (TestServer server =
                 TestServer.start(TestServer.DEMO_MODELS, "", Map.of(Setting.MAX_WATCH_STREAMS_PER_CLIENT, "2"))) {
-            Watch first = Watch.health(server);
-            Watch second = Watch.health(server);
+            HealthWatch first = HealthWatch.open(server.channel());
+            HealthWatch second = HealthWatch.open(server.channel());
             assertTrue(first.opened() && second.opened());
             Status third = ResourceWatch.refusal(server);
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, third.getCode(), third.toString());
@@ -40,51 +36,12 @@ class WatchLimitTest {
                             .getStatus());
             first.cancel();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            Watch again;
+            HealthWatch again;
             do {
-                again = Watch.health(server);
+                again = HealthWatch.open(server.channel());
             } while (!again.opened() && System.nanoTime() < end);
             assertTrue(again.opened(), "a stream ended: its place is free again");
-            assertFalse(second.closed.isDone(), "the streams within the bound stay open");
-        }
-    }
-
-    /** A health Watch stream: opened once its first status arrives. */
-    private record Watch(
-            ClientCall<HealthCheckRequest, HealthCheckResponse> call,
-            CountDownLatch first,
-            CompletableFuture<Status> closed) {
-        static Watch health(TestServer server) {
-            CountDownLatch first = new CountDownLatch(1);
-            CompletableFuture<Status> closed = new CompletableFuture<>();
-            ClientCall<HealthCheckRequest, HealthCheckResponse> call =
-                    server.channel().newCall(HealthGrpc.getWatchMethod(), io.grpc.CallOptions.DEFAULT);
-            call.start(
-                    new ClientCall.Listener<>() {
-                        @Override
-                        public void onMessage(HealthCheckResponse message) {
-                            first.countDown();
-                        }
-
-                        @Override
-                        public void onClose(Status status, Metadata trailers) {
-                            closed.complete(status);
-                            first.countDown();
-                        }
-                    },
-                    new Metadata());
-            call.request(Integer.MAX_VALUE);
-            call.sendMessage(HealthCheckRequest.getDefaultInstance());
-            call.halfClose();
-            return new Watch(call, first, closed);
-        }
-
-        boolean opened() throws InterruptedException {
-            return first.await(10, TimeUnit.SECONDS) && !closed.isDone();
-        }
-
-        void cancel() {
-            call.cancel("done", null);
+            assertFalse(second.closed().isDone(), "the streams within the bound stay open");
         }
     }
 

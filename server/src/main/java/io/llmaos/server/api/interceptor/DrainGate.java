@@ -1,6 +1,5 @@
 package io.llmaos.server.api.interceptor;
 
-import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -11,7 +10,6 @@ import io.llmaos.server.core.error.LlmaosException;
 import io.llmaos.server.core.runtime.ServerStatus;
 import io.llmaos.server.core.runtime.ServingPhase;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,36 +48,7 @@ public final class DrainGate implements ServerInterceptor {
             exit();
             return refuse(call, phase);
         }
-        AtomicBoolean counted = new AtomicBoolean(true);
-        Runnable done = () -> {
-            if (counted.compareAndSet(true, false)) {
-                exit();
-            }
-        };
-        try {
-            return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
-                @Override
-                public void onComplete() {
-                    try {
-                        super.onComplete();
-                    } finally {
-                        done.run();
-                    }
-                }
-
-                @Override
-                public void onCancel() {
-                    try {
-                        super.onCancel();
-                    } finally {
-                        done.run();
-                    }
-                }
-            };
-        } catch (RuntimeException e) {
-            done.run();
-            throw e;
-        }
+        return CallEnd.whenEnded(() -> next.startCall(call, headers), () -> exit());
     }
 
     /** Work calls admitted and not yet complete. */

@@ -1,6 +1,5 @@
 package io.llmaos.server.api.interceptor;
 
-import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -11,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Bounds the watch streams (the {@code Watch*} methods: models, stats, resources, health) one
@@ -46,36 +44,7 @@ public final class WatchLimit implements ServerInterceptor {
                                     + " (--max-watch-streams-per-client)",
                             Duration.ofSeconds(1)));
         }
-        AtomicBoolean counted = new AtomicBoolean(true);
-        Runnable done = () -> {
-            if (counted.compareAndSet(true, false)) {
-                release(client);
-            }
-        };
-        try {
-            return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
-                @Override
-                public void onComplete() {
-                    try {
-                        super.onComplete();
-                    } finally {
-                        done.run();
-                    }
-                }
-
-                @Override
-                public void onCancel() {
-                    try {
-                        super.onCancel();
-                    } finally {
-                        done.run();
-                    }
-                }
-            };
-        } catch (RuntimeException e) {
-            done.run();
-            throw e;
-        }
+        return CallEnd.whenEnded(() -> next.startCall(call, headers), () -> release(client));
     }
 
     private void release(String client) {
