@@ -64,6 +64,13 @@ class PathEscapeTest {
         Files.createSymbolicLink(
                 root.resolve("linked-config/config.json"), outside.resolve("secret-model/config.json"));
         Files.createSymbolicLink(root.resolve("linked-secret/config.json"), outside.resolve("secret.txt"));
+        // a hard link to a file outside, and one to a file inside (two models sharing weights)
+        Files.createDirectories(root.resolve("linked-hard/1"));
+        Files.copy(outside.resolve("secret-model/config.json"), root.resolve("linked-hard/config.json"));
+        Files.createLink(root.resolve("linked-hard/1/model.pt"), outside.resolve("secret-model/1/model.pt"));
+        Files.createDirectories(root.resolve("shared-weights/1"));
+        Files.copy(root.resolve("ok/config.json"), root.resolve("shared-weights/config.json"));
+        Files.createLink(root.resolve("shared-weights/1/model.pt"), root.resolve("ok/1/model.pt"));
         outsideBefore = snapshot(outside);
         server = TestServer.start(root, "");
     }
@@ -121,7 +128,8 @@ class PathEscapeTest {
 
     @Test
     void symbolicLinksLeadingOutsideAreRefused() {
-        for (String name : List.of("linked-model", "linked-version", "linked-file", "linked-config", "linked-secret")) {
+        for (String name : List.of(
+                "linked-model", "linked-version", "linked-file", "linked-config", "linked-secret", "linked-hard")) {
             refused(
                     () -> server.repository()
                             .loadModel(
@@ -139,6 +147,32 @@ class PathEscapeTest {
                 server.repository()
                         .getModel(GetModelRequest.newBuilder()
                                 .setName("linked-version")
+                                .build())
+                        .getSummary()
+                        .getVersions(0)
+                        .getState());
+    }
+
+    @Test
+    void aHardLinkIsRefusedWhenANameOfItLiesOutside() {
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> server.repository()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("linked-hard")
+                                .build()));
+        assertTrue(
+                e.getStatus().getDescription().contains("hard link"),
+                e.getStatus().toString());
+        // two models of the repository sharing one weights file by a hard link load as usual
+        server.repository()
+                .loadModel(
+                        LoadModelRequest.newBuilder().setName("shared-weights").build());
+        assertEquals(
+                ModelState.READY,
+                server.repository()
+                        .getModel(GetModelRequest.newBuilder()
+                                .setName("shared-weights")
                                 .build())
                         .getSummary()
                         .getVersions(0)

@@ -9,11 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The one place that turns names and relative paths into files, refusing anything that would leave
- * the repository root: bad model names, absolute paths, {@code ..}, and symbolic links whose target
- * lies outside.
+ * the repository root: bad model names, absolute paths, {@code ..}, symbolic links whose target
+ * lies outside, and hard links with names outside.
  */
 public final class RepositoryPaths {
 
@@ -100,12 +101,57 @@ public final class RepositoryPaths {
         return real;
     }
 
-    /** Checks every file under a version folder, so a symlink inside cannot reach outside the root. */
+    /**
+     * Checks every file under a version folder, so neither a symlink nor a hard link inside can reach
+     * outside the root: a file with more names than the repository holds (by file key) is refused.
+     */
     public void requireTreeInside(Path dir, String what) {
         try (var walk = Files.walk(dir)) {
-            walk.forEach(p -> requireInside(p, what));
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                requireInside(p, what);
+                requireNoLinkOutside(p, what);
+            }
         } catch (IOException e) {
             throw new LlmaosException(ErrorCode.NOT_FOUND, what + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Refuses a regular file with hard links outside the root: it has more names than the root holds. */
+    private void requireNoLinkOutside(Path file, String what) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        int links;
+        try {
+            links = ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return; // no link counts on this file system
+        }
+        if (links <= 1) {
+            return;
+        }
+        Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
+        long inside;
+        try (var all = Files.walk(root)) {
+            inside = all.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> key != null && key.equals(fileKey(p)))
+                    .count();
+        }
+        if (inside < links) {
+            throw new InvalidInputException(
+                    what,
+                    "'" + root.relativize(file) + "' is a hard link with " + links + " names, " + (links - inside)
+                            + " of them outside the model repository");
+        }
+    }
+
+    private static Object fileKey(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 }
