@@ -61,4 +61,16 @@ public final class DemoRequests {
                         .setContents(c))
                 .build();
     }
+
+    /** OIP ModelInfer of all-MiniLM-L6-v2 with one BYTES element given as raw (length-prefixed) contents. */
+    public static io.llmaos.proto.oip.ModelInferRequest minilmRaw(com.google.protobuf.ByteString raw) {
+        return io.llmaos.proto.oip.ModelInferRequest.newBuilder()
+                .setModelName("all-MiniLM-L6-v2")
+                .addInputs(io.llmaos.proto.oip.ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("text")
+                        .setDatatype("BYTES")
+                        .addShape(1))
+                .addRawInputContents(raw)
+                .build();
+    }
 }

@@ -122,21 +122,15 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
     }
 
     /**
-     * Runs {@code p} on the calling thread, on the instance of an idle worker, when nothing is queued
-     * and no batch is worth waiting for: no thread hand-off at all. A policy with a queue delay waits
-     * for batches to fill only while requests come close together (the previous one arrived less
-     * than one queue delay before) or others run; a request that finds the model idle and quiet has
-     * no company coming that anything suggests, and runs at once. False when it cannot (then it is
-     * queued as usual).
+     * Runs {@code p} on the calling thread, on an idle worker's instance, when nothing is queued and
+     * no batch is worth waiting for ({@link #inCompany}): no thread hand-off. False when it cannot.
      */
     private boolean runInline(PendingRequest p) {
         InstanceLease lease;
         lock.lock();
         try {
-            long now = clock.nanoTime();
-            boolean company = busy > 0 || now - lastArrival < policy.maxQueueDelayNanos();
-            lastArrival = now;
-            if (closing || queue.size() > 0 || idle.isEmpty() || (waitsForBatches(policy) && company)) {
+            boolean batchComing = waitsForBatches(policy) && inCompany();
+            if (closing || queue.size() > 0 || idle.isEmpty() || batchComing) {
                 return false;
             }
             lease = idle.pollFirst();
@@ -164,6 +158,14 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
             }
         }
         return true;
+    }
+
+    /** Whether a batch runs or the previous request came within one queue delay; notes this arrival. */
+    private boolean inCompany() {
+        long now = clock.nanoTime();
+        boolean company = busy > 0 || now - lastArrival < policy.maxQueueDelayNanos();
+        lastArrival = now;
+        return company;
     }
 
     private static boolean waitsForBatches(ModelPolicy p) {

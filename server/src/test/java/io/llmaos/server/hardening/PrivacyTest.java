@@ -13,7 +13,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
-import io.llmaos.proto.oip.ModelInferRequest;
 import io.llmaos.proto.v1.DataType;
 import io.llmaos.proto.v1.GenerateRequest;
 import io.llmaos.proto.v1.GenerateResponse;
@@ -23,6 +22,7 @@ import io.llmaos.proto.v1.SamplingParams;
 import io.llmaos.proto.v1.Tensor;
 import io.llmaos.proto.v1.TensorContents;
 import io.llmaos.server.ChildServer;
+import io.llmaos.server.DemoRequests;
 import io.llmaos.server.RawCalls;
 import io.llmaos.server.TestServer;
 import io.llmaos.server.security.TokenTable;
@@ -96,16 +96,9 @@ class PrivacyTest {
                 record(
                         answers,
                         () -> GRPCInferenceServiceGrpc.newBlockingStub(ch)
-                                .modelInfer(ModelInferRequest.newBuilder()
-                                        .setModelName("all-MiniLM-L6-v2")
-                                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                                                .setName("text")
-                                                .setDatatype("BYTES")
-                                                .addShape(1))
-                                        // a raw BYTES element whose length prefix runs past the end
-                                        .addRawInputContents(ByteString.copyFrom(new byte[] {(byte) 200, 0, 0, 0})
-                                                .concat(utf8(MARK)))
-                                        .build()));
+                                // a raw BYTES element whose length prefix runs past the end
+                                .modelInfer(DemoRequests.minilmRaw(ByteString.copyFrom(new byte[] {(byte) 200, 0, 0, 0})
+                                        .concat(utf8(MARK)))));
                 record(
                         answers,
                         () -> InferenceServiceGrpc.newBlockingStub(withToken(plain, "wrong-" + MARK))

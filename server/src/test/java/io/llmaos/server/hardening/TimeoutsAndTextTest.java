@@ -137,14 +137,7 @@ class TimeoutsAndTextTest {
                 Status.Code.INVALID_ARGUMENT,
                 () -> server.oip()
                         .withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .modelInfer(ModelInferRequest.newBuilder()
-                                .setModelName("all-MiniLM-L6-v2")
-                                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                                        .setName("text")
-                                        .setDatatype("BYTES")
-                                        .addShape(1))
-                                .addRawInputContents(ByteString.copyFrom(rawElement))
-                                .build()));
+                        .modelInfer(DemoRequests.minilmRaw(ByteString.copyFrom(rawElement))));
         // a prompt over --max-prompt-bytes is refused untouched; one under it is tokenized, then refused
         // for its length, in far less than the deadline
         assertCode(

@@ -55,9 +55,7 @@ class PathEscapeTest {
         Files.createDirectories(root.resolve("linked-version"));
         Files.copy(outside.resolve("secret-model/config.json"), root.resolve("linked-version/config.json"));
         Files.createSymbolicLink(root.resolve("linked-version/1"), outside.resolve("secret-model/1"));
-        Files.createDirectories(root.resolve("linked-file/1"));
-        Files.copy(outside.resolve("secret-model/config.json"), root.resolve("linked-file/config.json"));
-        Files.createSymbolicLink(root.resolve("linked-file/1/model.pt"), outside.resolve("secret-model/1/model.pt"));
+        linkedWeights("linked-file", outside.resolve("secret-model"), Files::createSymbolicLink);
         for (String linked : List.of("linked-config", "linked-secret")) {
             TempRepository.copyTree(outside.resolve("secret-model/1"), root.resolve(linked + "/1"));
         }
@@ -65,14 +63,23 @@ class PathEscapeTest {
                 root.resolve("linked-config/config.json"), outside.resolve("secret-model/config.json"));
         Files.createSymbolicLink(root.resolve("linked-secret/config.json"), outside.resolve("secret.txt"));
         // a hard link to a file outside, and one to a file inside (two models sharing weights)
-        Files.createDirectories(root.resolve("linked-hard/1"));
-        Files.copy(outside.resolve("secret-model/config.json"), root.resolve("linked-hard/config.json"));
-        Files.createLink(root.resolve("linked-hard/1/model.pt"), outside.resolve("secret-model/1/model.pt"));
-        Files.createDirectories(root.resolve("shared-weights/1"));
-        Files.copy(root.resolve("ok/config.json"), root.resolve("shared-weights/config.json"));
-        Files.createLink(root.resolve("shared-weights/1/model.pt"), root.resolve("ok/1/model.pt"));
+        linkedWeights("linked-hard", outside.resolve("secret-model"), Files::createLink);
+        linkedWeights("shared-weights", root.resolve("ok"), Files::createLink);
         outsideBefore = snapshot(outside);
         server = TestServer.start(root, "");
+    }
+
+    /** Makes a link (symbolic or hard) at {@code link} to {@code target}. */
+    @FunctionalInterface
+    private interface Linker {
+        Path link(Path link, Path target) throws java.io.IOException;
+    }
+
+    /** Model {@code name} with {@code from}'s config and its {@code 1/model.pt} as a link made by {@code linker}. */
+    private void linkedWeights(String name, Path from, Linker linker) throws java.io.IOException {
+        Files.createDirectories(root.resolve(name + "/1"));
+        Files.copy(from.resolve("config.json"), root.resolve(name + "/config.json"));
+        linker.link(root.resolve(name + "/1/model.pt"), from.resolve("1/model.pt"));
     }
 
     @AfterEach

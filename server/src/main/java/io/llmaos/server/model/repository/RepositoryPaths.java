@@ -10,6 +10,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The one place that turns names and relative paths into files, refusing anything that would leave
@@ -106,43 +110,52 @@ public final class RepositoryPaths {
      * outside the root: a file with more names than the repository holds (by file key) is refused.
      */
     public void requireTreeInside(Path dir, String what) {
+        List<Path> linked = new ArrayList<>();
         try (var walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 requireInside(p, what);
-                requireNoLinkOutside(p, what);
+                if (links(p) > 1) {
+                    linked.add(p);
+                }
+            }
+            if (!linked.isEmpty()) {
+                requireNoNameOutside(linked, what);
             }
         } catch (IOException e) {
             throw new LlmaosException(ErrorCode.NOT_FOUND, what + " cannot be read: " + e.getMessage());
         }
     }
 
-    /** Refuses a regular file with hard links outside the root: it has more names than the root holds. */
-    private void requireNoLinkOutside(Path file, String what) throws IOException {
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        int links;
-        try {
-            links = ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            return; // no link counts on this file system
-        }
-        if (links <= 1) {
-            return;
-        }
-        Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                .fileKey();
-        long inside;
+    /** Refuses a file of {@code linked} that has more names than the root holds: one lies outside. */
+    private void requireNoNameOutside(List<Path> linked, String what) throws IOException {
+        Map<Object, Long> inside;
         try (var all = Files.walk(root)) {
             inside = all.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    .filter(p -> key != null && key.equals(fileKey(p)))
-                    .count();
+                    .map(RepositoryPaths::fileKey)
+                    .filter(java.util.Objects::nonNull)
+                    .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
         }
-        if (inside < links) {
-            throw new InvalidInputException(
-                    what,
-                    "'" + root.relativize(file) + "' is a hard link with " + links + " names, " + (links - inside)
-                            + " of them outside the model repository");
+        for (Path file : linked) {
+            int links = links(file);
+            long here = inside.getOrDefault(fileKey(file), 0L);
+            if (here < links) {
+                throw new InvalidInputException(
+                        what,
+                        "'" + root.relativize(file) + "' is a hard link with " + links + " names, " + (links - here)
+                                + " of them outside the model repository");
+            }
+        }
+    }
+
+    /** The names (hard links) of a regular file; 1 for anything else or where the file system keeps no count. */
+    private static int links(Path file) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return 1;
+        }
+        try {
+            return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return 1;
         }
     }
 
