@@ -107,7 +107,8 @@ final class InProcessAdapter {
             long t0 = System.nanoTime();
             ModelInferRequest request = ModelInferRequest.parseFrom(bytes);
             List<Tensor> outputs = instance.execute(OipMapping.inputs(request, spec, limits));
-            return OipMapping.response(request, result(outputs, t0)).toByteArray();
+            return OipMapping.response(request, result(outputs, t0), spec, java.util.Map.of())
+                    .toByteArray();
         }
 
         private InferenceResult result(List<Tensor> outputs, long t0) {

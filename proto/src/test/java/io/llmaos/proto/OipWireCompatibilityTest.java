@@ -112,8 +112,13 @@ class OipWireCompatibilityTest {
     @Test
     void everyMessageHasTheSpecFieldsAndNoOthers() {
         assertEquals("inference", GrpcPredictV2.getDescriptor().getPackage());
-        FIELDS.forEach((name, expected) -> {
-            Descriptor message = find(name);
+        assertFields(FIELDS, GrpcPredictV2.getDescriptor());
+    }
+
+    /** Asserts each message of {@code file} named in {@code fields} has exactly those fields, in order. */
+    static void assertFields(Map<String, List<String>> fields, com.google.protobuf.Descriptors.FileDescriptor file) {
+        fields.forEach((name, expected) -> {
+            Descriptor message = find(file, name);
             List<String> actual = message.getFields().stream()
                     .map(OipWireCompatibilityTest::describe)
                     .toList();
@@ -139,15 +144,29 @@ class OipWireCompatibilityTest {
                         "ServerMetadata(ServerMetadataRequest)ServerMetadataResponse",
                         "ModelMetadata(ModelMetadataRequest)ModelMetadataResponse",
                         "ModelInfer(ModelInferRequest)ModelInferResponse",
+                        "ModelStreamInfer(ModelInferRequest)ModelStreamInferResponse streaming",
+                        "ModelConfig(ModelConfigRequest)ModelConfigResponse",
+                        "ModelStatistics(ModelStatisticsRequest)ModelStatisticsResponse",
                         "RepositoryIndex(RepositoryIndexRequest)RepositoryIndexResponse",
                         "RepositoryModelLoad(RepositoryModelLoadRequest)RepositoryModelLoadResponse",
-                        "RepositoryModelUnload(RepositoryModelUnloadRequest)RepositoryModelUnloadResponse"),
+                        "RepositoryModelUnload(RepositoryModelUnloadRequest)RepositoryModelUnloadResponse",
+                        "SystemSharedMemoryStatus(SystemSharedMemoryStatusRequest)SystemSharedMemoryStatusResponse",
+                        "SystemSharedMemoryRegister(SystemSharedMemoryRegisterRequest)"
+                                + "SystemSharedMemoryRegisterResponse",
+                        "SystemSharedMemoryUnregister(SystemSharedMemoryUnregisterRequest)"
+                                + "SystemSharedMemoryUnregisterResponse",
+                        "CudaSharedMemoryStatus(CudaSharedMemoryStatusRequest)CudaSharedMemoryStatusResponse",
+                        "CudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest)CudaSharedMemoryRegisterResponse",
+                        "CudaSharedMemoryUnregister(CudaSharedMemoryUnregisterRequest)"
+                                + "CudaSharedMemoryUnregisterResponse",
+                        "TraceSetting(TraceSettingRequest)TraceSettingResponse",
+                        "LogSettings(LogSettingsRequest)LogSettingsResponse"),
                 methods);
     }
 
-    private static Descriptor find(String dotted) {
+    private static Descriptor find(com.google.protobuf.Descriptors.FileDescriptor file, String dotted) {
         String[] parts = dotted.split("\\.");
-        Descriptor d = GrpcPredictV2.getDescriptor().findMessageTypeByName(parts[0]);
+        Descriptor d = file.findMessageTypeByName(parts[0]);
         for (int i = 1; d != null && i < parts.length; i++) {
             d = d.findNestedTypeByName(parts[i]);
         }
@@ -155,7 +174,7 @@ class OipWireCompatibilityTest {
         return d;
     }
 
-    private static String describe(FieldDescriptor f) {
+    static String describe(FieldDescriptor f) {
         return f.getName() + "=" + f.getNumber() + ":" + f.getType();
     }
 }

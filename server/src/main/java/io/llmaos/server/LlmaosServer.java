@@ -6,6 +6,8 @@ import io.llmaos.server.config.ModelControlMode;
 import io.llmaos.server.config.ServerSettings;
 import io.llmaos.server.core.runtime.BuildInfo;
 import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.core.runtime.JulLogControl;
+import io.llmaos.server.core.runtime.LogControl;
 import io.llmaos.server.core.runtime.ServerStatus;
 import io.llmaos.server.core.runtime.ServingPhase;
 import io.llmaos.server.model.engine.EngineRegistry;
@@ -53,11 +55,25 @@ public final class LlmaosServer {
     private final RepositoryPoller repositoryPoller;
 
     public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock) {
-        this(settings, buildInfo, clock, DjlRuntime.engines(settings.pytorchThreads()));
+        this(settings, buildInfo, clock, JulLogControl.detached());
+    }
+
+    /** A server whose log settings (Triton's LogSettings) are {@code logs}. */
+    public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock, LogControl logs) {
+        this(settings, buildInfo, clock, DjlRuntime.engines(settings.pytorchThreads()), logs);
     }
 
     /** A server on the given engines (tests wrap the real ones, e.g. to inject failures). */
     public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock, List<InferenceEngine> engineList) {
+        this(settings, buildInfo, clock, engineList, JulLogControl.detached());
+    }
+
+    private LlmaosServer(
+            ServerSettings settings,
+            BuildInfo buildInfo,
+            Clock clock,
+            List<InferenceEngine> engineList,
+            LogControl logs) {
         this.settings = settings;
         EngineRegistry engines = new EngineRegistry(engineList);
         ProcessMemory memory = new ProcessMemory();
@@ -81,6 +97,7 @@ public final class LlmaosServer {
                 .models(models)
                 .scheduler(scheduler)
                 .resources(resources)
+                .logs(logs)
                 .build();
         this.repositoryPoller = new RepositoryPoller(models.repository(), models);
         this.poller = settings.modelControlMode() == ModelControlMode.POLL

@@ -6,6 +6,8 @@ import io.llmaos.server.config.SettingsException;
 import io.llmaos.server.config.SettingsLoader;
 import io.llmaos.server.core.runtime.BuildInfo;
 import io.llmaos.server.core.runtime.Clock;
+import io.llmaos.server.core.runtime.JulLogControl;
+import io.llmaos.server.core.runtime.LogControl;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,7 +15,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -35,6 +36,8 @@ public final class Main {
     private final Path home;
     private final PrintWriter out;
     private final PrintWriter err;
+    /** The process log's control, once main installed it (a Main made by a test keeps its own). */
+    private LogControl logs = JulLogControl.detached();
 
     Main(Map<String, String> environment, Path home, PrintWriter out, PrintWriter err) {
         this.environment = environment;
@@ -44,12 +47,21 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
+        LogControl logs = JulLogControl.install(verbosity(System.getProperty("llmaos.log.level", "info")));
         Path home = Path.of(System.getProperty("llmaos.home", "."));
         Main main =
                 new Main(System.getenv(), home, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        main.logs = logs;
         System.exit(main.run(args));
+    }
+
+    /** The verbose level of a log level name: debug 1, trace 2, anything else 0. */
+    static int verbosity(String level) {
+        return switch (level.toLowerCase(java.util.Locale.ROOT)) {
+            case "debug" -> 1;
+            case "trace" -> 2;
+            default -> 0;
+        };
     }
 
     /** Parses {@code args}; for {@code serve}, runs the server until a shutdown signal. */
@@ -88,7 +100,7 @@ public final class Main {
     private int serve(ServerSettings settings, BuildInfo buildInfo) {
         LlmaosServer server;
         try {
-            server = new LlmaosServer(settings, buildInfo, Clock.system());
+            server = new LlmaosServer(settings, buildInfo, Clock.system(), logs);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             // TLS files that exist but do not parse, a token file that changed since it was checked
             err.println("llmaos: " + e.getMessage());

@@ -17,19 +17,6 @@ import java.util.concurrent.TimeUnit;
 final class GrpcCalls {
     private GrpcCalls() {}
 
-    /** A scheduler request for the current call. */
-    static InferenceRequest request(
-            Clock clock,
-            long received,
-            String model,
-            long version,
-            String requestId,
-            List<Tensor> inputs,
-            int priority,
-            Duration timeout) {
-        return request(Context.current(), clock, received, model, version, requestId, inputs, priority, timeout);
-    }
-
     /** A scheduler request for the call of {@code context} (e.g. one message of a stream). */
     static InferenceRequest request(
             Context context,
@@ -40,6 +27,7 @@ final class GrpcCalls {
             String requestId,
             List<Tensor> inputs,
             int priority,
+            boolean clampPriority,
             Duration timeout) {
         long deadlineNanos = deadlineNanos(context, clock);
         return new InferenceRequest(
@@ -48,6 +36,7 @@ final class GrpcCalls {
                 requestId,
                 inputs,
                 priority,
+                clampPriority,
                 timeout,
                 TenantInterceptor.of(context),
                 deadlineNanos,
@@ -58,19 +47,40 @@ final class GrpcCalls {
     /** A generation request for the current call. */
     static GenerationRequest generation(
             Clock clock, long received, io.llmaos.proto.v1.GenerateRequest r, int maxPromptBytes) {
-        Context context = Context.current();
-        long deadlineNanos = deadlineNanos(context, clock);
+        return generation(
+                Context.current(),
+                clock,
+                received,
+                new GenerationRequest(
+                        r.getModelName(),
+                        r.getModelVersion(),
+                        r.getRequestId(),
+                        GenerateMapping.promptText(r, maxPromptBytes),
+                        GenerateMapping.promptIds(r),
+                        GenerateMapping.sampling(r),
+                        r.getPriority(),
+                        false,
+                        duration(r.getTimeout()),
+                        "",
+                        Long.MAX_VALUE,
+                        received,
+                        Cancellation.NONE));
+    }
+
+    /** {@code r} (its tenant, deadline and cancellation left open) for the call of {@code context}. */
+    static GenerationRequest generation(Context context, Clock clock, long received, GenerationRequest r) {
         return new GenerationRequest(
-                r.getModelName(),
-                r.getModelVersion(),
-                r.getRequestId(),
-                GenerateMapping.promptText(r, maxPromptBytes),
-                GenerateMapping.promptIds(r),
-                GenerateMapping.sampling(r),
-                r.getPriority(),
-                duration(r.getTimeout()),
+                r.model(),
+                r.version(),
+                r.requestId(),
+                r.promptText(),
+                r.promptIds(),
+                r.sampling(),
+                r.priority(),
+                r.clampPriority(),
+                r.timeout(),
                 TenantInterceptor.of(context),
-                deadlineNanos,
+                deadlineNanos(context, clock),
                 received,
                 cancellation(context));
     }

@@ -90,7 +90,17 @@ public final class GrpcEndpoint {
                 new ModelRepositoryApi(b.models),
                 new SchedulerApi(b.scheduler, watches),
                 new ResourceApi(b.resources, b.scheduler, network, watches, b.models.ledger()),
-                new OipApi(status, b.buildInfo, b.models, b.scheduler, b.clock, settings.maxElementBytes())));
+                new OipApi(
+                        new OipServices(
+                                status,
+                                b.buildInfo,
+                                b.models,
+                                b.scheduler,
+                                b.clock,
+                                new SharedMemoryRegions(b.sharedMemoryDir),
+                                b.logs),
+                        settings.maxElementBytes(),
+                        settings.maxPromptBytes())));
         services.addAll(b.extraServices);
 
         SecuritySettings security = settings.security();
@@ -101,6 +111,8 @@ public final class GrpcEndpoint {
                         ? NettyServerBuilder.forAddress(address)
                         : NettyServerBuilder.forAddress(address, tls.credentials()))
                 .executor(executor)
+                .decompressorRegistry(DeflateCodec.decompressors())
+                .compressorRegistry(DeflateCodec.compressors())
                 .addTransportFilter(network.transportFilter())
                 .addStreamTracerFactory(network.streamTracer())
                 .maxInboundMessageSize(settings.maxInboundMessageBytes())
@@ -274,6 +286,8 @@ public final class GrpcEndpoint {
         private LifecycleController models;
         private Dispatcher scheduler;
         private ResourceMonitor resources;
+        private io.llmaos.server.core.runtime.LogControl logs = io.llmaos.server.core.runtime.JulLogControl.detached();
+        private java.nio.file.Path sharedMemoryDir = java.nio.file.Path.of("/dev/shm");
 
         private Builder(ServerSettings settings, ServerStatus status, BuildInfo buildInfo) {
             this.settings = settings;
@@ -302,6 +316,18 @@ public final class GrpcEndpoint {
         /** The resource monitor the resource service reads. */
         public Builder resources(ResourceMonitor value) {
             this.resources = value;
+            return this;
+        }
+
+        /** The process log's settings, which Triton's LogSettings reads and changes. */
+        public Builder logs(io.llmaos.server.core.runtime.LogControl value) {
+            this.logs = value;
+            return this;
+        }
+
+        /** The folder of POSIX shared-memory objects (/dev/shm) regions are registered from. */
+        public Builder sharedMemoryDir(java.nio.file.Path value) {
+            this.sharedMemoryDir = value;
             return this;
         }
 

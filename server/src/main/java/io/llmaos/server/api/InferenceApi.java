@@ -59,7 +59,17 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
     public StreamObserver<InferRequest> inferStream(StreamObserver<InferStreamResponse> responses) {
         ServerCallStreamObserver<InferStreamResponse> call = (ServerCallStreamObserver<InferStreamResponse>) responses;
         call.disableAutoRequest();
-        InferStreamSession session = new InferStreamSession(call, Context.current(), this::answer);
+        StreamSession<InferRequest, InferStreamResponse> session = new StreamSession<>(
+                call,
+                Context.current(),
+                (context, request, n, out) -> answer(
+                                context,
+                                request,
+                                request.getRequestId().isEmpty() ? "stream-" + n : request.getRequestId())
+                        .whenComplete((answer, error) -> {
+                            out.send(answer);
+                            out.end();
+                        }));
         call.request(STREAM_WINDOW);
         return session;
     }
@@ -121,6 +131,7 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
                             request.getRequestId(),
                             inputs,
                             request.getPriority(),
+                            false,
                             GrpcCalls.duration(request.getTimeout())));
         });
     }

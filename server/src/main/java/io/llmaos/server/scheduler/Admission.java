@@ -38,13 +38,19 @@ final class Admission {
 
     /**
      * Admits one request of {@code tenant} at {@code priority} with the caller's deadline and the
-     * request's own timeout (null for none). Throws INVALID_ARGUMENT, RESOURCE_EXHAUSTED
+     * request's own timeout (null for none); with {@code clamp}, a priority beyond the model's
+     * levels takes its default level (counted) instead of INVALID_ARGUMENT. Throws INVALID_ARGUMENT, RESOURCE_EXHAUSTED
      * ({@link CapacityExceededException}) or {@link ServedCopy.VersionClosingException}, having
      * taken nothing.
      */
-    Ticket admit(String model, int priority, String tenant, long callerDeadline, Duration timeout) {
+    Ticket admit(String model, int priority, boolean clamp, String tenant, long callerDeadline, Duration timeout) {
         ModelPolicy p = policy.get();
         int level = priority == 0 ? p.defaultPriority() : priority;
+        if (clamp && (level < 1 || level > p.levels().size())) {
+            // Triton's rule: a level the model does not have runs at its default level
+            stats.clampedPriorities.increment();
+            level = p.defaultPriority();
+        }
         if (level < 1 || level > p.levels().size()) {
             stats.rejected(Math.max(1, Math.min(level, p.levels().size())), tenant, ModelStats.Rejection.INVALID);
             throw new InvalidInputException(

@@ -57,20 +57,31 @@ final class BatchRunner {
                 rows[i] = live.get(i).rows;
                 total += rows[i];
             }
-            List<Tensor> outputs = instance.execute(BatchAssembler.join(inputs));
+            List<Tensor> joined = BatchAssembler.join(inputs);
+            long joinedAt = clock.nanoTime();
+            List<Tensor> outputs = instance.execute(joined);
             long end = clock.nanoTime();
             requireRows(outputs, total);
             List<List<Tensor>> parts = live.size() == 1 ? List.of(outputs) : BatchAssembler.split(outputs, rows);
+            long split = clock.nanoTime();
             int size = (int) Math.min(Integer.MAX_VALUE, batched ? total : 1);
             stats.batch(size, end - start);
+            stats.execution.execution(size, joinedAt - start, end - joinedAt, split - end);
+            long millis = clock.now().toEpochMilli();
             for (int i = 0; i < live.size(); i++) {
                 PendingRequest p = live.get(i);
                 if (p.succeed(new InferenceResult(ref, parts.get(i), start - p.enqueued, end - start, size))) {
                     stats.completed(p.level, p.tenant(), start - p.enqueued);
+                    stats.execution.succeeded(batched ? p.rows : 1, split - p.request.receivedNanos(), millis);
                 }
             }
         } catch (RuntimeException | Error e) {
-            live.forEach(p -> p.fail(e));
+            long failed = clock.nanoTime();
+            live.forEach(p -> {
+                if (p.fail(e)) {
+                    stats.execution.failed(failed - p.request.receivedNanos());
+                }
+            });
             if (e instanceof VirtualMachineError fatal) {
                 throw fatal;
             }

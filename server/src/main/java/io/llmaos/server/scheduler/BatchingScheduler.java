@@ -67,7 +67,12 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
         Admission.Ticket ticket;
         try {
             ticket = admission.admit(
-                    request.model(), request.priority(), request.tenant(), request.deadlineNanos(), request.timeout());
+                    request.model(),
+                    request.priority(),
+                    request.clampPriority(),
+                    request.tenant(),
+                    request.deadlineNanos(),
+                    request.timeout());
         } catch (io.llmaos.server.core.error.CapacityExceededException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -194,9 +199,10 @@ final class BatchingScheduler extends QueueingScheduler<PendingRequest> implemen
 
     /** Answers a request that leaves without being served: timed out, cancelled, or past its deadline. */
     private void dropped(PendingRequest p) {
-        LlmaosException why = unserved(p, clock.nanoTime(), "in the queue of");
+        long now = clock.nanoTime();
+        LlmaosException why = unserved(p, now, "in the queue of");
         if (p.fail(why)) {
-            stats.rejected(p.level, p.tenant(), rejection(why));
+            stats.rejected(p.level, p.tenant(), rejection(why), now - p.request.receivedNanos());
         }
     }
 

@@ -57,7 +57,12 @@ final class ContinuousBatchingScheduler extends QueueingScheduler<PendingSequenc
         long seed = System.nanoTime() ^ ids.get() * 0x9E3779B97F4A7C15L;
         SequencePlan plan = SequencePlan.of(request, ref(), spec, version.tokenizer(), seed);
         Admission.Ticket ticket = admission.admit(
-                request.model(), request.priority(), request.tenant(), request.deadlineNanos(), request.timeout());
+                request.model(),
+                request.priority(),
+                request.clampPriority(),
+                request.tenant(),
+                request.deadlineNanos(),
+                request.timeout());
         PendingSequence seq = new PendingSequence(ids.incrementAndGet(), request, plan, ticket, listener);
         lock.lock();
         try {
@@ -104,7 +109,7 @@ final class ContinuousBatchingScheduler extends QueueingScheduler<PendingSequenc
         }
         LlmaosException why = unserved(seq, now, "to be admitted by");
         if (seq.fail(why)) {
-            stats.rejected(seq.level, seq.tenant(), rejection(why));
+            stats.rejected(seq.level, seq.tenant(), rejection(why), now - seq.request.receivedNanos());
         }
     }
 

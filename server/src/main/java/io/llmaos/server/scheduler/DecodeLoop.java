@@ -195,6 +195,7 @@ final class DecodeLoop implements Runnable {
         float[][] logits = batch.step(ids, last);
         long t1 = clock.nanoTime();
         stats.batch(running.size(), t1 - t0);
+        stats.execution.execution(running.size(), 0, t1 - t0, 0);
         for (int i = 0; i < ids.length; i++) {
             next(batch, running.get(i), logits[i], t1);
         }
@@ -275,6 +276,8 @@ final class DecodeLoop implements Runnable {
         batch.remove(new long[] {s.id});
         if (s.finish(reason, now)) {
             stats.completed(s.level, s.tenant());
+            stats.execution.succeeded(
+                    1, now - s.request.receivedNanos(), clock.now().toEpochMilli());
         }
     }
 
@@ -296,6 +299,11 @@ final class DecodeLoop implements Runnable {
                 // the batch is already broken; its memory is freed when it closes
             }
         }
-        all.forEach(s -> s.fail(error));
+        long now = clock.nanoTime();
+        all.forEach(s -> {
+            if (s.fail(error)) {
+                stats.execution.failed(now - s.request.receivedNanos());
+            }
+        });
     }
 }

@@ -222,6 +222,24 @@ public final class Dispatcher implements AutoCloseable {
                         .toList());
     }
 
+    /**
+     * Triton's statistics of the scheduled copies of {@code name} (every model when empty) at
+     * {@code version} (0 = every version), ordered by name and version.
+     */
+    public List<CopyStatistics> executionStats(String name, long version) {
+        return schedulers.values().stream()
+                .filter(s -> name.isEmpty() || s.ref().name().equals(name))
+                .filter(s -> version == 0 || s.ref().version() == version)
+                .map(s -> new CopyStatistics(
+                        s.ref(),
+                        s.version().memoryBytes(),
+                        s.stats().execution.snapshot(),
+                        s.stats().clampedPriorities.sum()))
+                .sorted(Comparator.comparing((CopyStatistics c) -> c.ref().name())
+                        .thenComparingLong(c -> c.ref().version()))
+                .toList();
+    }
+
     /** Every scheduled model copy: what it holds and its demand now. */
     public List<ModelUsage> usage() {
         List<ModelUsage> all = new ArrayList<>();

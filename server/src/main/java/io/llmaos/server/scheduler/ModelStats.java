@@ -35,6 +35,11 @@ final class ModelStats {
     final LongAdder scaleUps = new LongAdder();
     final LongAdder scaleDowns = new LongAdder();
     private final LongAdder batches = new LongAdder();
+    /** Triton's statistics of this copy. */
+    final ExecutionCounters execution = new ExecutionCounters();
+    /** Requests whose priority was beyond the model's levels and ran at its default level. */
+    final LongAdder clampedPriorities = new LongAdder();
+
     private final LongAdder computeNanosSum = new LongAdder();
 
     void batch(int size, long computeNanos) {
@@ -58,6 +63,7 @@ final class ModelStats {
     /** A request or sequence left the queue to run after waiting {@code queueNanos}. */
     void queued(long queueNanos) {
         queueUs.recordValue(Math.max(0, queueNanos / 1000));
+        execution.queued(queueNanos);
     }
 
     /** A request or sequence was served to its end. */
@@ -74,6 +80,12 @@ final class ModelStats {
     }
 
     void rejected(int level, String tenant, Rejection why) {
+        rejected(level, tenant, why, 0);
+    }
+
+    /** A request or sequence was turned away {@code elapsedNanos} after it arrived. */
+    void rejected(int level, String tenant, Rejection why, long elapsedNanos) {
+        execution.failed(elapsedNanos);
         rejectionsByLevel.computeIfAbsent(level, l -> adders(Rejection.values().length))[why.ordinal()].increment();
         rejectionsByTenant
                 .computeIfAbsent(bounded(rejectionsByTenant, tenant), t -> adders(Rejection.values().length))[

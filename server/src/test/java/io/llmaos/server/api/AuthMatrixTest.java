@@ -53,7 +53,9 @@ class AuthMatrixTest {
             "llmaos.v1.ModelRepositoryService/UnloadModel",
             "llmaos.v1.SchedulerService/SetPolicy",
             "inference.GRPCInferenceService/RepositoryModelLoad",
-            "inference.GRPCInferenceService/RepositoryModelUnload");
+            "inference.GRPCInferenceService/RepositoryModelUnload",
+            "inference.GRPCInferenceService/TraceSetting",
+            "inference.GRPCInferenceService/LogSettings");
 
     @TempDir
     static Path dir;

@@ -24,7 +24,8 @@ class CancelListenerTest {
     void anActionOnACancelledCallRunsOutsideTheContextMonitor() throws Exception {
         Context.CancellableContext call = Context.current().withCancellation();
         call.cancel(null);
-        Cancellation cancellation = GrpcCalls.request(call, Clock.system(), 0, "m", 1, "id", List.<Tensor>of(), 0, null)
+        Cancellation cancellation = GrpcCalls.request(
+                        call, Clock.system(), 0, "m", 1, "id", List.<Tensor>of(), 0, false, null)
                 .cancellation();
         ReentrantLock schedulerLock = new ReentrantLock();
         CountDownLatch held = new CountDownLatch(1);

@@ -55,7 +55,7 @@ class PrivacyTest {
         List<String> answers = new ArrayList<>();
         String generated;
         try (ChildServer server = ChildServer.start(
-                List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug"),
+                List.of("-Dllmaos.log.level=debug"),
                 "--models",
                 TestServer.DEMO_MODELS.toString(),
                 "--load-models",

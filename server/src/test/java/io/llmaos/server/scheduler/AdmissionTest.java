@@ -83,22 +83,34 @@ class AdmissionTest {
 
     @Test
     void levelsDefaultAndRefuseWhatTheModelDoesNotHave() {
-        Admission.Ticket t = admission.admit("m", 0, "t", Long.MAX_VALUE, null);
+        Admission.Ticket t = admission.admit("m", 0, false, "t", Long.MAX_VALUE, null);
         assertEquals(2, t.level());
         t.release().run();
-        InvalidInputException e =
-                assertThrows(InvalidInputException.class, () -> admission.admit("m", 3, "t", Long.MAX_VALUE, null));
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class, () -> admission.admit("m", 3, false, "t", Long.MAX_VALUE, null));
         assertTrue(e.getMessage().contains("1..2"), e.getMessage());
         assertEquals(1, stats.rejections().invalid());
         assertTrue(copy.idle(), "a refused request holds nothing");
     }
 
     @Test
+    void tritonsRuleClampsALevelTheModelDoesNotHaveToItsDefault() {
+        Admission.Ticket t = admission.admit("m", 7, true, "t", Long.MAX_VALUE, null);
+        assertEquals(2, t.level(), "the model's default level");
+        t.release().run();
+        assertEquals(1, stats.clampedPriorities.sum());
+        assertEquals(0, stats.rejections().invalid());
+        Admission.Ticket kept = admission.admit("m", 1, true, "t", Long.MAX_VALUE, null);
+        assertEquals(1, kept.level(), "a level it has stays");
+        kept.release().run();
+    }
+
+    @Test
     void quotasRefuseWithARetryHintAndGiveBackOnce() {
-        Admission.Ticket first = admission.admit("m", 1, "capped", Long.MAX_VALUE, null);
+        Admission.Ticket first = admission.admit("m", 1, false, "capped", Long.MAX_VALUE, null);
         assertEquals(1, admission.inFlight("capped"));
         CapacityExceededException e = assertThrows(
-                CapacityExceededException.class, () -> admission.admit("m", 1, "capped", Long.MAX_VALUE, null));
+                CapacityExceededException.class, () -> admission.admit("m", 1, false, "capped", Long.MAX_VALUE, null));
         assertTrue(e.retryAfter().toNanos() > 0);
         assertEquals(1, stats.rejections().quota());
         assertFalse(copy.idle(), "the first request is still admitted");
@@ -106,7 +118,7 @@ class AdmissionTest {
         first.release().run(); // a second release changes nothing
         assertEquals(0, admission.inFlight("capped"));
         assertTrue(copy.idle());
-        admission.admit("m", 1, "capped", Long.MAX_VALUE, null).release().run();
+        admission.admit("m", 1, false, "capped", Long.MAX_VALUE, null).release().run();
     }
 
     @Test
@@ -123,7 +135,7 @@ class AdmissionTest {
 
     /** The deadline a request admitted now gets (its ticket is given back at once). */
     private long deadline(int level, long callerDeadline, Duration timeout) {
-        Admission.Ticket t = admission.admit("m", level, "t", callerDeadline, timeout);
+        Admission.Ticket t = admission.admit("m", level, false, "t", callerDeadline, timeout);
         t.release().run();
         return t.deadlineNanos();
     }

@@ -29,7 +29,17 @@ final class MethodAccess {
             "inference.GRPCInferenceService/ServerMetadata",
             "inference.GRPCInferenceService/ModelMetadata",
             "inference.GRPCInferenceService/ModelInfer",
-            "inference.GRPCInferenceService/RepositoryIndex");
+            "inference.GRPCInferenceService/ModelStreamInfer",
+            "inference.GRPCInferenceService/ModelConfig",
+            "inference.GRPCInferenceService/ModelStatistics",
+            "inference.GRPCInferenceService/RepositoryIndex",
+            // regions belong to the tenant that registers them
+            "inference.GRPCInferenceService/SystemSharedMemoryStatus",
+            "inference.GRPCInferenceService/SystemSharedMemoryRegister",
+            "inference.GRPCInferenceService/SystemSharedMemoryUnregister",
+            "inference.GRPCInferenceService/CudaSharedMemoryStatus",
+            "inference.GRPCInferenceService/CudaSharedMemoryRegister",
+            "inference.GRPCInferenceService/CudaSharedMemoryUnregister");
 
     private MethodAccess() {}
 

@@ -15,9 +15,11 @@ import io.llmaos.server.core.request.InferenceResult;
 import io.llmaos.server.core.tensor.DataType;
 import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.ModelSpec;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Open Inference Protocol ModelInfer to core tensors and back. Outputs always travel as
@@ -43,18 +45,35 @@ public final class OipMapping {
                 field, "'" + Echo.cut(version) + "' is not a version number (a positive integer)");
     }
 
-    /** The request's inputs, validated against {@code spec} and decoded. */
+    /** The request's inputs, validated against {@code spec} and decoded (no shared memory). */
     public static List<Tensor> inputs(ModelInferRequest request, ModelSpec spec, InputLimits limits) {
+        return inputs(request, spec, limits, SharedMemory.NONE);
+    }
+
+    /**
+     * The request's inputs, validated against {@code spec} and decoded; an input naming a region of
+     * {@code shm} is read from it, and raw_input_contents holds one entry per other input, in order.
+     */
+    public static List<Tensor> inputs(ModelInferRequest request, ModelSpec spec, InputLimits limits, SharedMemory shm) {
         List<FieldViolation> violations = new ArrayList<>();
+        int n = request.getInputsCount();
+        ShmRef[] shared = new ShmRef[n];
+        int[] rawIndex = new int[n];
+        int direct = 0;
+        for (int i = 0; i < n; i++) {
+            var params = request.getInputs(i).getParametersMap();
+            shared[i] = params.isEmpty() ? null : ShmRef.of(params, "inputs[" + i + "]");
+            rawIndex[i] = shared[i] == null ? direct++ : -1;
+        }
         boolean raw = request.getRawInputContentsCount() > 0;
-        if (raw && request.getRawInputContentsCount() != request.getInputsCount()) {
+        if (raw && request.getRawInputContentsCount() != direct) {
             violations.add(new FieldViolation(
                     "raw_input_contents",
-                    "has " + request.getRawInputContentsCount() + " entries for " + request.getInputsCount()
-                            + " inputs"));
+                    "has " + request.getRawInputContentsCount() + " entries for " + direct
+                            + " inputs (one per input not in shared memory)"));
         }
         List<TensorHeader> headers = new ArrayList<>();
-        for (int i = 0; i < request.getInputsCount(); i++) {
+        for (int i = 0; i < n; i++) {
             ModelInferRequest.InferInputTensor in = request.getInputs(i);
             String field = "inputs[" + i + "]";
             DataType type = DataType.fromOipName(in.getDatatype()).orElse(null);
@@ -64,9 +83,9 @@ public final class OipMapping {
                         "unknown datatype '" + Echo.cut(in.getDatatype())
                                 + "' (BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32, FP64, BYTES)"));
             }
-            if (raw && in.hasContents()) {
-                violations.add(
-                        new FieldViolation(field + ".contents", "must be empty when raw_input_contents is used"));
+            if ((raw || shared[i] != null) && in.hasContents()) {
+                violations.add(new FieldViolation(
+                        field + ".contents", "must be empty when raw_input_contents or shared memory is used"));
             }
             headers.add(new TensorHeader(
                     field,
@@ -74,29 +93,45 @@ public final class OipMapping {
                     type,
                     in.getShapeList().stream().mapToLong(Long::longValue).toArray()));
         }
-        return RequestTensors.decode(
-                headers,
-                violations,
-                spec,
-                limits,
-                (i, h) -> raw
-                        ? TensorCodec.decodeRaw(h, request.getRawInputContents(i), limits, violations)
-                        : TensorCodec.decodeTyped(
-                                h, contents(request.getInputs(i).getContents()), limits, violations));
+        return RequestTensors.decode(headers, violations, spec, limits, (i, h) -> {
+            if (shared[i] != null) {
+                ShmRef r = shared[i];
+                ByteString bytes = ByteString.copyFrom(shm.range(r.region(), r.offset(), r.byteSize(), h.field()));
+                return TensorCodec.decodeRaw(h, bytes, limits, violations);
+            }
+            return raw
+                    ? TensorCodec.decodeRaw(h, request.getRawInputContents(rawIndex[i]), limits, violations)
+                    : TensorCodec.decodeTyped(h, contents(request.getInputs(i).getContents()), limits, violations);
+        });
     }
 
-    /** The "priority" parameter (1 = highest), or 0 for the model's default. */
+    /** Where each requested output goes in shared memory, by name; INVALID_ARGUMENT for a bad reference. */
+    public static Map<String, ShmRef> sharedOutputs(ModelInferRequest request) {
+        Map<String, ShmRef> refs = new java.util.HashMap<>();
+        for (int i = 0; i < request.getOutputsCount(); i++) {
+            var out = request.getOutputs(i);
+            if (!out.getParametersMap().isEmpty()) {
+                ShmRef r = ShmRef.of(out.getParametersMap(), "outputs[" + i + "]");
+                if (r != null) {
+                    refs.put(out.getName(), r);
+                }
+            }
+        }
+        return refs;
+    }
+
+    /**
+     * The "priority" parameter (1 = highest), or 0 for the model's default. A level the model does not
+     * have runs at its default level (Triton's rule; the scheduler clamps and counts it).
+     */
     public static int priority(ModelInferRequest request) {
         InferParameter p = request.getParametersMap().get("priority");
         if (p == null) {
             return 0;
         }
-        long value = integer(p, "parameters[priority]");
-        if (value < 0 || value > Integer.MAX_VALUE) {
-            throw new InvalidInputException(
-                    "parameters[priority]", "must be a level number, 1 = highest (0 = default)");
-        }
-        return (int) value;
+        long value = Parameters.integer(p, "parameters[priority]");
+        // a uint64 beyond the range of a long reads as negative: beyond every level as well
+        return value < 0 || value > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) value;
     }
 
     /** The "timeout" parameter (microseconds), if any. */
@@ -105,26 +140,28 @@ public final class OipMapping {
         if (p == null) {
             return null;
         }
-        long micros = integer(p, "parameters[timeout]");
+        long micros = Parameters.integer(p, "parameters[timeout]");
         // a uint64 beyond the range of a long reads as negative: it means "longer than any deadline"
         return Timeouts.ofMicros(micros < 0 && p.hasUint64Param() ? Long.MAX_VALUE : micros, "parameters[timeout]");
     }
 
-    /** An integer parameter (int64_param or uint64_param, as Triton's clients send them). */
-    private static long integer(InferParameter p, String field) {
-        return switch (p.getParameterChoiceCase()) {
-            case INT64_PARAM -> p.getInt64Param();
-            case UINT64_PARAM -> p.getUint64Param();
-            default ->
-                throw new InvalidInputException(
-                        field,
-                        "must be an integer (int64_param or uint64_param), not "
-                                + p.getParameterChoiceCase().name().toLowerCase(java.util.Locale.ROOT));
-        };
+    /**
+     * The response, with the requested outputs as raw contents and the timing as parameters; the
+     * outputs in {@code classes} (name to class count) as Triton's classification strings.
+     */
+    public static ModelInferResponse response(
+            ModelInferRequest request, InferenceResult result, ModelSpec spec, Map<String, Integer> classes) {
+        return response(request, result, spec, classes, Map.of(), SharedMemory.NONE);
     }
 
-    /** The response, with the requested outputs as raw contents and the timing as parameters. */
-    public static ModelInferResponse response(ModelInferRequest request, InferenceResult result) {
+    /** As above, writing the outputs in {@code shared} into their regions of {@code shm}. */
+    public static ModelInferResponse response(
+            ModelInferRequest request,
+            InferenceResult result,
+            ModelSpec spec,
+            Map<String, Integer> classes,
+            Map<String, ShmRef> shared,
+            SharedMemory shm) {
         List<String> names = request.getOutputsList().stream()
                 .map(ModelInferRequest.InferRequestedOutputTensor::getName)
                 .toList();
@@ -142,15 +179,46 @@ public final class OipMapping {
                         InferParameter.newBuilder()
                                 .setInt64Param(result.computeNanos() / 1000)
                                 .build());
-        for (Tensor t : RequestTensors.select(result.outputs(), names)) {
+        List<String> labels =
+                spec.classifier() == null ? List.of() : spec.classifier().labels();
+        for (Tensor selected : RequestTensors.select(result.outputs(), names)) {
+            Integer k = classes.get(selected.name());
+            Tensor t = k == null
+                    ? selected
+                    : Classification.classify(
+                            selected,
+                            k,
+                            spec.batched(),
+                            result.outputs().indexOf(selected) == 0 ? labels : List.of(),
+                            "outputs[" + names.indexOf(selected.name()) + "]");
             ModelInferResponse.InferOutputTensor.Builder out = ModelInferResponse.InferOutputTensor.newBuilder()
                     .setName(t.name())
                     .setDatatype(t.type().name());
             for (long d : t.shape()) {
                 out.addShape(d);
             }
-            b.addOutputs(out);
             ByteString bytes = TensorCodec.encodeRaw(t);
+            ShmRef ref = shared.get(t.name());
+            if (ref != null) {
+                String field = "outputs[" + names.indexOf(t.name()) + "]";
+                ByteBuffer into = shm.range(ref.region(), ref.offset(), ref.byteSize(), field);
+                if (bytes.size() > into.remaining()) {
+                    throw new InvalidInputException(
+                            field,
+                            "output '" + t.name() + "' is " + bytes.size() + " bytes; its shared-memory range holds "
+                                    + into.remaining());
+                }
+                if (into.isReadOnly()) {
+                    throw new io.llmaos.server.core.error.LlmaosException(
+                            io.llmaos.server.core.error.ErrorCode.FAILED_PRECONDITION,
+                            "shared-memory region '" + ref.region() + "' is read-only to the server");
+                }
+                bytes.copyTo(into);
+                out.putAllParameters(ref.parameters(bytes.size()));
+                // an empty entry keeps raw_output_contents aligned with outputs, as clients index it
+                bytes = ByteString.EMPTY;
+            }
+            b.addOutputs(out);
             b.addRawOutputContents(bytes);
         }
         return b.build();

@@ -112,6 +112,7 @@ public final class StatusMapper {
         return switch (code) {
             case INVALID_ARGUMENT -> Status.Code.INVALID_ARGUMENT;
             case NOT_FOUND -> Status.Code.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
             case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
             case MODEL_NOT_READY, SERVER_UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case CAPACITY_EXCEEDED -> Status.Code.RESOURCE_EXHAUSTED;

@@ -9,6 +9,8 @@ public enum ErrorCode {
     INVALID_ARGUMENT,
     /** No such model, version or resource. */
     NOT_FOUND,
+    /** What the request would create exists already (e.g. a shared-memory region of that name). */
+    ALREADY_EXISTS,
     /** The request is valid but the target is in the wrong state for it (e.g. wrong model kind). */
     FAILED_PRECONDITION,
     /** The model exists but has no ready version right now. */

@@ -9,6 +9,8 @@ import java.util.Objects;
  *
  * @param version       0 = the highest READY version
  * @param priority      1 = highest; 0 = the model's default level
+ * @param clampPriority true: a priority beyond the model's levels runs at its default level (Triton's
+ *                      rule, counted), instead of being refused with INVALID_ARGUMENT
  * @param timeout       how long it may wait to be admitted (null = the level's default)
  * @param deadlineNanos the caller's deadline ({@code Clock.nanoTime}), {@link Long#MAX_VALUE} for none
  * @param receivedNanos when the server received it ({@code Clock.nanoTime})
@@ -21,6 +23,7 @@ public record GenerationRequest(
         long[] promptIds,
         SamplingParams sampling,
         int priority,
+        boolean clampPriority,
         Duration timeout,
         String tenant,
         long deadlineNanos,

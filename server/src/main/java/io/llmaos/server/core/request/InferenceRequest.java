@@ -10,6 +10,8 @@ import java.util.Objects;
  *
  * @param version       0 = the highest READY version
  * @param priority      1 = highest; 0 = the model's default level
+ * @param clampPriority true: a priority beyond the model's levels runs at its default level (Triton's
+ *                      rule, counted), instead of being refused with INVALID_ARGUMENT
  * @param timeout       how long it may wait in the queue (null = the level's default)
  * @param deadlineNanos the caller's deadline ({@code Clock.nanoTime}), {@link Long#MAX_VALUE} for none
  * @param receivedNanos when the server received it ({@code Clock.nanoTime})
@@ -20,6 +22,7 @@ public record InferenceRequest(
         String requestId,
         List<Tensor> inputs,
         int priority,
+        boolean clampPriority,
         Duration timeout,
         String tenant,
         long deadlineNanos,

@@ -66,19 +66,22 @@ final class ConfigReader {
         try {
             JsonFormat.parser().merge(json, builder);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw new InvalidInputException(displayName, List.of(describe(e)));
+            throw new InvalidInputException(displayName, List.of(describe(e, "ModelConfig")));
         }
         return builder.build();
     }
 
-    /** What is wrong, in the parser's position terms, never in the text's own words. */
-    private static FieldViolation describe(Exception e) {
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        Matcher unknown = UNKNOWN_FIELD.matcher(message);
+    /**
+     * What is wrong with proto JSON of {@code message}, in the parser's position terms, never in the
+     * text's own words (a field name it does not know is named).
+     */
+    public static FieldViolation describe(Exception e, String message) {
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        Matcher unknown = UNKNOWN_FIELD.matcher(text);
         if (unknown.find()) {
-            return new FieldViolation(unknown.group(1), "is not a field of ModelConfig");
+            return new FieldViolation(unknown.group(1), "is not a field of " + message + " that LLMA OS supports");
         }
-        Matcher badEnum = ENUM.matcher(message);
+        Matcher badEnum = ENUM.matcher(text);
         if (badEnum.find()) {
             return new FieldViolation("(json)", "a value is not one of the names of enum " + badEnum.group(1));
         }
@@ -90,6 +93,6 @@ final class ConfigReader {
             }
         }
         return new FieldViolation(
-                "(json)", "is not valid proto JSON of ModelConfig (a value has the wrong type or form)");
+                "(json)", "is not valid proto JSON of " + message + " (a value has the wrong type or form)");
     }
 }

@@ -110,6 +110,11 @@ public final class ModelRepository {
         return ConfigReader.parse(json, where);
     }
 
+    /** What is wrong with proto JSON of {@code message}, never in the text's own words. */
+    public static io.llmaos.server.core.error.FieldViolation describeJsonError(Exception e, String message) {
+        return ConfigReader.describe(e, message);
+    }
+
     /** The engine's view of one version of {@code source}. */
     public ModelSpec spec(ModelSource source, long version) {
         return specs.build(source, version);
