@@ -12,13 +12,9 @@ import io.llmaos.proto.v1.InferStreamResponse;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.server.api.mapping.InferMapping;
 import io.llmaos.server.api.mapping.StatusMapper;
-import io.llmaos.server.codec.InputLimits;
 import io.llmaos.server.core.request.InferenceResult;
 import io.llmaos.server.core.runtime.Clock;
-import io.llmaos.server.core.tensor.Tensor;
-import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.scheduler.Dispatcher;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -32,7 +28,7 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
 
     private final Dispatcher scheduler;
     private final Clock clock;
-    private final int maxElementBytes;
+    private final TensorSeam seam;
     private final int maxPromptBytes;
 
     /**
@@ -42,7 +38,7 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
     InferenceApi(Dispatcher scheduler, Clock clock, int maxElementBytes, int maxPromptBytes) {
         this.scheduler = scheduler;
         this.clock = clock;
-        this.maxElementBytes = maxElementBytes;
+        this.seam = new TensorSeam(scheduler, clock, maxElementBytes);
         this.maxPromptBytes = maxPromptBytes;
     }
 
@@ -117,22 +113,17 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
      * the inputs against that copy's spec, and hands both to the dispatcher.
      */
     private CompletableFuture<InferenceResult> submit(Context context, InferRequest request, long received) {
-        return scheduler.onTensorModel(request.getModelName(), request.getModelVersion(), copy -> {
-            ModelSpec spec = copy.spec();
-            List<Tensor> inputs = InferMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes));
-            return scheduler.submit(
-                    copy,
-                    GrpcCalls.request(
-                            context,
-                            clock,
-                            received,
-                            request.getModelName(),
-                            spec.ref().version(),
-                            request.getRequestId(),
-                            inputs,
-                            request.getPriority(),
-                            false,
-                            GrpcCalls.duration(request.getTimeout())));
-        });
+        return seam.submit(
+                context,
+                received,
+                new TensorSeam.Call(
+                        request.getModelName(),
+                        request.getModelVersion(),
+                        request.getRequestId(),
+                        request.getPriority(),
+                        false,
+                        GrpcCalls.duration(request.getTimeout())),
+                (spec, limits) -> InferMapping.inputs(request, spec, limits),
+                (spec, result) -> result);
     }
 }

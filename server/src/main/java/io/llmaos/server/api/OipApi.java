@@ -33,16 +33,13 @@ import io.llmaos.server.api.mapping.StatisticsMapping;
 import io.llmaos.server.api.mapping.StatusMapper;
 import io.llmaos.server.api.mapping.TritonConfigMapping;
 import io.llmaos.server.api.mapping.TritonLlm;
-import io.llmaos.server.codec.InputLimits;
 import io.llmaos.server.core.error.InvalidInputException;
 import io.llmaos.server.core.error.LlmaosException;
 import io.llmaos.server.core.request.GenerationRequest;
 import io.llmaos.server.core.runtime.BuildInfo;
 import io.llmaos.server.core.runtime.Clock;
 import io.llmaos.server.core.runtime.ServerStatus;
-import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.EngineType;
-import io.llmaos.server.model.engine.ModelSpec;
 import io.llmaos.server.model.engine.ServingKind;
 import io.llmaos.server.model.lifecycle.ModelState;
 import io.llmaos.server.model.lifecycle.ModelStatus;
@@ -76,7 +73,7 @@ final class OipApi extends OipRepositoryApi {
     private final BuildInfo buildInfo;
     private final Dispatcher scheduler;
     private final Clock clock;
-    private final int maxElementBytes;
+    private final TensorSeam seam;
     private final int maxPromptBytes;
 
     OipApi(OipServices s, int maxElementBytes, int maxPromptBytes) {
@@ -85,7 +82,7 @@ final class OipApi extends OipRepositoryApi {
         this.buildInfo = s.buildInfo();
         this.scheduler = s.scheduler();
         this.clock = s.clock();
-        this.maxElementBytes = maxElementBytes;
+        this.seam = new TensorSeam(s.scheduler(), s.clock(), maxElementBytes);
         this.maxPromptBytes = maxPromptBytes;
     }
 
@@ -347,25 +344,18 @@ final class OipApi extends OipRepositoryApi {
         Map<String, Integer> classes = Classification.counts(request);
         Map<String, ShmRef> sharedOutputs = OipMapping.sharedOutputs(request);
         SharedMemory shm = regions.of(TenantInterceptor.of(context));
-        return scheduler.onTensorModel(request.getModelName(), version, copy -> {
-            ModelSpec spec = copy.spec();
-            List<Tensor> inputs = OipMapping.inputs(request, spec, InputLimits.of(spec, maxElementBytes), shm);
-            return scheduler
-                    .submit(
-                            copy,
-                            GrpcCalls.request(
-                                    context,
-                                    clock,
-                                    received,
-                                    request.getModelName(),
-                                    spec.ref().version(),
-                                    request.getId(),
-                                    inputs,
-                                    OipMapping.priority(request),
-                                    true,
-                                    OipMapping.timeout(request)))
-                    .thenApply(result -> OipMapping.response(request, result, spec, classes, sharedOutputs, shm));
-        });
+        return seam.submit(
+                context,
+                received,
+                new TensorSeam.Call(
+                        request.getModelName(),
+                        version,
+                        request.getId(),
+                        OipMapping.priority(request),
+                        true,
+                        OipMapping.timeout(request)),
+                (spec, limits) -> OipMapping.inputs(request, spec, limits, shm),
+                (spec, result) -> OipMapping.response(request, result, spec, classes, sharedOutputs, shm));
     }
 
     private static ModelMetadataResponse.TensorMetadata metadata(TensorMetadata t) {
