@@ -9,6 +9,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.llmaos.server.api.interceptor.AuthInterceptor;
 import io.llmaos.server.api.interceptor.DrainGate;
+import io.llmaos.server.api.interceptor.LocalSharedMemory;
 import io.llmaos.server.api.interceptor.NetworkMeter;
 import io.llmaos.server.api.interceptor.RequestParsing;
 import io.llmaos.server.api.interceptor.StatusSafetyNet;
@@ -139,6 +140,7 @@ public final class GrpcEndpoint {
         nb.addService(RequestParsing.wrap(legacyReflection().bindService()));
         // interceptors run in reverse order of registration: the safety net is outermost
         nb.intercept(new WatchLimit(settings.maxWatchStreamsPerClient()));
+        nb.intercept(new LocalSharedMemory());
         nb.intercept(new TenantInterceptor());
         if (tokens != null) {
             nb.intercept(new AuthInterceptor(tokens::table));

@@ -103,6 +103,13 @@ class TritonClientTest {
         assertEquals("text_input", gpt.getInput(0).getName());
         assertEquals(io.llmaos.tritonwire.DataType.TYPE_STRING, gpt.getInput(0).getDataType());
         assertEquals("text_output", gpt.getOutput(0).getName());
+        var metadata = triton.blocking()
+                .modelMetadata(io.llmaos.tritonwire.ModelMetadataRequest.newBuilder()
+                        .setName("gpt-kjv")
+                        .build());
+        assertEquals("text_input", metadata.getInputs(0).getName());
+        assertEquals("BYTES", metadata.getInputs(0).getDatatype());
+        assertEquals("text_output", metadata.getOutputs(0).getName());
 
         var unknown = assertThrows(
                 StatusRuntimeException.class,
@@ -263,6 +270,41 @@ class TritonClientTest {
         assertTrue(settled - before < 60, "decoding went on after the cancel: " + (settled - before) + " steps of 400");
         Thread.sleep(100);
         assertEquals(settled, stats("gpt-kjv").getExecutionCount(), "no step ran after the sequence left");
+    }
+
+    @Test
+    void tensorRtLlmStyleInputsAreTaken() throws Exception {
+        JsonNode greedy = reference.get("greedy").get(0);
+        String text = greedy.get("greedy_text").asText();
+        ModelInferRequest.Builder r = TritonClient.prompt(
+                        "trt",
+                        greedy.get("prompt").asText(),
+                        greedy.get("max_new_tokens").asInt(),
+                        false)
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("stop_words")
+                        .setDatatype("BYTES")
+                        .addShape(1)
+                        .addShape(1))
+                .addRawInputContents(TritonClient.bytes(" LORD"))
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("beam_width")
+                        .setDatatype("INT32")
+                        .addShape(1)
+                        .addShape(1))
+                .addRawInputContents(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 0, 0, 0}));
+        String out = TritonClient.strings(
+                        triton.blocking().modelInfer(r.build()).getRawOutputContents(0))
+                .get(0);
+        assertTrue(text.contains(" LORD") && text.startsWith(out) && !out.contains("LORD"), out);
+
+        r.setRawInputContents(4, com.google.protobuf.ByteString.copyFrom(new byte[] {2, 0, 0, 0}));
+        var e = assertThrows(
+                StatusRuntimeException.class, () -> triton.blocking().modelInfer(r.build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(
+                e.getStatus().getDescription().contains("beam_width"),
+                e.getStatus().getDescription());
     }
 
     @Test

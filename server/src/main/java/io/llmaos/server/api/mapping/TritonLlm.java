@@ -11,8 +11,6 @@ import io.llmaos.server.core.error.InvalidInputException;
 import io.llmaos.server.core.request.SamplingParams;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,18 +63,35 @@ public final class TritonLlm {
                     "has " + r.getRawInputContentsCount() + " entries for " + r.getInputsCount() + " inputs");
         }
         for (int i = 0; i < r.getInputsCount(); i++) {
-            OipScalar in = new OipScalar(r, i);
+            OipInput in = new OipInput(r, i);
             switch (in.name()) {
                 case TEXT_INPUT -> prompt = in.text(maxPromptBytes);
                 case "max_tokens" -> s.maxTokens = in.integer();
                 case "stream" -> stream = in.bool();
                 case "exclude_input_in_output" -> in.bool(); // the text never holds the prompt
                 case "sampling_parameters" -> s.json(in.text(64 * 1024), in.field());
+                // TensorRT-LLM's optional inputs
+                case "temperature" -> s.temperature = in.real();
+                case "top_k" -> s.topK = in.integer();
+                case "top_p" -> s.topP = in.real();
+                case "random_seed" -> s.seed = in.integer();
+                case "stop_words" -> in.texts(GenerateMapping.MAX_STOP_BYTES).forEach(w -> s.stop(w, in.field()));
+                case "bad_words" -> {
+                    if (in.texts(GenerateMapping.MAX_STOP_BYTES).stream().anyMatch(w -> !w.isEmpty())) {
+                        throw new InvalidInputException(in.field(), "bad_words are not supported");
+                    }
+                }
+                case "beam_width" -> {
+                    if (in.integer() != 1) {
+                        throw new InvalidInputException(in.field(), "only beam_width 1 is supported");
+                    }
+                }
                 default ->
                     throw new InvalidInputException(
                             in.field() + ".name",
                             "is not an input of a GENERATIVE model (text_input, max_tokens, stream,"
-                                    + " sampling_parameters, exclude_input_in_output)");
+                                    + " sampling_parameters, exclude_input_in_output, temperature, top_k, top_p,"
+                                    + " random_seed, stop_words, bad_words, beam_width)");
             }
         }
         if (prompt == null) {
@@ -214,122 +229,6 @@ public final class TritonLlm {
                 throw new InvalidInputException(field, "must not be negative");
             }
             return (int) Math.min(Integer.MAX_VALUE, v);
-        }
-    }
-
-    /** One input of a request read as a single value. */
-    private record OipScalar(ModelInferRequest r, int i) {
-        String name() {
-            return r.getInputs(i).getName();
-        }
-
-        String field() {
-            return "inputs[" + i + "]";
-        }
-
-        private ModelInferRequest.InferInputTensor in() {
-            return r.getInputs(i);
-        }
-
-        private ByteBuffer raw() {
-            return r.getRawInputContentsCount() == 0
-                    ? null
-                    : r.getRawInputContents(i).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        }
-
-        private void requireOne(String... types) {
-            if (!List.of(types).contains(in().getDatatype())) {
-                throw new InvalidInputException(field() + ".datatype", "must be one of " + List.of(types));
-            }
-            long n = 1;
-            for (long d : in().getShapeList()) {
-                n *= d;
-            }
-            if (n != 1) {
-                throw new InvalidInputException(field() + ".shape", "must hold exactly one element");
-            }
-        }
-
-        String text(int maxBytes) {
-            requireOne("BYTES");
-            byte[] bytes;
-            ByteBuffer raw = raw();
-            if (raw != null) {
-                if (raw.remaining() < 4 || raw.getInt(0) < 0 || raw.getInt(0) != raw.remaining() - 4) {
-                    throw new InvalidInputException(
-                            "raw_input_contents[" + i + "]", "is not one length-prefixed BYTES element");
-                }
-                bytes = new byte[raw.remaining() - 4];
-                raw.position(4);
-                raw.get(bytes);
-            } else if (in().getContents().getBytesContentsCount() == 1) {
-                bytes = in().getContents().getBytesContents(0).toByteArray();
-            } else {
-                throw new InvalidInputException(field() + ".contents", "must hold one bytes_contents element");
-            }
-            if (bytes.length > maxBytes) {
-                throw new InvalidInputException(
-                        field(),
-                        "is " + bytes.length + " bytes; the server takes at most " + maxBytes
-                                + " bytes (--max-prompt-bytes)");
-            }
-            try {
-                return StandardCharsets.UTF_8
-                        .newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes))
-                        .toString();
-            } catch (CharacterCodingException e) {
-                throw new InvalidInputException(field(), "is not valid UTF-8");
-            }
-        }
-
-        long integer() {
-            requireOne("INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
-            String type = in().getDatatype();
-            ByteBuffer raw = raw();
-            var c = in().getContents();
-            if (raw != null) {
-                int size = io.llmaos.server.core.tensor.DataType.valueOf(type).byteSize();
-                if (raw.remaining() != size) {
-                    throw new InvalidInputException("raw_input_contents[" + i + "]", "must hold one " + type);
-                }
-                return switch (size) {
-                    case 1 -> type.startsWith("U") ? raw.get(0) & 0xff : raw.get(0);
-                    case 2 -> type.startsWith("U") ? raw.getShort(0) & 0xffff : raw.getShort(0);
-                    case 4 -> type.startsWith("U") ? raw.getInt(0) & 0xffffffffL : raw.getInt(0);
-                    default -> raw.getLong(0);
-                };
-            }
-            if (c.getIntContentsCount() == 1) {
-                return c.getIntContents(0);
-            }
-            if (c.getInt64ContentsCount() == 1) {
-                return c.getInt64Contents(0);
-            }
-            if (c.getUintContentsCount() == 1) {
-                return c.getUintContents(0) & 0xffffffffL;
-            }
-            if (c.getUint64ContentsCount() == 1) {
-                return c.getUint64Contents(0);
-            }
-            throw new InvalidInputException(field() + ".contents", "must hold one integer");
-        }
-
-        boolean bool() {
-            requireOne("BOOL");
-            ByteBuffer raw = raw();
-            if (raw != null) {
-                if (raw.remaining() != 1) {
-                    throw new InvalidInputException("raw_input_contents[" + i + "]", "must hold one BOOL");
-                }
-                return raw.get(0) != 0;
-            }
-            if (in().getContents().getBoolContentsCount() != 1) {
-                throw new InvalidInputException(field() + ".contents", "must hold one bool_contents element");
-            }
-            return in().getContents().getBoolContents(0);
         }
     }
 }
