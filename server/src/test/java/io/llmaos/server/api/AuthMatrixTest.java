@@ -54,6 +54,10 @@ class AuthMatrixTest {
             "llmaos.v1.SchedulerService/SetPolicy",
             "inference.GRPCInferenceService/RepositoryModelLoad",
             "inference.GRPCInferenceService/RepositoryModelUnload",
+            "inference.GRPCInferenceService/SystemSharedMemoryRegister",
+            "inference.GRPCInferenceService/SystemSharedMemoryUnregister",
+            "inference.GRPCInferenceService/CudaSharedMemoryRegister",
+            "inference.GRPCInferenceService/CudaSharedMemoryUnregister",
             "inference.GRPCInferenceService/TraceSetting",
             "inference.GRPCInferenceService/LogSettings");
 

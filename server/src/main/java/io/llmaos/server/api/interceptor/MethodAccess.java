@@ -33,13 +33,9 @@ final class MethodAccess {
             "inference.GRPCInferenceService/ModelConfig",
             "inference.GRPCInferenceService/ModelStatistics",
             "inference.GRPCInferenceService/RepositoryIndex",
-            // regions belong to the tenant that registers them
+            // a tenant's regions: registering and unregistering them is management (admin)
             "inference.GRPCInferenceService/SystemSharedMemoryStatus",
-            "inference.GRPCInferenceService/SystemSharedMemoryRegister",
-            "inference.GRPCInferenceService/SystemSharedMemoryUnregister",
-            "inference.GRPCInferenceService/CudaSharedMemoryStatus",
-            "inference.GRPCInferenceService/CudaSharedMemoryRegister",
-            "inference.GRPCInferenceService/CudaSharedMemoryUnregister");
+            "inference.GRPCInferenceService/CudaSharedMemoryStatus");
 
     private MethodAccess() {}
 
