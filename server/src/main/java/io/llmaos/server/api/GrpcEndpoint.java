@@ -72,6 +72,8 @@ public final class GrpcEndpoint {
     private final Server server;
     private final TokenFile tokens;
     private final ServerTls tls;
+    /** Bounds the connections open at once; null when --max-connections is 0. */
+    private final ConnectionLimit connections;
 
     private GrpcEndpoint(Builder b) {
         this.settings = b.settings;
@@ -123,6 +125,12 @@ public final class GrpcEndpoint {
                 .keepAliveTimeout(Durations.nanos(settings.keepAliveTimeout()), TimeUnit.NANOSECONDS)
                 .permitKeepAliveTime(Durations.nanos(settings.permitKeepAliveTime()), TimeUnit.NANOSECONDS)
                 .permitKeepAliveWithoutCalls(settings.permitKeepAliveWithoutCalls());
+        this.connections = settings.maxConnections() > 0 ? new ConnectionLimit(settings.maxConnections()) : null;
+        if (connections != null) {
+            nb.channelFactory(connections.channels())
+                    .bossEventLoopGroup(connections.boss())
+                    .workerEventLoopGroup(connections.workers());
+        }
         if (settings.maxRstFramesPerSecond() > 0) {
             // the HTTP/2 rapid-reset flood: a connection resetting streams faster than this is closed
             nb.maxRstFramesPerWindow(settings.maxRstFramesPerSecond(), 1);
@@ -163,7 +171,14 @@ public final class GrpcEndpoint {
      * UNAVAILABLE until the server moves to SERVING.
      */
     public void start() throws IOException {
-        server.start();
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            if (connections != null) {
+                connections.shutdown();
+            }
+            throw e;
+        }
         SecuritySettings security = settings.security();
         log.info(
                 "security: {}, {}",
@@ -177,6 +192,11 @@ public final class GrpcEndpoint {
             warn.run();
             watchTimer.scheduleAtFixedRate(warn, 1, 1, TimeUnit.HOURS);
         }
+    }
+
+    /** Connections closed on arrival because --max-connections were open (0 without a bound). */
+    public long refusedConnections() {
+        return connections == null ? 0 : connections.refused();
     }
 
     /** The port bound (useful when the settings asked for port 0). */
@@ -229,6 +249,9 @@ public final class GrpcEndpoint {
             }
             executor.shutdownNow();
             watchTimer.shutdownNow();
+            if (connections != null) {
+                connections.shutdown();
+            }
             closeQuietly(tokens);
             closeQuietly(tls);
             if (!executor.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param loadModels        models to load at start; {@code ["*"]} means every model
  * @param maxConnectionIdle {@link Duration#ZERO} means connections are never closed for idleness
  * @param maxRstFramesPerSecond 0 means no limit on a connection's stream resets
+ * @param maxConnections        client connections open at once (0 = no limit)
  * @param instanceBudget    0 means no limit
  * @param modelMemoryBudget 0 means no limit
  * @param loadOnDemandWait  null when load-on-demand is off
@@ -41,6 +42,7 @@ public record ServerSettings(
         boolean permitKeepAliveWithoutCalls,
         Duration maxConnectionIdle,
         int maxRstFramesPerSecond,
+        int maxConnections,
         int maxWatchStreamsPerClient,
         Duration shutdownGrace,
         Duration resourceSampleInterval,

@@ -70,6 +70,8 @@ public final class SettingsLoader {
         Duration permitKeepAlive = v.get(Setting.PERMIT_KEEPALIVE_TIME, t -> atLeast(t, Duration.ZERO));
         Boolean permitWithoutCalls = v.get(Setting.PERMIT_KEEPALIVE_WITHOUT_CALLS, ValueParsers::bool);
         Duration maxIdle = v.get(Setting.MAX_CONNECTION_IDLE, t -> atLeast(t, Duration.ZERO));
+        Integer maxConnections =
+                v.get(Setting.MAX_CONNECTIONS, t -> (int) range(ValueParsers.integer(t), 0, Integer.MAX_VALUE));
         Integer maxWatches =
                 v.get(Setting.MAX_WATCH_STREAMS_PER_CLIENT, t -> (int) range(ValueParsers.integer(t), 1, 1 << 20));
         Integer maxRst = v.get(
@@ -117,6 +119,7 @@ public final class SettingsLoader {
                 permitWithoutCalls,
                 maxIdle,
                 maxRst,
+                maxConnections,
                 maxWatches,
                 grace,
                 sampleInterval,
