@@ -60,7 +60,7 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(String classpath, List<String> jvmOptions, List<String> args)
             throws IOException, InterruptedException {
-        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0"));
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0", "--metrics-port", "0"));
         serve.addAll(args);
         return startMain(classpath, jvmOptions, "io.llmaos.server.Main", serve);
     }

@@ -25,6 +25,8 @@ import io.llmaos.server.resource.ProcessMemory;
 import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Dispatcher;
 import io.llmaos.server.scheduler.SchedulingPolicies;
+import io.llmaos.server.telemetry.ServerMetrics;
+import io.llmaos.server.telemetry.Telemetry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,10 @@ public final class LlmaosServer {
     private final GrpcEndpoint endpoint;
     private final ScheduledExecutorService poller;
     private final RepositoryPoller repositoryPoller;
+    /** The meter provider and the server's metrics, from start to shutdown. */
+    private Telemetry telemetry;
+
+    private ServerMetrics metrics;
 
     public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock) {
         this(settings, buildInfo, clock, JulLogControl.detached());
@@ -107,6 +113,12 @@ public final class LlmaosServer {
 
     /** Binds the port, loads the start-up models (failures are logged, not fatal), and starts serving. */
     public void start() throws IOException {
+        try {
+            telemetry = new Telemetry(settings.host(), settings.metricsPort());
+        } catch (RuntimeException e) {
+            throw new IOException("the metrics port " + settings.metricsPort() + ": " + e.getMessage(), e);
+        }
+        metrics = new ServerMetrics(telemetry.meter(), scheduler, resources);
         endpoint.start();
         List<CompletableFuture<ModelStatus>> loads = new ArrayList<>();
         List<String> inRepository = models.scan();
@@ -150,6 +162,10 @@ public final class LlmaosServer {
         DrainReport report = endpoint.drain(settings.shutdownGrace());
         models.close();
         scheduler.close();
+        if (metrics != null) {
+            metrics.close();
+            telemetry.close();
+        }
         resources.close();
         return report;
     }

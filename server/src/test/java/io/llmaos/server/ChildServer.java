@@ -42,13 +42,19 @@ public final class ChildServer implements AutoCloseable {
         this.port = awaitPort();
     }
 
-    /** Starts {@code Main serve --port 0} plus {@code args}, with {@code jvm} options. */
+    /**
+     * Starts {@code Main serve --port 0} plus {@code args} (the metrics endpoint off unless they set
+     * {@code --metrics-port}), with {@code jvm} options.
+     */
     public static ChildServer start(List<String> jvm, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvm);
         command.addAll(
                 List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0"));
+        if (!List.of(args).contains("--metrics-port")) {
+            command.addAll(List.of("--metrics-port", "0"));
+        }
         command.addAll(List.of(args));
         return new ChildServer(
                 new ProcessBuilder(command).redirectErrorStream(true).start());

@@ -76,6 +76,30 @@ class LayeringTest {
     }
 
     @Test
+    void onlyTelemetryTouchesOpenTelemetryAndOnlyTheRootUsesTelemetry() {
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".telemetry..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.opentelemetry.."));
+        check(noClasses()
+                .that()
+                .resideInAnyPackage(
+                        ROOT + ".core..",
+                        ROOT + ".codec..",
+                        ROOT + ".config..",
+                        ROOT + ".resource..",
+                        ROOT + ".model..",
+                        ROOT + ".generation..",
+                        ROOT + ".scheduler..",
+                        ROOT + ".api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROOT + ".telemetry.."));
+    }
+
+    @Test
     void onlyApiTouchesGrpcAndTheGeneratedServices() {
         check(noClasses()
                 .that()

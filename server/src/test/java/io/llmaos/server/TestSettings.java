@@ -15,6 +15,7 @@ public final class TestSettings {
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         flags.put(Setting.HOST, "127.0.0.1");
         flags.put(Setting.PORT, "0");
+        flags.put(Setting.METRICS_PORT, "0");
         flags.put(Setting.MODELS, models.toString());
         flags.putAll(more);
         return new SettingsLoader(Map.of(), models, 2).load(flags);

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param maxConnectionIdle {@link Duration#ZERO} means connections are never closed for idleness
  * @param maxRstFramesPerSecond 0 means no limit on a connection's stream resets
  * @param maxConnections        client connections open at once (0 = no limit)
+ * @param metricsPort       the Prometheus scrape endpoint's port (0 = off)
  * @param instanceBudget    0 means no limit
  * @param modelMemoryBudget 0 means no limit
  * @param loadOnDemandWait  null when load-on-demand is off
@@ -51,6 +52,7 @@ public record ServerSettings(
         Duration loadTimeout,
         int maxElementBytes,
         int maxPromptBytes,
+        int metricsPort,
         SecuritySettings security) {
 
     public ServerSettings {

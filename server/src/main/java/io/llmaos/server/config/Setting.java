@@ -13,6 +13,11 @@ public enum Setting {
     CONFIG("config", "FILE", "A YAML or JSON file of settings; keys are the flag names without --", "none"),
     HOST("host", "HOST", "Address to bind; 0.0.0.0 listens on every interface (containers)", "127.0.0.1"),
     PORT("port", "PORT", "Port to listen on; 0 picks a free port", "8001"),
+    METRICS_PORT(
+            "metrics-port",
+            "PORT",
+            "Port of the Prometheus scrape endpoint (GET /metrics), on the gRPC host; 0 turns it off",
+            "8002"),
     MODELS("models", "DIR", "The model repository folder", "the bundled models/"),
     MODEL_CONTROL_MODE(
             "model-control-mode",

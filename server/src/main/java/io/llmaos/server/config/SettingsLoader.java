@@ -70,6 +70,7 @@ public final class SettingsLoader {
         Duration permitKeepAlive = v.get(Setting.PERMIT_KEEPALIVE_TIME, t -> atLeast(t, Duration.ZERO));
         Boolean permitWithoutCalls = v.get(Setting.PERMIT_KEEPALIVE_WITHOUT_CALLS, ValueParsers::bool);
         Duration maxIdle = v.get(Setting.MAX_CONNECTION_IDLE, t -> atLeast(t, Duration.ZERO));
+        Integer metricsPort = v.get(Setting.METRICS_PORT, t -> (int) range(ValueParsers.integer(t), 0, 65535));
         Integer maxConnections =
                 v.get(Setting.MAX_CONNECTIONS, t -> (int) range(ValueParsers.integer(t), 0, Integer.MAX_VALUE));
         Integer maxWatches =
@@ -128,6 +129,7 @@ public final class SettingsLoader {
                 loadTimeout,
                 maxElementBytes,
                 maxPromptBytes,
+                metricsPort,
                 security);
     }
 

@@ -30,7 +30,16 @@ class IdleServerTest {
 
     @Test
     void anIdleServerPastScaleDownIdleUsesUnderTwoPercentOfACore() throws Exception {
-        try (ChildServer server = ChildServer.start(List.of(), "--models", TestServer.DEMO_MODELS.toString())) {
+        int metricsPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            metricsPort = s.getLocalPort();
+        }
+        try (ChildServer server = ChildServer.start(
+                List.of(),
+                "--models",
+                TestServer.DEMO_MODELS.toString(),
+                "--metrics-port",
+                String.valueOf(metricsPort))) {
             ManagedChannel channel = server.channel();
             try {
                 for (String model : MODELS) {
@@ -58,6 +67,9 @@ class IdleServerTest {
                                 .setSampling(SamplingParams.newBuilder().setMaxNewTokens(8))
                                 .build())
                         .forEachRemaining(r -> {});
+                // the scrape endpoint is on, as in a default server, and answers
+                assertTrue(io.llmaos.server.telemetry.MetricsScrapeTest.scrape(metricsPort)
+                        .contains("llmaos_requests_total"));
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }

@@ -1,0 +1,59 @@
+package io.llmaos.server.telemetry;
+
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's OpenTelemetry meter provider, built once and passed down (no global OpenTelemetry): a
+ * Prometheus scrape endpoint on {@code host:port} when the port is not 0, and any further readers
+ * (tests use an in-memory one). Closed with the server.
+ */
+public final class Telemetry implements AutoCloseable {
+    /** The instrumentation scope of every instrument. */
+    static final String SCOPE = "io.llmaos.server";
+
+    private final SdkMeterProvider meters;
+    private final PrometheusHttpServer prometheus;
+
+    /**
+     * @param host    the address the scrape endpoint binds (the gRPC host)
+     * @param port    its port; 0 = no endpoint
+     * @param readers further readers
+     */
+    public Telemetry(String host, int port, MetricReader... readers) {
+        SdkMeterProviderBuilder b = SdkMeterProvider.builder();
+        this.prometheus = port == 0
+                ? null
+                : PrometheusHttpServer.builder().setHost(host).setPort(port).build();
+        if (prometheus != null) {
+            b.registerMetricReader(prometheus);
+        }
+        for (MetricReader r : readers) {
+            b.registerMetricReader(r);
+        }
+        this.meters = b.build();
+    }
+
+    /** A provider with no reader: instruments cost nothing (metrics off). */
+    public static Telemetry off() {
+        return new Telemetry("127.0.0.1", 0);
+    }
+
+    public Meter meter() {
+        return meters.get(SCOPE);
+    }
+
+    /** Whether the scrape endpoint is on. */
+    public boolean scraped() {
+        return prometheus != null;
+    }
+
+    @Override
+    public void close() {
+        meters.shutdown().join(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,91 @@
+package io.llmaos.server.telemetry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.StatusRuntimeException;
+import io.llmaos.server.DemoRequests;
+import io.llmaos.server.TestServer;
+import io.llmaos.server.config.Setting;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Prometheus endpoint of a real server: after a known number of requests the scrape shows those
+ * counts per label set, a refused request shows under its reason, and Triton's cumulative counters add
+ * up.
+ */
+public class MetricsScrapeTest {
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public static String scrape(int port) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
+
+    /** The value of the sample of {@code metric} whose labels include every one of {@code labels}. */
+    static double value(String scrape, String metric, String... labels) {
+        Pattern line = Pattern.compile("^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        Matcher m = line.matcher(scrape);
+        while (m.find()) {
+            boolean all = true;
+            for (String l : labels) {
+                all &= m.group(1).contains(l);
+            }
+            if (all) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        throw new AssertionError("no sample " + metric + " with " + String.join(",", labels) + " in\n" + scrape);
+    }
+
+    @Test
+    void theScrapeCountsRequestsByLabelsAndRejectionsByReason() throws Exception {
+        int port = freePort();
+        try (TestServer server = TestServer.start(
+                TestServer.DEMO_MODELS, "mlp-classifier", Map.of(Setting.METRICS_PORT, String.valueOf(port)))) {
+            for (int i = 0; i < 5; i++) {
+                server.inference().infer(DemoRequests.mlpRequest("mlp-classifier"));
+            }
+            assertThrows(
+                    StatusRuntimeException.class,
+                    () -> server.inference()
+                            .infer(DemoRequests.mlpRequest("mlp-classifier").toBuilder()
+                                    .setPriority(9)
+                                    .build()));
+            String scrape = scrape(port);
+            String model = "model=\"mlp-classifier\"";
+            assertEquals(5, value(scrape, "llmaos_requests_total", model, "version=\"1\""));
+            assertEquals(5, value(scrape, "llmaos_tenant_requests_total", model, "tenant=\"default\""));
+            assertEquals(1, value(scrape, "llmaos_request_rejections_total", model, "reason=\"invalid\""));
+            assertEquals(0, value(scrape, "llmaos_request_rejections_total", model, "reason=\"quota\""));
+            assertEquals(5, value(scrape, "llmaos_inference_requests_total", model, "outcome=\"success\""));
+            assertEquals(5, value(scrape, "llmaos_inference_count_total", model));
+            double executions = value(scrape, "llmaos_inference_executions_total", model);
+            assertTrue(executions >= 1 && executions <= 5, String.valueOf(executions));
+            assertTrue(value(scrape, "llmaos_inference_request_time_seconds_total", model, "outcome=\"success\"") > 0);
+            assertTrue(value(scrape, "llmaos_inference_compute_time_seconds_total", model, "phase=\"infer\"") > 0);
+            assertEquals(0, value(scrape, "llmaos_queue_depth", model));
+            assertTrue(value(scrape, "llmaos_model_memory_bytes", model) > 0);
+            assertTrue(value(scrape, "llmaos_process_memory_rss_bytes") > 0);
+            assertTrue(value(scrape, "llmaos_jvm_heap_used_bytes") > 0);
+        }
+    }
+}
