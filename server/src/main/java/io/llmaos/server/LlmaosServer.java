@@ -25,6 +25,7 @@ import io.llmaos.server.resource.ProcessMemory;
 import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Dispatcher;
 import io.llmaos.server.scheduler.SchedulingPolicies;
+import io.llmaos.server.telemetry.RequestHistograms;
 import io.llmaos.server.telemetry.ServerMetrics;
 import io.llmaos.server.telemetry.Telemetry;
 import java.io.IOException;
@@ -119,6 +120,9 @@ public final class LlmaosServer {
             throw new IOException("the metrics port " + settings.metricsPort() + ": " + e.getMessage(), e);
         }
         metrics = new ServerMetrics(telemetry.meter(), scheduler, resources);
+        if (telemetry.collected()) {
+            scheduler.observeWith(new RequestHistograms(telemetry.meter()));
+        }
         endpoint.start();
         List<CompletableFuture<ModelStatus>> loads = new ArrayList<>();
         List<String> inRepository = models.scan();

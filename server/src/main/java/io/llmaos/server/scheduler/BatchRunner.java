@@ -73,6 +73,7 @@ final class BatchRunner {
                 if (p.succeed(new InferenceResult(ref, parts.get(i), start - p.enqueued, end - start, size))) {
                     stats.completed(p.level, p.tenant(), start - p.enqueued);
                     stats.execution.succeeded(batched ? p.rows : 1, split - p.request.receivedNanos(), millis);
+                    stats.observer.served(p.level, start - p.enqueued, end - start, split - p.request.receivedNanos());
                 }
             }
         } catch (RuntimeException | Error e) {

@@ -232,13 +232,13 @@ final class DecodeLoop implements Runnable {
         int index = s.generated.size();
         s.generated.add(pick.token());
         if (!s.ignoreEos && spec.eosTokenIds().contains(pick.token())) {
-            s.emit(new GeneratedToken(pick.token(), s.text.flush(), index, pick.logprob()), now);
+            emit(s, new GeneratedToken(pick.token(), s.text.flush(), index, pick.logprob()), now);
             end(batch, s, FinishReason.EOS, now);
             return;
         }
         String delta = s.text.add(pick.token());
         if (s.text.stopped()) {
-            s.emit(new GeneratedToken(pick.token(), delta, index, pick.logprob()), now);
+            emit(s, new GeneratedToken(pick.token(), delta, index, pick.logprob()), now);
             end(batch, s, FinishReason.STOP, now);
             return;
         }
@@ -247,9 +247,18 @@ final class DecodeLoop implements Runnable {
         if (full) {
             delta += s.text.flush();
         }
-        s.emit(new GeneratedToken(pick.token(), delta, index, pick.logprob()), now);
+        emit(s, new GeneratedToken(pick.token(), delta, index, pick.logprob()), now);
         if (full) {
             end(batch, s, FinishReason.LENGTH, now);
+        }
+    }
+
+    private void emit(PendingSequence s, GeneratedToken token, long now) {
+        long gap = s.emit(token, now);
+        if (gap < 0) {
+            stats.observer.firstToken(now - s.request.receivedNanos());
+        } else {
+            stats.observer.nextToken(gap);
         }
     }
 
@@ -278,6 +287,7 @@ final class DecodeLoop implements Runnable {
             stats.completed(s.level, s.tenant());
             stats.execution.succeeded(
                     1, now - s.request.receivedNanos(), clock.now().toEpochMilli());
+            stats.observer.sequenceEnded(s.generated.size(), now - s.request.receivedNanos());
         }
     }
 

@@ -47,6 +47,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final EngineBudget budget;
     private final Map<ServedCopy, VersionScheduler> schedulers = new ConcurrentHashMap<>();
+    private volatile SchedulerObserver observer = SchedulerObserver.NONE;
     private final QueueTicker ticker;
     private final ExecutorService grower;
     private final PromptPreprocessor prompts;
@@ -211,6 +212,11 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /** Who hears of requests, batches and tokens as they happen, from now on (copies made from now). */
+    public void observeWith(SchedulerObserver value) {
+        this.observer = value;
+    }
+
     /** Statistics of every scheduled model copy, or those of the named models. */
     public SchedulerReport stats(List<String> names) {
         return new SchedulerReport(
@@ -329,9 +335,11 @@ public final class Dispatcher implements AutoCloseable {
     private VersionScheduler make(ServedCopy v) {
         ModelPolicy policy = policies.forModel(v.spec().ref().name(), v.config());
         String name = "llmaos-" + v.spec().ref().name() + "-" + v.spec().ref().version();
-        return v.spec().kind() == ServingKind.GENERATIVE
+        VersionScheduler s = v.spec().kind() == ServingKind.GENERATIVE
                 ? new ContinuousBatchingScheduler(v, policy, clock, daemon(name + "-decode"))
                 : new BatchingScheduler(v, policy, clock, daemon(name + "-worker"), grower, ticker::wake);
+        s.stats().observer = observer.forCopy(v.spec().ref());
+        return s;
     }
 
     private static ThreadFactory daemon(String name) {

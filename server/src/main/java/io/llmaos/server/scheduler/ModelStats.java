@@ -37,12 +37,15 @@ final class ModelStats {
     private final LongAdder batches = new LongAdder();
     /** Triton's statistics of this copy. */
     final ExecutionCounters execution = new ExecutionCounters();
+    /** Hears of each request, batch and token as it happens (set once the copy's scheduler is made). */
+    volatile SchedulerObserver.CopyObserver observer = SchedulerObserver.CopyObserver.NONE;
     /** Requests whose priority was beyond the model's levels and ran at its default level. */
     final LongAdder clampedPriorities = new LongAdder();
 
     private final LongAdder computeNanosSum = new LongAdder();
 
     void batch(int size, long computeNanos) {
+        observer.batch(size);
         batchSizes.incrementAndGet(Math.min(size, batchSizes.length() - 1));
         computeUs.recordValue(Math.max(0, computeNanos / 1000));
         batches.increment();

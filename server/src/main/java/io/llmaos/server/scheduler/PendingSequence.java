@@ -29,6 +29,7 @@ final class PendingSequence extends AdmittedEntry {
     private final GenerationListener listener;
     private volatile boolean cancelled;
     long firstTokenAt;
+    long lastTokenAt;
     long queueNanos;
     boolean started;
 
@@ -85,11 +86,15 @@ final class PendingSequence extends AdmittedEntry {
         }
     }
 
-    void emit(GeneratedToken token, long now) {
+    /** Hands {@code token} to the listener; the time since the previous token, or -1 for the first. */
+    long emit(GeneratedToken token, long now) {
+        long gap = firstTokenAt == 0 ? -1 : now - lastTokenAt;
         if (firstTokenAt == 0) {
             firstTokenAt = now;
         }
+        lastTokenAt = now;
         listener.onTokens(List.of(token));
+        return gap;
     }
 
     boolean finish(FinishReason reason, long now) {

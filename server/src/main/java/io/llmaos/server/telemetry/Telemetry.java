@@ -18,6 +18,7 @@ public final class Telemetry implements AutoCloseable {
 
     private final SdkMeterProvider meters;
     private final PrometheusHttpServer prometheus;
+    private final boolean collected;
 
     /**
      * @param host    the address the scrape endpoint binds (the gRPC host)
@@ -35,6 +36,7 @@ public final class Telemetry implements AutoCloseable {
         for (MetricReader r : readers) {
             b.registerMetricReader(r);
         }
+        this.collected = prometheus != null || readers.length > 0;
         this.meters = b.build();
     }
 
@@ -47,9 +49,9 @@ public final class Telemetry implements AutoCloseable {
         return meters.get(SCOPE);
     }
 
-    /** Whether the scrape endpoint is on. */
-    public boolean scraped() {
-        return prometheus != null;
+    /** Whether any reader collects (else recording on the request path is skipped altogether). */
+    public boolean collected() {
+        return collected;
     }
 
     @Override

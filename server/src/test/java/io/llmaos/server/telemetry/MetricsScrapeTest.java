@@ -60,7 +60,7 @@ public class MetricsScrapeTest {
     void theScrapeCountsRequestsByLabelsAndRejectionsByReason() throws Exception {
         int port = freePort();
         try (TestServer server = TestServer.start(
-                TestServer.DEMO_MODELS, "mlp-classifier", Map.of(Setting.METRICS_PORT, String.valueOf(port)))) {
+                TestServer.DEMO_MODELS, "mlp-classifier,gpt-kjv", Map.of(Setting.METRICS_PORT, String.valueOf(port)))) {
             for (int i = 0; i < 5; i++) {
                 server.inference().infer(DemoRequests.mlpRequest("mlp-classifier"));
             }
@@ -70,6 +70,15 @@ public class MetricsScrapeTest {
                             .infer(DemoRequests.mlpRequest("mlp-classifier").toBuilder()
                                     .setPriority(9)
                                     .build()));
+            server.inference()
+                    .generate(io.llmaos.proto.v1.GenerateRequest.newBuilder()
+                            .setModelName("gpt-kjv")
+                            .setText("And God said")
+                            .setSampling(io.llmaos.proto.v1.SamplingParams.newBuilder()
+                                    .setMaxNewTokens(8)
+                                    .setIgnoreEos(true))
+                            .build())
+                    .forEachRemaining(r -> {});
             String scrape = scrape(port);
             String model = "model=\"mlp-classifier\"";
             assertEquals(5, value(scrape, "llmaos_requests_total", model, "version=\"1\""));
@@ -86,6 +95,17 @@ public class MetricsScrapeTest {
             assertTrue(value(scrape, "llmaos_model_memory_bytes", model) > 0);
             assertTrue(value(scrape, "llmaos_process_memory_rss_bytes") > 0);
             assertTrue(value(scrape, "llmaos_jvm_heap_used_bytes") > 0);
+            // histograms recorded as requests happen: counts add up, the +Inf bucket holds them all
+            assertEquals(5, value(scrape, "llmaos_request_duration_seconds_count", model));
+            assertEquals(5, value(scrape, "llmaos_request_duration_seconds_bucket", model, "le=\"+Inf\""));
+            assertTrue(value(scrape, "llmaos_request_duration_seconds_sum", model) > 0);
+            assertEquals(5, value(scrape, "llmaos_queue_duration_seconds_count", model));
+            assertEquals(executions, value(scrape, "llmaos_batch_size_count", model));
+            String gpt = "model=\"gpt-kjv\"";
+            assertEquals(8, value(scrape, "llmaos_generation_tokens_total", gpt));
+            assertEquals(1, value(scrape, "llmaos_generation_time_to_first_token_seconds_count", gpt));
+            assertEquals(7, value(scrape, "llmaos_generation_inter_token_latency_seconds_count", gpt));
+            assertEquals(1, value(scrape, "llmaos_generation_duration_seconds_count", gpt));
         }
     }
 }
