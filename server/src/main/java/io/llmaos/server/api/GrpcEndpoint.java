@@ -88,8 +88,9 @@ public final class GrpcEndpoint {
                     "an endpoint needs the model manager, the scheduler and the resource monitor");
         }
         Watches watches = new Watches(watchTimer);
+        AccessLog access = settings.accessLog() ? new AccessLog(b.clock) : AccessLog.OFF;
         List<BindableService> services = new ArrayList<>(List.of(
-                new InferenceApi(b.scheduler, b.clock, settings.maxElementBytes(), settings.maxPromptBytes()),
+                new InferenceApi(b.scheduler, b.clock, settings.maxElementBytes(), settings.maxPromptBytes(), access),
                 new ModelRepositoryApi(b.models),
                 new SchedulerApi(b.scheduler, watches),
                 new ResourceApi(b.resources, b.scheduler, network, watches, b.models.ledger()),
@@ -101,7 +102,8 @@ public final class GrpcEndpoint {
                                 b.scheduler,
                                 b.clock,
                                 new SharedMemoryRegions(b.sharedMemoryDir),
-                                b.logs),
+                                b.logs,
+                                access),
                         settings.maxElementBytes(),
                         settings.maxPromptBytes())));
         services.addAll(b.extraServices);

@@ -29,16 +29,18 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
     private final Dispatcher scheduler;
     private final Clock clock;
     private final TensorSeam seam;
+    private final AccessLog access;
     private final int maxPromptBytes;
 
     /**
      * @param maxElementBytes the largest BYTES element a request may carry
      * @param maxPromptBytes  the largest prompt text, in UTF-8 bytes
      */
-    InferenceApi(Dispatcher scheduler, Clock clock, int maxElementBytes, int maxPromptBytes) {
+    InferenceApi(Dispatcher scheduler, Clock clock, int maxElementBytes, int maxPromptBytes, AccessLog access) {
         this.scheduler = scheduler;
         this.clock = clock;
-        this.seam = new TensorSeam(scheduler, clock, maxElementBytes);
+        this.seam = new TensorSeam(scheduler, clock, maxElementBytes, access);
+        this.access = access;
         this.maxPromptBytes = maxPromptBytes;
     }
 
@@ -47,7 +49,7 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
         long received = clock.nanoTime();
         Replies.after(
                 response,
-                () -> submit(Context.current(), request, received),
+                () -> submit("infer", Context.current(), request, received),
                 result -> InferMapping.response(request, result, clock.nanoTime() - received));
     }
 
@@ -76,7 +78,8 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
         ServerCallStreamObserver<GenerateResponse> call = (ServerCallStreamObserver<GenerateResponse>) responses;
         try {
             GenerateSession session = new GenerateSession(call, request.getRequestId(), request.getEchoPromptTokens());
-            scheduler.generate(GrpcCalls.generation(clock, received, request, maxPromptBytes), session);
+            var generation = GrpcCalls.generation(clock, received, request, maxPromptBytes);
+            scheduler.generate(generation, LoggedGeneration.of(session, access, "generate", generation));
         } catch (RuntimeException e) {
             call.onError(StatusMapper.toStatusException(e));
         }
@@ -87,7 +90,7 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
         long received = clock.nanoTime();
         CompletableFuture<InferenceResult> result;
         try {
-            result = submit(context, request, received);
+            result = submit("infer_stream", context, request, received);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -112,11 +115,13 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
      * The one request seam of Infer and InferStream: resolves the model once, decodes and validates
      * the inputs against that copy's spec, and hands both to the dispatcher.
      */
-    private CompletableFuture<InferenceResult> submit(Context context, InferRequest request, long received) {
+    private CompletableFuture<InferenceResult> submit(
+            String api, Context context, InferRequest request, long received) {
         return seam.submit(
                 context,
                 received,
                 new TensorSeam.Call(
+                        api,
                         request.getModelName(),
                         request.getModelVersion(),
                         request.getRequestId(),

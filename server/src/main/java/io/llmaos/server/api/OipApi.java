@@ -74,6 +74,7 @@ final class OipApi extends OipRepositoryApi {
     private final Dispatcher scheduler;
     private final Clock clock;
     private final TensorSeam seam;
+    private final AccessLog access;
     private final int maxPromptBytes;
 
     OipApi(OipServices s, int maxElementBytes, int maxPromptBytes) {
@@ -82,7 +83,8 @@ final class OipApi extends OipRepositoryApi {
         this.buildInfo = s.buildInfo();
         this.scheduler = s.scheduler();
         this.clock = s.clock();
-        this.seam = new TensorSeam(s.scheduler(), s.clock(), maxElementBytes);
+        this.seam = new TensorSeam(s.scheduler(), s.clock(), maxElementBytes, s.access());
+        this.access = s.access();
         this.maxPromptBytes = maxPromptBytes;
     }
 
@@ -299,7 +301,8 @@ final class OipApi extends OipRepositoryApi {
         java.util.function.Function<io.llmaos.server.model.lifecycle.ServedCopy, CompletableFuture<ModelInferResponse>>
                 then = c -> {
                     if (c.spec().kind() != ServingKind.GENERATIVE) {
-                        return tensorInfer(context, request, received, version);
+                        return tensorInfer(
+                                onStream ? "model_stream_infer" : "model_infer", context, request, received, version);
                     }
                     generate(context, request, received, version, onStream, generation);
                     return CompletableFuture.completedFuture(null);
@@ -335,12 +338,16 @@ final class OipApi extends OipRepositoryApi {
                         io.llmaos.server.core.request.Cancellation.NONE));
         scheduler.generate(
                 g,
-                new TritonGeneration(
-                        request.getModelName(), request.getId(), onStream && llm.stream(), onStream, sink));
+                LoggedGeneration.of(
+                        new TritonGeneration(
+                                request.getModelName(), request.getId(), onStream && llm.stream(), onStream, sink),
+                        access,
+                        onStream ? "model_stream_infer" : "model_infer",
+                        g));
     }
 
     private CompletableFuture<ModelInferResponse> tensorInfer(
-            Context context, ModelInferRequest request, long received, long version) {
+            String api, Context context, ModelInferRequest request, long received, long version) {
         Map<String, Integer> classes = Classification.counts(request);
         Map<String, ShmRef> sharedOutputs = OipMapping.sharedOutputs(request);
         SharedMemory shm = regions.of(TenantInterceptor.of(context));
@@ -348,6 +355,7 @@ final class OipApi extends OipRepositoryApi {
                 context,
                 received,
                 new TensorSeam.Call(
+                        api,
                         request.getModelName(),
                         version,
                         request.getId(),

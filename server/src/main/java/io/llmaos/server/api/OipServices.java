@@ -15,4 +15,5 @@ record OipServices(
         Dispatcher scheduler,
         Clock clock,
         SharedMemoryRegions regions,
-        LogControl logs) {}
+        LogControl logs,
+        AccessLog access) {}

@@ -21,20 +21,30 @@ final class TensorSeam {
     /**
      * What a tensor request says besides its inputs.
      *
+     * @param api           the API's name in the access log
      * @param version       0 = the version policy's choice
      * @param clampPriority Triton's rule: a level the model lacks runs at its default level
      * @param timeout       the request's own queue timeout (null = none)
      */
-    record Call(String model, long version, String requestId, int priority, boolean clampPriority, Duration timeout) {}
+    record Call(
+            String api,
+            String model,
+            long version,
+            String requestId,
+            int priority,
+            boolean clampPriority,
+            Duration timeout) {}
 
     private final Dispatcher scheduler;
     private final Clock clock;
     private final int maxElementBytes;
+    private final AccessLog access;
 
-    TensorSeam(Dispatcher scheduler, Clock clock, int maxElementBytes) {
+    TensorSeam(Dispatcher scheduler, Clock clock, int maxElementBytes, AccessLog access) {
         this.scheduler = scheduler;
         this.clock = clock;
         this.maxElementBytes = maxElementBytes;
+        this.access = access;
     }
 
     /** Submits {@code call} with the inputs {@code decode} makes, answering with what {@code answer} maps. */
@@ -44,24 +54,46 @@ final class TensorSeam {
             Call call,
             BiFunction<ModelSpec, InputLimits, List<Tensor>> decode,
             BiFunction<ModelSpec, InferenceResult, T> answer) {
-        return scheduler.onTensorModel(call.model(), call.version(), copy -> {
-            ModelSpec spec = copy.spec();
-            List<Tensor> inputs = decode.apply(spec, InputLimits.of(spec, maxElementBytes));
-            return scheduler
-                    .submit(
-                            copy,
-                            GrpcCalls.request(
-                                    context,
-                                    clock,
-                                    received,
-                                    call.model(),
-                                    spec.ref().version(),
-                                    call.requestId(),
-                                    inputs,
-                                    call.priority(),
-                                    call.clampPriority(),
-                                    call.timeout()))
-                    .thenApply(result -> answer.apply(spec, result));
-        });
+        ModelSpec[] resolved = new ModelSpec[1];
+        CompletableFuture<InferenceResult> result;
+        try {
+            result = scheduler.onTensorModel(call.model(), call.version(), copy -> {
+                ModelSpec spec = copy.spec();
+                resolved[0] = spec;
+                List<Tensor> inputs = decode.apply(spec, InputLimits.of(spec, maxElementBytes));
+                return scheduler.submit(
+                        copy,
+                        GrpcCalls.request(
+                                context,
+                                clock,
+                                received,
+                                call.model(),
+                                spec.ref().version(),
+                                call.requestId(),
+                                inputs,
+                                call.priority(),
+                                call.clampPriority(),
+                                call.timeout()));
+            });
+        } catch (RuntimeException e) {
+            if (!access.on()) {
+                throw e;
+            }
+            result = CompletableFuture.failedFuture(e);
+        }
+        if (access.on()) {
+            String tenant = io.llmaos.server.api.interceptor.TenantInterceptor.of(context);
+            result.whenComplete((r, e) -> access.tensor(
+                    call.api(),
+                    call.requestId(),
+                    tenant,
+                    call.model(),
+                    call.version(),
+                    received,
+                    r,
+                    e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
+        }
+        // the future completes after the copy was resolved and its spec noted
+        return result.thenApply(r -> answer.apply(resolved[0], r));
     }
 }

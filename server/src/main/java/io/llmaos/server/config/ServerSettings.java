@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param maxRstFramesPerSecond 0 means no limit on a connection's stream resets
  * @param maxConnections        client connections open at once (0 = no limit)
  * @param metricsPort       the Prometheus scrape endpoint's port (0 = off)
+ * @param accessLog         whether each finished request writes a JSON line to the logger llmaos.access
  * @param instanceBudget    0 means no limit
  * @param modelMemoryBudget 0 means no limit
  * @param loadOnDemandWait  null when load-on-demand is off
@@ -53,6 +54,7 @@ public record ServerSettings(
         int maxElementBytes,
         int maxPromptBytes,
         int metricsPort,
+        boolean accessLog,
         SecuritySettings security) {
 
     public ServerSettings {

@@ -99,6 +99,11 @@ public enum Setting {
             "Memory all loaded models may reserve together (e.g. 8GiB); a load beyond it evicts idle models,"
                     + " least recently used first, or fails; 0 = no limit",
             "0"),
+    ACCESS_LOG(
+            "access-log",
+            "BOOL",
+            "One JSON line per finished request (ids, timings, status; never a payload) to the logger llmaos.access",
+            "false"),
     LOAD_ON_DEMAND(
             "load-on-demand",
             "BOOL",

@@ -81,6 +81,7 @@ public final class SettingsLoader {
         Duration sampleInterval = v.get(Setting.RESOURCE_SAMPLE_INTERVAL, t -> atLeast(t, Duration.ofMillis(100)));
         Long memoryBudget = v.get(Setting.MODEL_MEMORY_BUDGET, t -> t.equals("0") ? 0L : ValueParsers.bytes(t));
         Boolean onDemand = v.get(Setting.LOAD_ON_DEMAND, ValueParsers::bool);
+        Boolean accessLog = v.get(Setting.ACCESS_LOG, ValueParsers::bool);
         Duration onDemandWait = v.get(Setting.LOAD_ON_DEMAND_WAIT, t -> atLeast(t, Duration.ofMillis(100)));
         Duration loadTimeout = v.get(Setting.LOAD_TIMEOUT, t -> atLeast(t, Duration.ofMillis(100)));
         Integer maxElementBytes =
@@ -130,6 +131,7 @@ public final class SettingsLoader {
                 maxElementBytes,
                 maxPromptBytes,
                 metricsPort,
+                accessLog,
                 security);
     }
 
