@@ -1,5 +1,6 @@
 package io.llmaos.server;
 
+import io.llmaos.server.api.ApiObserver;
 import io.llmaos.server.api.DrainReport;
 import io.llmaos.server.api.GrpcEndpoint;
 import io.llmaos.server.config.ModelControlMode;
@@ -25,6 +26,7 @@ import io.llmaos.server.resource.ProcessMemory;
 import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Dispatcher;
 import io.llmaos.server.scheduler.SchedulingPolicies;
+import io.llmaos.server.telemetry.ApiCounters;
 import io.llmaos.server.telemetry.RequestHistograms;
 import io.llmaos.server.telemetry.ServerMetrics;
 import io.llmaos.server.telemetry.Telemetry;
@@ -56,6 +58,15 @@ public final class LlmaosServer {
     private final GrpcEndpoint endpoint;
     private final ScheduledExecutorService poller;
     private final RepositoryPoller repositoryPoller;
+    /** Requests' ends, counted once start() made the meter provider. */
+    private volatile ApiObserver apiCounters;
+
+    private final ApiObserver apiEnds = (api, model, status, nanos) -> {
+        ApiObserver c = apiCounters;
+        if (c != null) {
+            c.ended(api, model, status, nanos);
+        }
+    };
     /** The meter provider and the server's metrics, from start to shutdown. */
     private Telemetry telemetry;
 
@@ -105,6 +116,7 @@ public final class LlmaosServer {
                 .scheduler(scheduler)
                 .resources(resources)
                 .logs(logs)
+                .apiObserver(settings.metricsPort() == 0 ? null : apiEnds)
                 .build();
         this.repositoryPoller = new RepositoryPoller(models.repository(), models);
         this.poller = settings.modelControlMode() == ModelControlMode.POLL
@@ -122,6 +134,7 @@ public final class LlmaosServer {
         metrics = new ServerMetrics(telemetry.meter(), scheduler, resources);
         if (telemetry.collected()) {
             scheduler.observeWith(new RequestHistograms(telemetry.meter()));
+            apiCounters = new ApiCounters(telemetry.meter());
         }
         endpoint.start();
         List<CompletableFuture<ModelStatus>> loads = new ArrayList<>();

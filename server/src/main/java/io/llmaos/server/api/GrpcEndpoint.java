@@ -88,7 +88,7 @@ public final class GrpcEndpoint {
                     "an endpoint needs the model manager, the scheduler and the resource monitor");
         }
         Watches watches = new Watches(watchTimer);
-        AccessLog access = settings.accessLog() ? new AccessLog(b.clock) : AccessLog.OFF;
+        RequestEnds access = new RequestEnds(b.clock, settings.accessLog(), b.apiObserver);
         List<BindableService> services = new ArrayList<>(List.of(
                 new InferenceApi(b.scheduler, b.clock, settings.maxElementBytes(), settings.maxPromptBytes(), access),
                 new ModelRepositoryApi(b.models),
@@ -315,6 +315,7 @@ public final class GrpcEndpoint {
         private ResourceMonitor resources;
         private io.llmaos.server.core.runtime.LogControl logs = io.llmaos.server.core.runtime.JulLogControl.detached();
         private java.nio.file.Path sharedMemoryDir = java.nio.file.Path.of("/dev/shm");
+        private ApiObserver apiObserver;
 
         private Builder(ServerSettings settings, ServerStatus status, BuildInfo buildInfo) {
             this.settings = settings;
@@ -343,6 +344,12 @@ public final class GrpcEndpoint {
         /** The resource monitor the resource service reads. */
         public Builder resources(ResourceMonitor value) {
             this.resources = value;
+            return this;
+        }
+
+        /** Who hears of each request's end (telemetry); none by default. */
+        public Builder apiObserver(ApiObserver value) {
+            this.apiObserver = value;
             return this;
         }
 

@@ -29,14 +29,14 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
     private final Dispatcher scheduler;
     private final Clock clock;
     private final TensorSeam seam;
-    private final AccessLog access;
+    private final RequestEnds access;
     private final int maxPromptBytes;
 
     /**
      * @param maxElementBytes the largest BYTES element a request may carry
      * @param maxPromptBytes  the largest prompt text, in UTF-8 bytes
      */
-    InferenceApi(Dispatcher scheduler, Clock clock, int maxElementBytes, int maxPromptBytes, AccessLog access) {
+    InferenceApi(Dispatcher scheduler, Clock clock, int maxElementBytes, int maxPromptBytes, RequestEnds access) {
         this.scheduler = scheduler;
         this.clock = clock;
         this.seam = new TensorSeam(scheduler, clock, maxElementBytes, access);

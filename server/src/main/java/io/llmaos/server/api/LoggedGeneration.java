@@ -8,15 +8,16 @@ import io.llmaos.server.core.request.GenerationRequest;
 import io.llmaos.server.core.request.GenerationUsage;
 import java.util.List;
 
-/** A generation's listener that writes its access-log line when the sequence ends. */
+/** A generation's listener that reports its end ({@link RequestEnds}) when the sequence ends. */
 final class LoggedGeneration implements GenerationListener {
     private final GenerationListener delegate;
-    private final AccessLog access;
+    private final RequestEnds access;
     private final String api;
     private final GenerationRequest request;
     private volatile long version;
+    private volatile boolean started;
 
-    private LoggedGeneration(GenerationListener delegate, AccessLog access, String api, GenerationRequest request) {
+    private LoggedGeneration(GenerationListener delegate, RequestEnds access, String api, GenerationRequest request) {
         this.delegate = delegate;
         this.access = access;
         this.api = api;
@@ -25,13 +26,15 @@ final class LoggedGeneration implements GenerationListener {
     }
 
     /** {@code listener}, logged when the access log is on. */
-    static GenerationListener of(GenerationListener listener, AccessLog access, String api, GenerationRequest request) {
+    static GenerationListener of(
+            GenerationListener listener, RequestEnds access, String api, GenerationRequest request) {
         return access.on() ? new LoggedGeneration(listener, access, api, request) : listener;
     }
 
     @Override
     public void onStart(long[] promptIds, long modelVersion) {
         version = modelVersion;
+        started = true;
         delegate.onStart(promptIds, modelVersion);
     }
 
@@ -50,6 +53,7 @@ final class LoggedGeneration implements GenerationListener {
                 request.model(),
                 version,
                 request.receivedNanos(),
+                true,
                 usage,
                 null);
     }
@@ -64,6 +68,7 @@ final class LoggedGeneration implements GenerationListener {
                 request.model(),
                 version,
                 request.receivedNanos(),
+                started,
                 null,
                 error);
     }

@@ -74,7 +74,7 @@ final class OipApi extends OipRepositoryApi {
     private final Dispatcher scheduler;
     private final Clock clock;
     private final TensorSeam seam;
-    private final AccessLog access;
+    private final RequestEnds access;
     private final int maxPromptBytes;
 
     OipApi(OipServices s, int maxElementBytes, int maxPromptBytes) {

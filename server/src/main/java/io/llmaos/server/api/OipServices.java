@@ -16,4 +16,4 @@ record OipServices(
         Clock clock,
         SharedMemoryRegions regions,
         LogControl logs,
-        AccessLog access) {}
+        RequestEnds access) {}

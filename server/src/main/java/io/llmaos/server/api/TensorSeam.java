@@ -38,9 +38,9 @@ final class TensorSeam {
     private final Dispatcher scheduler;
     private final Clock clock;
     private final int maxElementBytes;
-    private final AccessLog access;
+    private final RequestEnds access;
 
-    TensorSeam(Dispatcher scheduler, Clock clock, int maxElementBytes, AccessLog access) {
+    TensorSeam(Dispatcher scheduler, Clock clock, int maxElementBytes, RequestEnds access) {
         this.scheduler = scheduler;
         this.clock = clock;
         this.maxElementBytes = maxElementBytes;
@@ -90,6 +90,7 @@ final class TensorSeam {
                     call.model(),
                     call.version(),
                     received,
+                    resolved[0] != null,
                     r,
                     e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
         }

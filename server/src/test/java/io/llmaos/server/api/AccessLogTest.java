@@ -27,7 +27,7 @@ class AccessLogTest {
     @Test
     void eachFinishedRequestWritesOneJsonLineWithoutItsPayload() throws Exception {
         List<String> lines = new ArrayList<>();
-        Logger access = Logger.getLogger(AccessLog.LOGGER);
+        Logger access = Logger.getLogger(RequestEnds.LOGGER);
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord r) {

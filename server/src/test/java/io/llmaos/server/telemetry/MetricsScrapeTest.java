@@ -1,6 +1,7 @@
 package io.llmaos.server.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,6 +71,9 @@ public class MetricsScrapeTest {
                             .infer(DemoRequests.mlpRequest("mlp-classifier").toBuilder()
                                     .setPriority(9)
                                     .build()));
+            assertThrows(
+                    StatusRuntimeException.class,
+                    () -> server.inference().infer(DemoRequests.mlpRequest("no-such-model")));
             server.inference()
                     .generate(io.llmaos.proto.v1.GenerateRequest.newBuilder()
                             .setModelName("gpt-kjv")
@@ -106,6 +110,15 @@ public class MetricsScrapeTest {
             assertEquals(1, value(scrape, "llmaos_generation_time_to_first_token_seconds_count", gpt));
             assertEquals(7, value(scrape, "llmaos_generation_inter_token_latency_seconds_count", gpt));
             assertEquals(1, value(scrape, "llmaos_generation_duration_seconds_count", gpt));
+            // requests by API, model and status as they end; a model that was not found is not a label
+            assertEquals(5, value(scrape, "llmaos_api_requests_total", "api=\"infer\"", model, "status=\"OK\""));
+            assertEquals(
+                    1,
+                    value(scrape, "llmaos_api_requests_total", "api=\"infer\"", model, "status=\"INVALID_ARGUMENT\""));
+            assertEquals(1, value(scrape, "llmaos_api_requests_total", "model=\"(unknown)\"", "status=\"NOT_FOUND\""));
+            assertFalse(scrape.contains("no-such-model"));
+            assertEquals(1, value(scrape, "llmaos_api_requests_total", "api=\"generate\"", gpt, "status=\"OK\""));
+            assertEquals(5, value(scrape, "llmaos_api_duration_seconds_count", "api=\"infer\"", "status=\"OK\""));
         }
     }
 }

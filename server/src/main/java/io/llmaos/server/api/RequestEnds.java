@@ -12,30 +12,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The access log (--access-log): one JSON line per finished request to the logger
- * {@value #LOGGER}: time, API, request id, tenant, model, version, status, queue, compute and total
- * time, batch size, and tokens for a generation. Never a payload, prompt or generated text; a
- * client's request id is cut like any echoed value. Off, it is {@link #OFF}, and nothing is done.
+ * Where every request's end goes: the access log (--access-log), one JSON line per finished request to
+ * the logger {@value #LOGGER} (time, API, request id, tenant, model, version, status, queue, compute
+ * and total time, batch size, and tokens for a generation; never a payload, prompt or generated text;
+ * a client's request id is cut like any echoed value), and the {@link ApiObserver} (telemetry).
+ * With neither, {@link #on} is false and the APIs do nothing at a request's end.
  */
-class AccessLog {
+class RequestEnds {
     static final String LOGGER = "llmaos.access";
-    static final AccessLog OFF = new AccessLog(null) {
-        @Override
-        boolean on() {
-            return false;
-        }
-    };
 
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Clock clock;
+    private final boolean logged;
+    private final ApiObserver observer;
 
-    AccessLog(Clock clock) {
+    /**
+     * @param logged   whether the access log is on
+     * @param observer who else hears (null for nobody)
+     */
+    RequestEnds(Clock clock, boolean logged, ApiObserver observer) {
         this.clock = clock;
+        this.logged = logged;
+        this.observer = observer;
     }
 
     boolean on() {
-        return true;
+        return logged || observer != null;
     }
 
     /** A tensor request ended: with {@code result}, or with {@code error}. */
@@ -46,9 +49,18 @@ class AccessLog {
             String model,
             long version,
             long received,
+            boolean resolved,
             InferenceResult result,
             Throwable error) {
-        ObjectNode line = line(api, requestId, tenant, model, version, received, error);
+        long total = clock.nanoTime() - received;
+        String status = status(error);
+        if (observer != null) {
+            observer.ended(api, resolved || result != null ? model : null, status, total);
+        }
+        if (!logged) {
+            return;
+        }
+        ObjectNode line = line(api, requestId, tenant, model, version, status, total);
         if (result != null) {
             line.put("version", result.model().version());
             line.put("queue_us", result.queueNanos() / 1000);
@@ -66,9 +78,18 @@ class AccessLog {
             String model,
             long version,
             long received,
+            boolean resolved,
             GenerationUsage usage,
             Throwable error) {
-        ObjectNode line = line(api, requestId, tenant, model, version, received, error);
+        long total = clock.nanoTime() - received;
+        String status = status(error);
+        if (observer != null) {
+            observer.ended(api, resolved || usage != null ? model : null, status, total);
+        }
+        if (!logged) {
+            return;
+        }
+        ObjectNode line = line(api, requestId, tenant, model, version, status, total);
         if (usage != null) {
             line.put("queue_us", usage.queueNanos() / 1000);
             line.put("first_token_us", usage.firstTokenNanos() / 1000);
@@ -78,8 +99,14 @@ class AccessLog {
         log.info(line.toString());
     }
 
+    private static String status(Throwable error) {
+        return error == null
+                ? Status.Code.OK.name()
+                : StatusMapper.toStatusException(error).getStatus().getCode().name();
+    }
+
     private ObjectNode line(
-            String api, String requestId, String tenant, String model, long version, long received, Throwable error) {
+            String api, String requestId, String tenant, String model, long version, String status, long total) {
         ObjectNode line = JSON.createObjectNode();
         line.put("time", clock.now().toString());
         line.put("api", api);
@@ -87,11 +114,8 @@ class AccessLog {
         line.put("tenant", tenant);
         line.put("model", Echo.cut(model));
         line.put("version", version);
-        Status.Code code = error == null
-                ? Status.Code.OK
-                : StatusMapper.toStatusException(error).getStatus().getCode();
-        line.put("status", code.name());
-        line.put("total_us", (clock.nanoTime() - received) / 1000);
+        line.put("status", status);
+        line.put("total_us", total / 1000);
         return line;
     }
 }
