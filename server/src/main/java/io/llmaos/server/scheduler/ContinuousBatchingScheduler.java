@@ -44,6 +44,9 @@ final class ContinuousBatchingScheduler extends QueueingScheduler<PendingSequenc
             loops.add(loop);
             threads.newThread(loop).start();
         }
+        List<DecodeLoop> all = List.copyOf(loops);
+        stats.cachedTokens =
+                () -> all.stream().mapToLong(DecodeLoop::reservedTokens).sum();
         version.onClosing(this::close);
     }
 

@@ -7,5 +7,13 @@ import io.llmaos.server.core.request.ModelRef;
  *
  * @param memoryBytes       the memory the copy holds, as the ledger counts it
  * @param clampedPriorities requests whose priority was beyond the model's levels and ran at its default
+ * @param cachedTokens      the cache tokens a GENERATIVE copy's active sequences hold now
+ * @param preemptions       sequences preempted for one of higher priority
  */
-public record CopyStatistics(ModelRef ref, long memoryBytes, ExecutionStats execution, long clampedPriorities) {}
+public record CopyStatistics(
+        ModelRef ref,
+        long memoryBytes,
+        ExecutionStats execution,
+        long clampedPriorities,
+        long cachedTokens,
+        long preemptions) {}

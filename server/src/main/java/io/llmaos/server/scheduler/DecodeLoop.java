@@ -87,6 +87,13 @@ final class DecodeLoop implements Runnable {
         return count < spec.maxActiveSequences() && tokens <= spec.maxCachedTokens();
     }
 
+    /** The cache tokens the active sequences have reserved. */
+    long reservedTokens() {
+        synchronized (active) {
+            return reserved;
+        }
+    }
+
     /**
      * Frees room for the best waiting sequence that preempting active ones of strictly lower
      * priority (the lowest first) would make fit; the victims are recomputed from their prompt and
@@ -110,6 +117,7 @@ final class DecodeLoop implements Runnable {
                 active.remove(victim);
                 reserved -= victim.reservation();
                 preempted.add(victim);
+                stats.preemptions.increment();
             }
         }
         admitted.add(best);

@@ -240,7 +240,9 @@ public final class Dispatcher implements AutoCloseable {
                         s.ref(),
                         s.version().memoryBytes(),
                         s.stats().execution.snapshot(),
-                        s.stats().clampedPriorities.sum()))
+                        s.stats().clampedPriorities.sum(),
+                        s.stats().cachedTokens.getAsLong(),
+                        s.stats().preemptions.sum()))
                 .sorted(Comparator.comparing((CopyStatistics c) -> c.ref().name())
                         .thenComparingLong(c -> c.ref().version()))
                 .toList();

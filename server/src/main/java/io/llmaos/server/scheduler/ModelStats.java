@@ -39,6 +39,10 @@ final class ModelStats {
     final ExecutionCounters execution = new ExecutionCounters();
     /** Hears of each request, batch and token as it happens (set once the copy's scheduler is made). */
     volatile SchedulerObserver.CopyObserver observer = SchedulerObserver.CopyObserver.NONE;
+    /** Sequences preempted to make room for one of higher priority. */
+    final LongAdder preemptions = new LongAdder();
+    /** The cache tokens the active sequences hold now (0 for a tensor model). */
+    volatile java.util.function.LongSupplier cachedTokens = () -> 0;
     /** Requests whose priority was beyond the model's levels and ran at its default level. */
     final LongAdder clampedPriorities = new LongAdder();
 

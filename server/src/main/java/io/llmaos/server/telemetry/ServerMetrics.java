@@ -54,6 +54,8 @@ public final class ServerMetrics implements AutoCloseable {
     private final ObservableDoubleMeasurement computeTime;
     private final ObservableLongMeasurement clamped;
     private final ObservableLongMeasurement modelMemory;
+    private final ObservableLongMeasurement cachedTokens;
+    private final ObservableLongMeasurement preemptions;
 
     private final ObservableDoubleMeasurement processCpu;
     private final ObservableDoubleMeasurement systemCpu;
@@ -105,6 +107,16 @@ public final class ServerMetrics implements AutoCloseable {
                 .setUnit("By")
                 .setDescription("Memory a loaded model version holds, as the memory ledger counts it")
                 .buildObserver();
+        cachedTokens = gauge(
+                meter,
+                "llmaos.generation.cached_tokens",
+                "{token}",
+                "Cache tokens the active sequences of a generative model hold");
+        preemptions = counter(
+                meter,
+                "llmaos.generation.preemptions",
+                "{sequence}",
+                "Sequences preempted to make room for one of higher priority");
         schedulerCallback = meter.batchCallback(
                 this::observeScheduler,
                 requests,
@@ -122,7 +134,9 @@ public final class ServerMetrics implements AutoCloseable {
                 queueTime,
                 computeTime,
                 clamped,
-                modelMemory);
+                modelMemory,
+                cachedTokens,
+                preemptions);
 
         processCpu =
                 ratio(meter, "llmaos.process.cpu.utilization", "The server process's CPU use, 0 to 1 of all cores");
@@ -242,6 +256,8 @@ public final class ServerMetrics implements AutoCloseable {
                     e.computeOutput().nanos() / 1e9,
                     copy.toBuilder().put(PHASE, "output").build());
             clamped.record(c.clampedPriorities(), copy);
+            cachedTokens.record(c.cachedTokens(), copy);
+            preemptions.record(c.preemptions(), copy);
         }
         for (ModelUsage u : scheduler.usage()) {
             modelMemory.record(u.memoryBytes(), copy(u.name(), u.version()));

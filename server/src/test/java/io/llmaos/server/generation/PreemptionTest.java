@@ -32,7 +32,14 @@ class PreemptionTest {
 
     @Test
     void aHigherPriorityPreemptsAndTheLowerIsRecomputedExactly() throws Exception {
-        try (TestServer server = TestServer.start(TestServer.DEMO_MODELS, MODEL)) {
+        int metricsPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            metricsPort = socket.getLocalPort();
+        }
+        try (TestServer server = TestServer.start(
+                TestServer.DEMO_MODELS,
+                MODEL,
+                java.util.Map.of(io.llmaos.server.config.Setting.METRICS_PORT, String.valueOf(metricsPort)))) {
             ModelConfig config = server.repository()
                     .getModel(GetModelRequest.newBuilder().setName(MODEL).build())
                     .getConfig();
@@ -77,6 +84,17 @@ class PreemptionTest {
             assertEquals(List.of(1L, 2L), order, "the high-priority sequence finished first");
             assertEquals(alone, preempted, "the preempted sequence, recomputed, made the same tokens");
             assertEquals(300, preempted.size());
+            String scrape = io.llmaos.server.telemetry.MetricsScrapeTest.scrape(metricsPort);
+            assertTrue(
+                    io.llmaos.server.telemetry.MetricsScrapeTest.value(
+                                    scrape, "llmaos_generation_preemptions_total", "model=\"" + MODEL + "\"")
+                            >= 1,
+                    "the preemption is counted");
+            assertEquals(
+                    0,
+                    io.llmaos.server.telemetry.MetricsScrapeTest.value(
+                            scrape, "llmaos_generation_cached_tokens", "model=\"" + MODEL + "\""),
+                    "no sequence holds cache tokens once all ended");
         }
     }
 

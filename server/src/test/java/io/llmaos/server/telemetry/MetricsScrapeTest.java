@@ -42,7 +42,7 @@ public class MetricsScrapeTest {
     }
 
     /** The value of the sample of {@code metric} whose labels include every one of {@code labels}. */
-    static double value(String scrape, String metric, String... labels) {
+    public static double value(String scrape, String metric, String... labels) {
         Pattern line = Pattern.compile("^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
         Matcher m = line.matcher(scrape);
         while (m.find()) {
