@@ -116,7 +116,7 @@ public final class LlmaosServer {
                 .scheduler(scheduler)
                 .resources(resources)
                 .logs(logs)
-                .apiObserver(settings.metricsPort() == 0 ? null : apiEnds)
+                .apiObserver(settings.metricsPort() == 0 && settings.otlp().endpoint() == null ? null : apiEnds)
                 .build();
         this.repositoryPoller = new RepositoryPoller(models.repository(), models);
         this.poller = settings.modelControlMode() == ModelControlMode.POLL
@@ -127,7 +127,11 @@ public final class LlmaosServer {
     /** Binds the port, loads the start-up models (failures are logged, not fatal), and starts serving. */
     public void start() throws IOException {
         try {
-            telemetry = new Telemetry(settings.host(), settings.metricsPort());
+            telemetry = Telemetry.of(
+                    settings.host(),
+                    settings.metricsPort(),
+                    settings.otlp().endpoint(),
+                    settings.otlp().interval());
         } catch (RuntimeException e) {
             throw new IOException("the metrics port " + settings.metricsPort() + ": " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param maxRstFramesPerSecond 0 means no limit on a connection's stream resets
  * @param maxConnections        client connections open at once (0 = no limit)
  * @param metricsPort       the Prometheus scrape endpoint's port (0 = off)
+ * @param otlp              where and how often metrics are pushed over OTLP (endpoint null = off)
  * @param accessLog         whether each finished request writes a JSON line to the logger llmaos.access
  * @param instanceBudget    0 means no limit
  * @param modelMemoryBudget 0 means no limit
@@ -54,8 +55,17 @@ public record ServerSettings(
         int maxElementBytes,
         int maxPromptBytes,
         int metricsPort,
+        Otlp otlp,
         boolean accessLog,
         SecuritySettings security) {
+
+    /**
+     * Pushing metrics over OTLP/HTTP.
+     *
+     * @param endpoint the collector's base address (metrics go to its /v1/metrics), null = off
+     * @param interval how often
+     */
+    public record Otlp(java.net.URI endpoint, Duration interval) {}
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");

@@ -18,6 +18,13 @@ public enum Setting {
             "PORT",
             "Port of the Prometheus scrape endpoint (GET /metrics), on the gRPC host; 0 turns it off",
             "8002"),
+    OTLP_ENDPOINT(
+            "otlp-endpoint",
+            "URL",
+            "An OpenTelemetry collector's OTLP/HTTP address (e.g. http://collector:4318): metrics are pushed there"
+                    + " (/v1/metrics); empty = off",
+            ""),
+    OTLP_INTERVAL("otlp-interval", "DURATION", "How often metrics are pushed to --otlp-endpoint", "60s"),
     MODELS("models", "DIR", "The model repository folder", "the bundled models/"),
     MODEL_CONTROL_MODE(
             "model-control-mode",

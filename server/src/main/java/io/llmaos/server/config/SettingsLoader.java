@@ -71,6 +71,8 @@ public final class SettingsLoader {
         Boolean permitWithoutCalls = v.get(Setting.PERMIT_KEEPALIVE_WITHOUT_CALLS, ValueParsers::bool);
         Duration maxIdle = v.get(Setting.MAX_CONNECTION_IDLE, t -> atLeast(t, Duration.ZERO));
         Integer metricsPort = v.get(Setting.METRICS_PORT, t -> (int) range(ValueParsers.integer(t), 0, 65535));
+        java.net.URI otlp = v.get(Setting.OTLP_ENDPOINT, SettingsLoader::otlpEndpoint);
+        Duration otlpInterval = v.get(Setting.OTLP_INTERVAL, t -> atLeast(t, Duration.ofSeconds(1)));
         Integer maxConnections =
                 v.get(Setting.MAX_CONNECTIONS, t -> (int) range(ValueParsers.integer(t), 0, Integer.MAX_VALUE));
         Integer maxWatches =
@@ -131,6 +133,7 @@ public final class SettingsLoader {
                 maxElementBytes,
                 maxPromptBytes,
                 metricsPort,
+                new ServerSettings.Otlp(otlp, otlpInterval),
                 accessLog,
                 security);
     }
@@ -220,6 +223,22 @@ public final class SettingsLoader {
             throw new IllegalArgumentException("no such readable file: " + path);
         }
         return path;
+    }
+
+    /** An OTLP/HTTP base address (http or https with a host), or null for none (empty). */
+    private static java.net.URI otlpEndpoint(String text) {
+        if (text.isBlank()) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(text.strip());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("must be an http:// or https:// address, e.g. http://collector:4318");
     }
 
     private static long range(long value, long min, long max) {

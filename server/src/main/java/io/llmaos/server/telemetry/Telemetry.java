@@ -45,6 +45,24 @@ public final class Telemetry implements AutoCloseable {
         return new Telemetry("127.0.0.1", 0);
     }
 
+    /**
+     * The server's telemetry: the scrape endpoint on {@code host:port} (0 = none) and, when
+     * {@code otlpEndpoint} is set, metrics pushed every {@code interval} to its {@code /v1/metrics}.
+     */
+    public static Telemetry of(String host, int port, java.net.URI otlpEndpoint, java.time.Duration interval) {
+        if (otlpEndpoint == null) {
+            return new Telemetry(host, port);
+        }
+        String base = otlpEndpoint.toString().replaceAll("/+$", "");
+        MetricReader push = io.opentelemetry.sdk.metrics.export.PeriodicMetricReader.builder(
+                        io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter.builder()
+                                .setEndpoint(base + "/v1/metrics")
+                                .build())
+                .setInterval(interval)
+                .build();
+        return new Telemetry(host, port, push);
+    }
+
     public Meter meter() {
         return meters.get(SCOPE);
     }

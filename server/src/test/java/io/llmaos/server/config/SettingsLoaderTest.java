@@ -31,6 +31,26 @@ class SettingsLoaderTest {
         assertEquals(64 << 20, s.maxInboundMessageBytes());
         assertEquals(Duration.ofSeconds(30), s.shutdownGrace());
         assertFalse(s.permitKeepAliveWithoutCalls());
+        assertEquals(8002, s.metricsPort());
+        assertEquals(null, s.otlp().endpoint(), "OTLP is off by default");
+        assertEquals(10000, s.maxConnections());
+        assertFalse(s.accessLog());
+    }
+
+    @Test
+    void telemetrySettingsAreChecked() throws Exception {
+        ServerSettings s = load(
+                Map.of("LLMAOS_OTLP_ENDPOINT", "http://collector:4318"),
+                Map.of(Setting.OTLP_INTERVAL, "5s", Setting.METRICS_PORT, "0", Setting.ACCESS_LOG, "true"));
+        assertEquals("collector", s.otlp().endpoint().getHost());
+        assertEquals(Duration.ofSeconds(5), s.otlp().interval());
+        assertEquals(0, s.metricsPort());
+        assertTrue(s.accessLog());
+        SettingsException e = assertThrows(
+                SettingsException.class,
+                () -> load(Map.of(), Map.of(Setting.OTLP_ENDPOINT, "collector:4318", Setting.OTLP_INTERVAL, "10ms")));
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("otlp-endpoint"), e.getMessage());
     }
 
     @Test
