@@ -27,6 +27,7 @@ import io.llmaos.server.resource.ResourceMonitor;
 import io.llmaos.server.scheduler.Dispatcher;
 import io.llmaos.server.scheduler.SchedulingPolicies;
 import io.llmaos.server.telemetry.ApiCounters;
+import io.llmaos.server.telemetry.ModelStates;
 import io.llmaos.server.telemetry.RequestHistograms;
 import io.llmaos.server.telemetry.ServerMetrics;
 import io.llmaos.server.telemetry.Telemetry;
@@ -71,6 +72,8 @@ public final class LlmaosServer {
     private Telemetry telemetry;
 
     private ServerMetrics metrics;
+
+    private ModelStates modelStates;
 
     public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock) {
         this(settings, buildInfo, clock, JulLogControl.detached());
@@ -139,6 +142,7 @@ public final class LlmaosServer {
         if (telemetry.collected()) {
             scheduler.observeWith(new RequestHistograms(telemetry.meter()));
             apiCounters = new ApiCounters(telemetry.meter());
+            modelStates = new ModelStates(telemetry.meter(), models.registry());
         }
         endpoint.start();
         List<CompletableFuture<ModelStatus>> loads = new ArrayList<>();
@@ -185,6 +189,9 @@ public final class LlmaosServer {
         scheduler.close();
         if (metrics != null) {
             metrics.close();
+            if (modelStates != null) {
+                modelStates.close();
+            }
             telemetry.close();
         }
         resources.close();

@@ -97,6 +97,9 @@ public class MetricsScrapeTest {
             assertTrue(value(scrape, "llmaos_inference_compute_time_seconds_total", model, "phase=\"infer\"") > 0);
             assertEquals(0, value(scrape, "llmaos_queue_depth", model));
             assertTrue(value(scrape, "llmaos_model_memory_bytes", model) > 0);
+            assertEquals(1, value(scrape, "llmaos_model_state", model, "state=\"READY\""));
+            assertEquals(0, value(scrape, "llmaos_model_state", model, "state=\"LOADING\""));
+            assertTrue(value(scrape, "llmaos_model_load_time_seconds", model) > 0);
             assertTrue(value(scrape, "llmaos_process_memory_rss_bytes") > 0);
             assertTrue(value(scrape, "llmaos_jvm_heap_used_bytes") > 0);
             // histograms recorded as requests happen: counts add up, the +Inf bucket holds them all
