@@ -56,11 +56,15 @@ public final class ServerProcess implements AutoCloseable {
 
     /**
      * Starts {@code io.llmaos.server.Main serve} with {@code classpath} and {@code args} (port 0 is
-     * added), waiting until it serves.
+     * added, and the metrics endpoint is off unless {@code args} set --metrics-port), waiting until
+     * it serves.
      */
     public static ServerProcess start(String classpath, List<String> jvmOptions, List<String> args)
             throws IOException, InterruptedException {
-        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0", "--metrics-port", "0"));
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0"));
+        if (!args.contains("--metrics-port")) {
+            serve.addAll(List.of("--metrics-port", "0"));
+        }
         serve.addAll(args);
         return startMain(classpath, jvmOptions, "io.llmaos.server.Main", serve);
     }
@@ -160,6 +164,12 @@ public final class ServerProcess implements AutoCloseable {
      */
     public long compilerTicks() {
         return JitWarmup.compilerTicks(process.pid());
+    }
+
+    /** Drops what the server printed so far (a chatty server's lines are not kept). */
+    public void forgetOutput() {
+        lines.clear();
+        output.clear();
     }
 
     /** Every line the server printed so far. */

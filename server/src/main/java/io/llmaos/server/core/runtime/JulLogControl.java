@@ -24,6 +24,9 @@ public final class JulLogControl implements LogControl {
     /** The loggers given levels here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
     private static final java.util.List<Logger> CONFIGURED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** The access log's logger (--access-log). */
+    public static final String ACCESS_LOGGER = "llmaos.access";
+
     private volatile Levels levels;
     private final Handler handler;
 
@@ -52,6 +55,12 @@ public final class JulLogControl implements LogControl {
         // DJL probes for CUDA and reports its absence on CPU-only machines; that is not a problem here
         level("ai.djl.util.cuda.CudaUtils", Level.SEVERE);
         level("ai.djl.onnxruntime.engine.OrtEngine", Level.SEVERE);
+        // the access log: its JSON lines alone on standard output, written by their own thread
+        Logger access = Logger.getLogger(ACCESS_LOGGER);
+        access.setUseParentHandlers(false);
+        access.setLevel(Level.INFO); // --access-log alone turns it on or off, not the log's levels
+        access.addHandler(new AsyncLineHandler(System.out, "llmaos-access-log"));
+        CONFIGURED.add(access);
         return control;
     }
 
