@@ -46,21 +46,16 @@ final class LoggedGeneration implements GenerationListener {
     @Override
     public void onFinish(FinishReason reason, GenerationUsage usage) {
         delegate.onFinish(reason, usage);
-        access.generation(
-                api,
-                request.requestId(),
-                request.tenant(),
-                request.model(),
-                version,
-                request.receivedNanos(),
-                true,
-                usage,
-                null);
+        report(usage, null);
     }
 
     @Override
     public void onError(LlmaosException error) {
         delegate.onError(error);
+        report(null, error);
+    }
+
+    private void report(GenerationUsage usage, LlmaosException error) {
         access.generation(
                 api,
                 request.requestId(),
@@ -69,7 +64,7 @@ final class LoggedGeneration implements GenerationListener {
                 version,
                 request.receivedNanos(),
                 started,
-                null,
+                usage,
                 error);
     }
 }

@@ -54,16 +54,18 @@ class RequestEnds {
             boolean resolved,
             InferenceResult result,
             Throwable error) {
-        long total = clock.nanoTime() - received;
-        String status = status(error);
-        if (observer != null) {
-            observer.ended(api, resolved || result != null ? model : null, status, total);
-        }
-        if (!logged) {
+        Line line = ended(
+                api,
+                requestId,
+                tenant,
+                model,
+                result != null ? result.model().version() : version,
+                received,
+                resolved || result != null,
+                error);
+        if (line == null) {
             return;
         }
-        Line line = line(
-                api, requestId, tenant, model, result != null ? result.model().version() : version, status, total);
         if (result != null) {
             line.num("queue_us", result.queueNanos() / 1000)
                     .num("compute_us", result.computeNanos() / 1000)
@@ -83,15 +85,10 @@ class RequestEnds {
             boolean resolved,
             GenerationUsage usage,
             Throwable error) {
-        long total = clock.nanoTime() - received;
-        String status = status(error);
-        if (observer != null) {
-            observer.ended(api, resolved || usage != null ? model : null, status, total);
-        }
-        if (!logged) {
+        Line line = ended(api, requestId, tenant, model, version, received, resolved || usage != null, error);
+        if (line == null) {
             return;
         }
-        Line line = line(api, requestId, tenant, model, version, status, total);
         if (usage != null) {
             line.num("queue_us", usage.queueNanos() / 1000)
                     .num("first_token_us", usage.firstTokenNanos() / 1000)
@@ -99,6 +96,24 @@ class RequestEnds {
                     .num("generated_tokens", usage.generatedTokens());
         }
         log.log(java.util.logging.Level.INFO, line.end());
+    }
+
+    /** Tells the observer; the start of the log line, or null when the access log is off. */
+    private Line ended(
+            String api,
+            String requestId,
+            String tenant,
+            String model,
+            long version,
+            long received,
+            boolean known,
+            Throwable error) {
+        long total = clock.nanoTime() - received;
+        String status = status(error);
+        if (observer != null) {
+            observer.ended(api, known ? model : null, status, total);
+        }
+        return logged ? line(api, requestId, tenant, model, version, status, total) : null;
     }
 
     private static String status(Throwable error) {
