@@ -138,7 +138,7 @@ public final class LlmaosServer {
         } catch (RuntimeException e) {
             throw new IOException("the metrics port " + settings.metricsPort() + ": " + e.getMessage(), e);
         }
-        metrics = new ServerMetrics(telemetry.meter(), scheduler, resources);
+        metrics = new ServerMetrics(telemetry.meter(), scheduler, resources, endpoint::resourceSnapshot);
         if (telemetry.collected()) {
             scheduler.observeWith(new RequestHistograms(telemetry.meter()));
             apiCounters = new ApiCounters(telemetry.meter());

@@ -68,6 +68,7 @@ public final class GrpcEndpoint {
         return t;
     });
     private final NetworkMeter network = new NetworkMeter();
+    private final ResourceApi resourceApi;
     private final List<String> serviceNames = new ArrayList<>();
     private final Server server;
     private final TokenFile tokens;
@@ -88,12 +89,13 @@ public final class GrpcEndpoint {
                     "an endpoint needs the model manager, the scheduler and the resource monitor");
         }
         Watches watches = new Watches(watchTimer);
+        this.resourceApi = new ResourceApi(b.resources, b.scheduler, network, watches, b.models.ledger());
         RequestEnds access = new RequestEnds(b.clock, settings.accessLog(), b.apiObserver);
         List<BindableService> services = new ArrayList<>(List.of(
                 new InferenceApi(b.scheduler, b.clock, settings.maxElementBytes(), settings.maxPromptBytes(), access),
                 new ModelRepositoryApi(b.models),
                 new SchedulerApi(b.scheduler, watches),
-                new ResourceApi(b.resources, b.scheduler, network, watches, b.models.ledger()),
+                resourceApi,
                 new OipApi(
                         new OipServices(
                                 status,
@@ -194,6 +196,11 @@ public final class GrpcEndpoint {
             warn.run();
             watchTimer.scheduleAtFixedRate(warn, 1, 1, TimeUnit.HOURS);
         }
+    }
+
+    /** What ResourceService answers now: the machine, the network, budgets, U and LB (telemetry reads it). */
+    public io.llmaos.proto.v1.ResourceSnapshot resourceSnapshot() {
+        return resourceApi.snapshot();
     }
 
     /** Connections closed on arrival because --max-connections were open (0 without a bound). */

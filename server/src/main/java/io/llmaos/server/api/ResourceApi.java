@@ -44,7 +44,7 @@ final class ResourceApi extends ResourceServiceGrpc.ResourceServiceImplBase {
                 responses, GrpcCalls.duration(request.getInterval(), "interval"), monitor.interval(), this::snapshot);
     }
 
-    private ResourceSnapshot snapshot() {
+    ResourceSnapshot snapshot() {
         NetworkMeter.Counts n = network.counts();
         return ResourceMapping.snapshot(
                 monitor.latest(),

@@ -69,10 +69,22 @@ public final class ServerMetrics implements AutoCloseable {
     private final ObservableDoubleMeasurement gpuUtilization;
     private final ObservableLongMeasurement diskTotal;
     private final ObservableLongMeasurement diskFree;
+    private final java.util.function.Supplier<io.llmaos.proto.v1.ResourceSnapshot> snapshots;
+    private final ObservableDoubleMeasurement utilization;
+    private final ObservableDoubleMeasurement loadBalance;
+    private final ObservableLongMeasurement received;
+    private final ObservableLongMeasurement sent;
+    private final ObservableLongMeasurement connections;
+    private final ObservableLongMeasurement calls;
 
-    public ServerMetrics(Meter meter, Dispatcher scheduler, ResourceMonitor resources) {
+    public ServerMetrics(
+            Meter meter,
+            Dispatcher scheduler,
+            ResourceMonitor resources,
+            java.util.function.Supplier<io.llmaos.proto.v1.ResourceSnapshot> snapshots) {
         this.scheduler = scheduler;
         this.resources = resources;
+        this.snapshots = snapshots;
         requests = counter(meter, "llmaos.requests", "{request}", "Requests served to their end, by priority level");
         tenantRequests =
                 counter(meter, "llmaos.tenant.requests", "{request}", "Requests served to their end, by tenant");
@@ -151,8 +163,24 @@ public final class ServerMetrics implements AutoCloseable {
         gpuUtilization = ratio(meter, "llmaos.gpu.utilization", "GPU use, 0 to 1, by GPU");
         diskTotal = bytes(meter, "llmaos.disk.size", "The model repository's file system size");
         diskFree = bytes(meter, "llmaos.disk.free", "The model repository's file system free space");
+        utilization = ratio(
+                meter,
+                "llmaos.utilization",
+                "U: the mean of CPU, memory, engine-thread (and GPU) use, 0 to 1, as ResourceService reports it");
+        loadBalance =
+                ratio(meter, "llmaos.load_balance", "LB: how demand matches the engine threads models hold, 0 to 1");
+        received = counter(meter, "llmaos.network.received", "By", "Bytes received on gRPC connections");
+        sent = counter(meter, "llmaos.network.sent", "By", "Bytes sent on gRPC connections");
+        connections = gauge(meter, "llmaos.connections", "{connection}", "Client connections open");
+        calls = gauge(meter, "llmaos.calls", "{call}", "Calls open");
         resourceCallback = meter.batchCallback(
                 this::observeResources,
+                utilization,
+                loadBalance,
+                received,
+                sent,
+                connections,
+                calls,
                 processCpu,
                 systemCpu,
                 memoryTotal,
@@ -273,6 +301,13 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     private void observeResources() {
+        io.llmaos.proto.v1.ResourceSnapshot snapshot = snapshots.get();
+        utilization.record(snapshot.getUtilization());
+        loadBalance.record(snapshot.getLoadBalance());
+        received.record(snapshot.getNetwork().getBytesReceived());
+        sent.record(snapshot.getNetwork().getBytesSent());
+        connections.record(snapshot.getNetwork().getOpenConnections());
+        calls.record(snapshot.getNetwork().getOpenCalls());
         MachineSample s = resources.latest();
         processCpu.record(Math.max(0, s.processLoad()));
         systemCpu.record(Math.max(0, s.systemLoad()));

@@ -102,6 +102,13 @@ public class MetricsScrapeTest {
             assertTrue(value(scrape, "llmaos_model_load_time_seconds", model) > 0);
             assertTrue(value(scrape, "llmaos_process_memory_rss_bytes") > 0);
             assertTrue(value(scrape, "llmaos_jvm_heap_used_bytes") > 0);
+            assertTrue(value(scrape, "llmaos_network_received_bytes_total") > 0);
+            assertTrue(value(scrape, "llmaos_network_sent_bytes_total") > 0);
+            assertEquals(1, value(scrape, "llmaos_connections"), "the test's one channel");
+            double u = value(scrape, "llmaos_utilization");
+            assertTrue(u > 0 && u <= 1, String.valueOf(u));
+            double lb = value(scrape, "llmaos_load_balance");
+            assertTrue(lb >= 0 && lb <= 1, String.valueOf(lb));
             // histograms recorded as requests happen: counts add up, the +Inf bucket holds them all
             assertEquals(5, value(scrape, "llmaos_request_duration_seconds_count", model));
             assertEquals(5, value(scrape, "llmaos_request_duration_seconds_bucket", model, "le=\"+Inf\""));
