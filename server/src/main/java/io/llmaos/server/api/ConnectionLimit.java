@@ -15,19 +15,17 @@ import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A bound on the client connections open at once. gRPC has no setting for it, so the listening
  * channel gets a handler ahead of the one that sets accepted connections up: a connection beyond the
- * bound is closed at once, before any TLS or HTTP/2 work is spent on it, and counted. The event loops
+ * bound is closed at once, before any TLS or HTTP/2 work is spent on it. The event loops
  * are the transport gRPC would pick itself (epoll where available, else NIO), made here because gRPC
  * takes a channel factory only together with its event loops; they are shut down with the server.
  */
 final class ConnectionLimit {
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final boolean epoll = Epoll.isAvailable();
@@ -61,16 +59,6 @@ final class ConnectionLimit {
         };
     }
 
-    /** Connections open now. */
-    int open() {
-        return open.get();
-    }
-
-    /** Connections closed on arrival so far. */
-    long refused() {
-        return refused.get();
-    }
-
     void shutdown() {
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
@@ -83,7 +71,6 @@ final class ConnectionLimit {
             Channel child = (Channel) msg;
             if (open.incrementAndGet() > max) {
                 open.decrementAndGet();
-                refused.incrementAndGet();
                 // not yet registered with an event loop: closed without any handshake
                 child.unsafe().closeForcibly();
                 return;

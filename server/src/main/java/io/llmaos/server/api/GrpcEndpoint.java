@@ -203,11 +203,6 @@ public final class GrpcEndpoint {
         return resourceApi.snapshot();
     }
 
-    /** Connections closed on arrival because --max-connections were open (0 without a bound). */
-    public long refusedConnections() {
-        return connections == null ? 0 : connections.refused();
-    }
-
     /** The port bound (useful when the settings asked for port 0). */
     public int port() {
         return server.getPort();

@@ -31,7 +31,6 @@ final class TritonGeneration implements GenerationListener {
     private final Sink sink;
     private final StringBuilder text = new StringBuilder();
     private long version;
-    private boolean sentAny;
 
     /**
      * @param stream  one response per delta (else one with the whole text)
@@ -58,17 +57,13 @@ final class TritonGeneration implements GenerationListener {
         if (stream && !text.isEmpty()) {
             sink.send(TritonLlm.response(model, version, id, text.toString(), flagged ? false : null, -1));
             text.setLength(0);
-            sentAny = true;
         }
     }
 
     @Override
     public synchronized void onFinish(FinishReason reason, GenerationUsage usage) {
-        // the last response: the rest of the text (possibly none) with the final flag
-        if (!stream || !text.isEmpty() || !sentAny || flagged) {
-            sink.send(
-                    TritonLlm.response(model, version, id, text.toString(), flagged ? true : null, usage.queueNanos()));
-        }
+        // the last response: the rest of the text (possibly none), flagged final on a stream
+        sink.send(TritonLlm.response(model, version, id, text.toString(), flagged ? true : null, usage.queueNanos()));
         text.setLength(0);
         sink.end();
     }

@@ -65,8 +65,7 @@ final class BatchRunner {
             List<List<Tensor>> parts = live.size() == 1 ? List.of(outputs) : BatchAssembler.split(outputs, rows);
             long split = clock.nanoTime();
             int size = (int) Math.min(Integer.MAX_VALUE, batched ? total : 1);
-            stats.batch(size, end - start);
-            stats.execution.execution(size, joinedAt - start, end - joinedAt, split - end);
+            stats.batch(size, joinedAt - start, end - joinedAt, split - end);
             long millis = clock.now().toEpochMilli();
             for (int i = 0; i < live.size(); i++) {
                 PendingRequest p = live.get(i);

@@ -202,8 +202,7 @@ final class DecodeLoop implements Runnable {
         long t0 = clock.nanoTime();
         float[][] logits = batch.step(ids, last);
         long t1 = clock.nanoTime();
-        stats.batch(running.size(), t1 - t0);
-        stats.execution.execution(running.size(), 0, t1 - t0, 0);
+        stats.batch(running.size(), 0, t1 - t0, 0);
         for (int i = 0; i < ids.length; i++) {
             next(batch, running.get(i), logits[i], t1);
         }

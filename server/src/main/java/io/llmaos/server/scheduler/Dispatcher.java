@@ -238,7 +238,7 @@ public final class Dispatcher implements AutoCloseable {
                 .filter(s -> version == 0 || s.ref().version() == version)
                 .map(s -> new CopyStatistics(
                         s.ref(),
-                        s.version().memoryBytes(),
+                        s.version().reservedBytes(),
                         s.stats().execution.snapshot(),
                         s.stats().clampedPriorities.sum(),
                         s.stats().cachedTokens.getAsLong(),

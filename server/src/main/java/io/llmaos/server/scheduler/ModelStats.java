@@ -48,8 +48,14 @@ final class ModelStats {
 
     private final LongAdder computeNanosSum = new LongAdder();
 
-    void batch(int size, long computeNanos) {
+    /**
+     * One engine execution of {@code size} rows: nanoseconds joining inputs, in the engine and splitting
+     * outputs (a decode step has only engine time).
+     */
+    void batch(int size, long inputNanos, long inferNanos, long outputNanos) {
+        long computeNanos = inputNanos + inferNanos;
         observer.batch(size);
+        execution.execution(size, inputNanos, inferNanos, outputNanos);
         batchSizes.incrementAndGet(Math.min(size, batchSizes.length() - 1));
         computeUs.recordValue(Math.max(0, computeNanos / 1000));
         batches.increment();

@@ -288,7 +288,7 @@ public final class ServerMetrics implements AutoCloseable {
             preemptions.record(c.preemptions(), copy);
         }
         for (ModelUsage u : scheduler.usage()) {
-            modelMemory.record(u.memoryBytes(), copy(u.name(), u.version()));
+            modelMemory.record(u.reservedBytes(), copy(u.name(), u.version()));
         }
     }
 

@@ -40,11 +40,6 @@ public final class Telemetry implements AutoCloseable {
         this.meters = b.build();
     }
 
-    /** A provider with no reader: instruments cost nothing (metrics off). */
-    public static Telemetry off() {
-        return new Telemetry("127.0.0.1", 0);
-    }
-
     /**
      * The server's telemetry: the scrape endpoint on {@code host:port} (0 = none) and, when
      * {@code otlpEndpoint} is set, metrics pushed every {@code interval} to its {@code /v1/metrics}.

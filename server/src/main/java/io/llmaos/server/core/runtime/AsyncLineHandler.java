@@ -16,7 +16,7 @@ import java.util.logging.LogRecord;
 /**
  * Writes each record's message as one line to a stream from its own thread, so the threads that log
  * (request threads, for the access log) never wait for the stream: lines queue (at most
- * {@value #CAPACITY}; beyond that they are dropped and counted), the writer takes them in batches and
+ * {@value #CAPACITY}; beyond that they are dropped, and a line {@code {"dropped_lines":N}} says how many), the writer takes them in batches and
  * flushes once the queue is empty. The writer blocks while there is nothing to write.
  */
 final class AsyncLineHandler extends Handler {
@@ -41,11 +41,6 @@ final class AsyncLineHandler extends Handler {
         }
     }
 
-    /** Lines dropped because the queue was full. */
-    long dropped() {
-        return dropped.get();
-    }
-
     private void write() {
         List<String> batch = new ArrayList<>(1024);
         try {
@@ -57,6 +52,12 @@ final class AsyncLineHandler extends Handler {
                     out.newLine();
                 }
                 batch.clear();
+                long lost = dropped.getAndSet(0);
+                if (lost > 0) {
+                    // the stream says what it lost, in the same form as its lines
+                    out.write("{\"dropped_lines\":" + lost + "}");
+                    out.newLine();
+                }
                 if (queue.isEmpty()) {
                     out.flush();
                 }
