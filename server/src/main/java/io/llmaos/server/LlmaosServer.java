@@ -31,6 +31,7 @@ import io.llmaos.server.telemetry.ModelStates;
 import io.llmaos.server.telemetry.RequestHistograms;
 import io.llmaos.server.telemetry.ServerMetrics;
 import io.llmaos.server.telemetry.Telemetry;
+import io.llmaos.server.telemetry.Tracing;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,9 @@ public final class LlmaosServer {
 
     private ModelStates modelStates;
 
+    /** Request traces, from construction to shutdown (off unless sampled and exported). */
+    private final Tracing tracing;
+
     public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock) {
         this(settings, buildInfo, clock, JulLogControl.detached());
     }
@@ -95,7 +99,37 @@ public final class LlmaosServer {
             Clock clock,
             List<InferenceEngine> engineList,
             LogControl logs) {
+        this(settings, buildInfo, clock, engineList, logs, Tracing.of(settings.otlp(), clock));
+    }
+
+    /**
+     * A server on the given engines (null: the real ones) whose requests are traced by {@code tracing}
+     * (tests hand spans to the SDK's in-memory exporter).
+     */
+    public LlmaosServer(
+            ServerSettings settings,
+            BuildInfo buildInfo,
+            Clock clock,
+            List<InferenceEngine> engineList,
+            Tracing tracing) {
+        this(
+                settings,
+                buildInfo,
+                clock,
+                engineList == null ? DjlRuntime.engines(settings.pytorchThreads()) : engineList,
+                JulLogControl.detached(),
+                tracing);
+    }
+
+    private LlmaosServer(
+            ServerSettings settings,
+            BuildInfo buildInfo,
+            Clock clock,
+            List<InferenceEngine> engineList,
+            LogControl logs,
+            Tracing tracing) {
         this.settings = settings;
+        this.tracing = tracing;
         EngineRegistry engines = new EngineRegistry(engineList);
         ProcessMemory memory = new ProcessMemory();
         EngineBudget engineBudget = new EngineBudget(settings.threadBudget(), settings.instanceBudget());
@@ -120,6 +154,7 @@ public final class LlmaosServer {
                 .resources(resources)
                 .logs(logs)
                 .apiObserver(settings.metricsPort() == 0 && settings.otlp().endpoint() == null ? null : apiEnds)
+                .tracer(tracing.on() ? tracing : io.llmaos.server.api.RequestTracer.OFF)
                 .build();
         this.repositoryPoller = new RepositoryPoller(models.repository(), models);
         this.poller = settings.modelControlMode() == ModelControlMode.POLL
@@ -194,6 +229,7 @@ public final class LlmaosServer {
             }
             telemetry.close();
         }
+        tracing.close();
         resources.close();
         return report;
     }

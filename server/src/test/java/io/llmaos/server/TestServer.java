@@ -53,6 +53,19 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(server);
     }
 
+    /** As {@link #start(Path, String, Map)}, its requests traced by {@code tracing}. */
+    public static TestServer traced(
+            Path models, String load, Map<Setting, String> more, io.llmaos.server.telemetry.Tracing tracing)
+            throws Exception {
+        Map<Setting, String> settings = new EnumMap<>(Setting.class);
+        settings.put(Setting.LOAD_MODELS, load);
+        settings.putAll(more);
+        LlmaosServer server = new LlmaosServer(
+                TestSettings.loopback(models, settings), BuildInfo.fromClasspath(), Clock.system(), null, tracing);
+        server.start();
+        return new TestServer(server);
+    }
+
     public static TestServer start(Path models, String load) throws Exception {
         return start(models, load, Map.of());
     }

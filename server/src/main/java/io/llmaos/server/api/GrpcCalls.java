@@ -7,6 +7,7 @@ import io.llmaos.server.api.mapping.GenerateMapping;
 import io.llmaos.server.core.request.Cancellation;
 import io.llmaos.server.core.request.GenerationRequest;
 import io.llmaos.server.core.request.InferenceRequest;
+import io.llmaos.server.core.request.RequestTrace;
 import io.llmaos.server.core.runtime.Clock;
 import io.llmaos.server.core.tensor.Tensor;
 import java.time.Duration;
@@ -28,7 +29,8 @@ final class GrpcCalls {
             List<Tensor> inputs,
             int priority,
             boolean clampPriority,
-            Duration timeout) {
+            Duration timeout,
+            RequestTrace trace) {
         long deadlineNanos = deadlineNanos(context, clock);
         return new InferenceRequest(
                 model,
@@ -41,12 +43,18 @@ final class GrpcCalls {
                 TenantInterceptor.of(context),
                 deadlineNanos,
                 received,
-                cancellation(context));
+                cancellation(context),
+                trace);
     }
 
-    /** A generation request for the current call. */
+    /** A generation request for the current call, traced by {@code ends} as {@code api}. */
     static GenerationRequest generation(
-            Clock clock, long received, io.llmaos.proto.v1.GenerateRequest r, int maxPromptBytes) {
+            Clock clock,
+            long received,
+            io.llmaos.proto.v1.GenerateRequest r,
+            int maxPromptBytes,
+            RequestEnds ends,
+            String api) {
         return generation(
                 Context.current(),
                 clock,
@@ -64,11 +72,21 @@ final class GrpcCalls {
                         "",
                         Long.MAX_VALUE,
                         received,
-                        Cancellation.NONE));
+                        Cancellation.NONE,
+                        null),
+                ends,
+                api);
     }
 
-    /** {@code r} (its tenant, deadline and cancellation left open) for the call of {@code context}. */
-    static GenerationRequest generation(Context context, Clock clock, long received, GenerationRequest r) {
+    /**
+     * {@code r} (its tenant, deadline, cancellation and trace left open) for the call of
+     * {@code context}, traced by {@code ends} as {@code api}.
+     */
+    static GenerationRequest generation(
+            Context context, Clock clock, long received, GenerationRequest r, RequestEnds ends, String api) {
+        RequestTrace trace = ends.on()
+                ? ends.trace(api, context, r.model(), r.requestId(), r.priority(), received)
+                : RequestTrace.NONE;
         return new GenerationRequest(
                 r.model(),
                 r.version(),
@@ -82,7 +100,8 @@ final class GrpcCalls {
                 TenantInterceptor.of(context),
                 deadlineNanos(context, clock),
                 received,
-                cancellation(context));
+                cancellation(context),
+                trace);
     }
 
     /** The call's deadline on {@code clock}, {@link Long#MAX_VALUE} for none. */

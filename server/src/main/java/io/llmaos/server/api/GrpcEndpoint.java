@@ -90,7 +90,7 @@ public final class GrpcEndpoint {
         }
         Watches watches = new Watches(watchTimer);
         this.resourceApi = new ResourceApi(b.resources, b.scheduler, network, watches, b.models.ledger());
-        RequestEnds access = new RequestEnds(b.clock, settings.accessLog(), b.apiObserver);
+        RequestEnds access = new RequestEnds(b.clock, settings.accessLog(), b.apiObserver, b.tracer);
         List<BindableService> services = new ArrayList<>(List.of(
                 new InferenceApi(b.scheduler, b.clock, settings.maxElementBytes(), settings.maxPromptBytes(), access),
                 new ModelRepositoryApi(b.models),
@@ -154,6 +154,9 @@ public final class GrpcEndpoint {
         nb.intercept(new WatchLimit(settings.maxWatchStreamsPerClient()));
         nb.intercept(new LocalSharedMemory());
         nb.intercept(new TenantInterceptor());
+        if (b.tracer != RequestTracer.OFF) {
+            nb.intercept(io.llmaos.server.api.interceptor.TraceOrigin.interceptor());
+        }
         if (tokens != null) {
             nb.intercept(new AuthInterceptor(tokens::table));
         }
@@ -318,6 +321,7 @@ public final class GrpcEndpoint {
         private io.llmaos.server.core.runtime.LogControl logs = io.llmaos.server.core.runtime.JulLogControl.detached();
         private java.nio.file.Path sharedMemoryDir = java.nio.file.Path.of("/dev/shm");
         private ApiObserver apiObserver;
+        private RequestTracer tracer = RequestTracer.OFF;
 
         private Builder(ServerSettings settings, ServerStatus status, BuildInfo buildInfo) {
             this.settings = settings;
@@ -346,6 +350,12 @@ public final class GrpcEndpoint {
         /** The resource monitor the resource service reads. */
         public Builder resources(ResourceMonitor value) {
             this.resources = value;
+            return this;
+        }
+
+        /** Who traces requests (default: nobody). */
+        public Builder tracer(RequestTracer value) {
+            this.tracer = value;
             return this;
         }
 

@@ -78,9 +78,11 @@ final class InferenceApi extends InferenceServiceGrpc.InferenceServiceImplBase {
         ServerCallStreamObserver<GenerateResponse> call = (ServerCallStreamObserver<GenerateResponse>) responses;
         try {
             GenerateSession session = new GenerateSession(call, request.getRequestId(), request.getEchoPromptTokens());
-            var generation = GrpcCalls.generation(clock, received, request, maxPromptBytes);
+            var generation = GrpcCalls.generation(clock, received, request, maxPromptBytes, access, "generate");
             scheduler.generate(generation, LoggedGeneration.of(session, access, "generate", generation));
         } catch (RuntimeException e) {
+            access.refused(
+                    "generate", Context.current(), request.getModelName(), request.getRequestId(), received, false, e);
             call.onError(StatusMapper.toStatusException(e));
         }
     }

@@ -65,6 +65,7 @@ final class LoggedGeneration implements GenerationListener {
                 request.receivedNanos(),
                 started,
                 usage,
-                error);
+                error,
+                request.trace());
     }
 }

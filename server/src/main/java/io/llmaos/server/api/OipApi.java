@@ -293,18 +293,35 @@ final class OipApi extends OipRepositoryApi {
             long received,
             boolean onStream,
             TritonGeneration.Sink generation) {
-        if (request.getModelName().isEmpty()) {
-            throw new InvalidInputException("model_name", "is required");
+        String api = onStream ? "model_stream_infer" : "model_infer";
+        long version;
+        CompletableFuture<io.llmaos.server.model.lifecycle.ServedCopy> copy;
+        try {
+            if (request.getModelName().isEmpty()) {
+                throw new InvalidInputException("model_name", "is required");
+            }
+            version = OipMapping.version(request.getModelVersion(), "model_version");
+            copy = models.resolveAsync(request.getModelName(), version);
+        } catch (RuntimeException e) {
+            access.refused(api, context, request.getModelName(), request.getId(), received, false, e);
+            throw e;
         }
-        long version = OipMapping.version(request.getModelVersion(), "model_version");
-        var copy = models.resolveAsync(request.getModelName(), version);
+        copy.whenComplete((c, e) -> {
+            if (e != null) {
+                access.refused(api, context, request.getModelName(), request.getId(), received, false, e);
+            }
+        });
         java.util.function.Function<io.llmaos.server.model.lifecycle.ServedCopy, CompletableFuture<ModelInferResponse>>
                 then = c -> {
                     if (c.spec().kind() != ServingKind.GENERATIVE) {
-                        return tensorInfer(
-                                onStream ? "model_stream_infer" : "model_infer", context, request, received, version);
+                        return tensorInfer(api, context, request, received, version);
                     }
-                    generate(context, request, received, version, onStream, generation);
+                    try {
+                        generate(context, request, received, version, onStream, generation);
+                    } catch (RuntimeException e) {
+                        access.refused(api, context, request.getModelName(), request.getId(), received, true, e);
+                        throw e;
+                    }
                     return CompletableFuture.completedFuture(null);
                 };
         return copy.isDone() && !copy.isCompletedExceptionally() ? then.apply(copy.join()) : copy.thenCompose(then);
@@ -335,7 +352,10 @@ final class OipApi extends OipRepositoryApi {
                         "",
                         Long.MAX_VALUE,
                         received,
-                        io.llmaos.server.core.request.Cancellation.NONE));
+                        io.llmaos.server.core.request.Cancellation.NONE,
+                        null),
+                access,
+                onStream ? "model_stream_infer" : "model_infer");
         scheduler.generate(
                 g,
                 LoggedGeneration.of(

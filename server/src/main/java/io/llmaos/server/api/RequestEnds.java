@@ -1,19 +1,24 @@
 package io.llmaos.server.api;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.grpc.Context;
 import io.grpc.Status;
+import io.llmaos.server.api.interceptor.TenantInterceptor;
+import io.llmaos.server.api.interceptor.TraceOrigin;
 import io.llmaos.server.api.mapping.StatusMapper;
 import io.llmaos.server.core.error.Echo;
 import io.llmaos.server.core.request.GenerationUsage;
 import io.llmaos.server.core.request.InferenceResult;
+import io.llmaos.server.core.request.RequestTrace;
 import io.llmaos.server.core.runtime.Clock;
 
 /**
- * Where every request's end goes: the access log (--access-log), one JSON line per finished request to
+ * Where every request's trace starts ({@link RequestTracer}, with the call's {@link TraceOrigin}) and
+ * where its end goes: the trace,  the access log (--access-log), one JSON line per finished request to
  * the logger {@value #LOGGER} (time, API, request id, tenant, model, version, status, queue, compute
  * and total time, batch size, and tokens for a generation; never a payload, prompt or generated text;
  * a client's request id is cut like any echoed value), and the {@link ApiObserver} (telemetry).
- * With neither, {@link #on} is false and the APIs do nothing at a request's end.
+ * With none of the three, {@link #on} is false and the APIs do nothing at a request's end.
  */
 class RequestEnds {
     static final String LOGGER = io.llmaos.server.core.runtime.JulLogControl.ACCESS_LOGGER;
@@ -28,19 +33,72 @@ class RequestEnds {
     private final Clock clock;
     private final boolean logged;
     private final ApiObserver observer;
+    private final RequestTracer tracer;
 
     /**
      * @param logged   whether the access log is on
      * @param observer who else hears (null for nobody)
+     * @param tracer   who traces requests ({@link RequestTracer#OFF} for nobody)
      */
-    RequestEnds(Clock clock, boolean logged, ApiObserver observer) {
+    RequestEnds(Clock clock, boolean logged, ApiObserver observer, RequestTracer tracer) {
         this.clock = clock;
         this.logged = logged;
         this.observer = observer;
+        this.tracer = tracer;
     }
 
     boolean on() {
-        return logged || observer != null;
+        return logged || observer != null || tracer != RequestTracer.OFF;
+    }
+
+    /** The trace of a request the call of {@code context} made ({@link RequestTrace#NONE} when untraced). */
+    RequestTrace trace(String api, Context context, String model, String requestId, int priority, long received) {
+        TraceOrigin origin = tracer == RequestTracer.OFF ? null : TraceOrigin.of(context);
+        if (origin == null) {
+            return RequestTrace.NONE;
+        }
+        return tracer.start(new RequestTracer.TracedCall(
+                api,
+                origin.method(),
+                model,
+                requestId,
+                TenantInterceptor.of(context),
+                priority,
+                origin.traceparent(),
+                origin.tracestate(),
+                received));
+    }
+
+    /**
+     * A request refused before it reached the seam that would report its end (a malformed request, a
+     * model that could not be resolved): its trace starts and ends at once.
+     *
+     * @param known whether the model it named was found
+     */
+    void refused(
+            String api,
+            Context context,
+            String model,
+            String requestId,
+            long received,
+            boolean known,
+            Throwable error) {
+        if (!on()) {
+            return;
+        }
+        RequestTrace trace = trace(api, context, model, requestId, 0, received);
+        Line line =
+                ended(trace, api, requestId, TenantInterceptor.of(context), model, 0, received, known, cause(error));
+        if (line != null) {
+            log.log(java.util.logging.Level.INFO, line.end());
+        }
+    }
+
+    /** The error a future's {@code CompletionException} wraps, or {@code error} itself. */
+    static Throwable cause(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause()
+                : error;
     }
 
     /** A tensor request ended: with {@code result}, or with {@code error}. */
@@ -53,8 +111,10 @@ class RequestEnds {
             long received,
             boolean resolved,
             InferenceResult result,
-            Throwable error) {
+            Throwable error,
+            RequestTrace trace) {
         Line line = ended(
+                trace,
                 api,
                 requestId,
                 tenant,
@@ -84,8 +144,9 @@ class RequestEnds {
             long received,
             boolean resolved,
             GenerationUsage usage,
-            Throwable error) {
-        Line line = ended(api, requestId, tenant, model, version, received, resolved || usage != null, error);
+            Throwable error,
+            RequestTrace trace) {
+        Line line = ended(trace, api, requestId, tenant, model, version, received, resolved || usage != null, error);
         if (line == null) {
             return;
         }
@@ -100,6 +161,7 @@ class RequestEnds {
 
     /** Tells the observer; the start of the log line, or null when the access log is off. */
     private Line ended(
+            RequestTrace trace,
             String api,
             String requestId,
             String tenant,
@@ -108,8 +170,10 @@ class RequestEnds {
             long received,
             boolean known,
             Throwable error) {
-        long total = clock.nanoTime() - received;
+        long now = clock.nanoTime();
+        long total = now - received;
         String status = status(error);
+        trace.ended(now, status, known ? version : 0);
         if (observer != null) {
             observer.ended(api, known ? model : null, status, total);
         }

@@ -3,6 +3,7 @@ package io.llmaos.server.api;
 import io.grpc.Context;
 import io.llmaos.server.codec.InputLimits;
 import io.llmaos.server.core.request.InferenceResult;
+import io.llmaos.server.core.request.RequestTrace;
 import io.llmaos.server.core.runtime.Clock;
 import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.ModelSpec;
@@ -55,6 +56,9 @@ final class TensorSeam {
             BiFunction<ModelSpec, InputLimits, List<Tensor>> decode,
             BiFunction<ModelSpec, InferenceResult, T> answer) {
         ModelSpec[] resolved = new ModelSpec[1];
+        RequestTrace trace = access.on()
+                ? access.trace(call.api(), context, call.model(), call.requestId(), call.priority(), received)
+                : RequestTrace.NONE;
         CompletableFuture<InferenceResult> result;
         try {
             result = scheduler.onTensorModel(call.model(), call.version(), copy -> {
@@ -73,7 +77,8 @@ final class TensorSeam {
                                 inputs,
                                 call.priority(),
                                 call.clampPriority(),
-                                call.timeout()));
+                                call.timeout(),
+                                trace));
             });
         } catch (RuntimeException e) {
             if (!access.on()) {
@@ -92,7 +97,8 @@ final class TensorSeam {
                     received,
                     resolved[0] != null,
                     r,
-                    e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
+                    RequestEnds.cause(e),
+                    trace));
         }
         // the future completes after the copy was resolved and its spec noted
         return result.thenApply(r -> answer.apply(resolved[0], r));

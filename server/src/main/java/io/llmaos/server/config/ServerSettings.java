@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param maxRstFramesPerSecond 0 means no limit on a connection's stream resets
  * @param maxConnections        client connections open at once (0 = no limit)
  * @param metricsPort       the Prometheus scrape endpoint's port (0 = off)
- * @param otlp              where and how often metrics are pushed over OTLP (endpoint null = off)
+ * @param otlp              where metrics and traces are pushed over OTLP (endpoint null = off)
  * @param accessLog         whether each finished request writes a JSON line to the logger llmaos.access
  * @param instanceBudget    0 means no limit
  * @param modelMemoryBudget 0 means no limit
@@ -60,12 +60,14 @@ public record ServerSettings(
         SecuritySettings security) {
 
     /**
-     * Pushing metrics over OTLP/HTTP.
+     * Pushing metrics and traces over OTLP/HTTP.
      *
-     * @param endpoint the collector's base address (metrics go to its /v1/metrics), null = off
-     * @param interval how often
+     * @param endpoint         the collector's base address (metrics go to its /v1/metrics, traces to its
+     *                         /v1/traces), null = off
+     * @param interval         how often metrics are pushed
+     * @param traceSampleRatio the share of requests traced (0 = none)
      */
-    public record Otlp(java.net.URI endpoint, Duration interval) {}
+    public record Otlp(java.net.URI endpoint, Duration interval, double traceSampleRatio) {}
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");

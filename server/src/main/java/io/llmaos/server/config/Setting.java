@@ -22,9 +22,15 @@ public enum Setting {
             "otlp-endpoint",
             "URL",
             "An OpenTelemetry collector's OTLP/HTTP address (e.g. http://collector:4318): metrics are pushed there"
-                    + " (/v1/metrics); empty = off",
+                    + " (/v1/metrics), and sampled request traces (/v1/traces); empty = off",
             ""),
     OTLP_INTERVAL("otlp-interval", "DURATION", "How often metrics are pushed to --otlp-endpoint", "60s"),
+    TRACE_SAMPLE_RATIO(
+            "trace-sample-ratio",
+            "RATIO",
+            "The share of requests traced (0 to 1, e.g. 0.01), sent to --otlp-endpoint; a client's W3C"
+                    + " traceparent decides for its own requests; 0 = no tracing",
+            "0"),
     MODELS("models", "DIR", "The model repository folder", "the bundled models/"),
     MODEL_CONTROL_MODE(
             "model-control-mode",

@@ -73,6 +73,10 @@ public final class SettingsLoader {
         Integer metricsPort = v.get(Setting.METRICS_PORT, t -> (int) range(ValueParsers.integer(t), 0, 65535));
         java.net.URI otlp = v.get(Setting.OTLP_ENDPOINT, SettingsLoader::otlpEndpoint);
         Duration otlpInterval = v.get(Setting.OTLP_INTERVAL, t -> atLeast(t, Duration.ofSeconds(1)));
+        Double traceRatio = v.get(Setting.TRACE_SAMPLE_RATIO, SettingsLoader::ratio);
+        if (traceRatio != null && traceRatio > 0 && otlp == null && problems.isEmpty()) {
+            problems.add("trace-sample-ratio needs otlp-endpoint: the collector the sampled traces are sent to");
+        }
         Integer maxConnections =
                 v.get(Setting.MAX_CONNECTIONS, t -> (int) range(ValueParsers.integer(t), 0, Integer.MAX_VALUE));
         Integer maxWatches =
@@ -133,7 +137,7 @@ public final class SettingsLoader {
                 maxElementBytes,
                 maxPromptBytes,
                 metricsPort,
-                new ServerSettings.Otlp(otlp, otlpInterval),
+                new ServerSettings.Otlp(otlp, otlpInterval, traceRatio),
                 accessLog,
                 security);
     }
@@ -239,6 +243,20 @@ public final class SettingsLoader {
             // reported below
         }
         throw new IllegalArgumentException("must be an http:// or https:// address, e.g. http://collector:4318");
+    }
+
+    /** A share from 0 to 1. */
+    private static double ratio(String text) {
+        double r;
+        try {
+            r = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a number from 0 to 1, e.g. 0.01");
+        }
+        if (!(r >= 0 && r <= 1)) {
+            throw new IllegalArgumentException("expected a number from 0 to 1, e.g. 0.01");
+        }
+        return r;
     }
 
     private static long range(long value, long min, long max) {

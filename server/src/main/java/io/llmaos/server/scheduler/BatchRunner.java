@@ -2,6 +2,7 @@ package io.llmaos.server.scheduler;
 
 import io.llmaos.server.core.request.InferenceResult;
 import io.llmaos.server.core.request.ModelRef;
+import io.llmaos.server.core.request.RequestTrace;
 import io.llmaos.server.core.runtime.Clock;
 import io.llmaos.server.core.tensor.Tensor;
 import io.llmaos.server.model.engine.ModelInstance;
@@ -66,6 +67,7 @@ final class BatchRunner {
             long split = clock.nanoTime();
             int size = (int) Math.min(Integer.MAX_VALUE, batched ? total : 1);
             stats.batch(size, joinedAt - start, end - joinedAt, split - end);
+            trace(live, start, end, size);
             long millis = clock.now().toEpochMilli();
             for (int i = 0; i < live.size(); i++) {
                 PendingRequest p = live.get(i);
@@ -77,6 +79,7 @@ final class BatchRunner {
             }
         } catch (RuntimeException | Error e) {
             long failed = clock.nanoTime();
+            trace(live, start, failed, live.size());
             live.forEach(p -> {
                 if (p.fail(e)) {
                     stats.execution.failed(failed - p.request.receivedNanos());
@@ -84,6 +87,32 @@ final class BatchRunner {
             });
             if (e instanceof VirtualMachineError fatal) {
                 throw fatal;
+            }
+        }
+    }
+
+    /**
+     * Tells each traced request of the batch its wait in the queue and the execution it shared, with
+     * the traces of the others beside it. Nothing is gathered when none is traced.
+     */
+    private static void trace(List<PendingRequest> live, long start, long end, int size) {
+        List<RequestTrace> traced = null;
+        for (PendingRequest p : live) {
+            if (p.request.trace().recording()) {
+                if (traced == null) {
+                    traced = new ArrayList<>(2);
+                }
+                traced.add(p.request.trace());
+            }
+        }
+        if (traced == null) {
+            return;
+        }
+        for (PendingRequest p : live) {
+            RequestTrace t = p.request.trace();
+            if (t.recording()) {
+                t.queued(p.enqueued, start, p.level);
+                t.executed(start, end, size, traced);
             }
         }
     }

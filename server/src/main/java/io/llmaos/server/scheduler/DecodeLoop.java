@@ -204,6 +204,7 @@ final class DecodeLoop implements Runnable {
         long t1 = clock.nanoTime();
         stats.batch(running.size(), 0, t1 - t0, 0);
         for (int i = 0; i < ids.length; i++) {
+            running.get(i).stepped(t0, t1);
             next(batch, running.get(i), logits[i], t1);
         }
     }
@@ -226,6 +227,10 @@ final class DecodeLoop implements Runnable {
         for (int i = 0; i < ids.length; i++) {
             PendingSequence s = admitted.get(i);
             stats.queued(s.queueNanos);
+            if (s.request.trace().recording()) {
+                s.request.trace().admitted(s.enqueued, now, s.level);
+                s.request.trace().prefilled(now, t1, prompts[i].length, ids.length);
+            }
             next(batch, s, logits[i], t1);
         }
     }
@@ -290,6 +295,7 @@ final class DecodeLoop implements Runnable {
             }
         }
         batch.remove(new long[] {s.id});
+        s.traceDecode(now);
         if (s.finish(reason, now)) {
             stats.completed(s.level, s.tenant());
             stats.execution.succeeded(

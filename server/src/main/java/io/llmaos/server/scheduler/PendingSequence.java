@@ -32,6 +32,11 @@ final class PendingSequence extends AdmittedEntry {
     long lastTokenAt;
     long queueNanos;
     boolean started;
+    /** Decode steps this sequence took part in, their time in the engine, and when the first began. */
+    int steps;
+
+    long stepNanos;
+    long firstStepAt;
 
     PendingSequence(
             long id,
@@ -111,6 +116,21 @@ final class PendingSequence extends AdmittedEntry {
                         now - received,
                         queueNanos));
         return true;
+    }
+
+    /** Counts one decode step from {@code start} to {@code end}. */
+    void stepped(long start, long end) {
+        if (steps++ == 0) {
+            firstStepAt = start;
+        }
+        stepNanos += end - start;
+    }
+
+    /** Tells the trace the summary of the decode steps, when there were any. */
+    void traceDecode(long now) {
+        if (steps > 0 && !ended() && request.trace().recording()) {
+            request.trace().decoded(firstStepAt, now, steps, stepNanos, generated.size());
+        }
     }
 
     boolean fail(LlmaosException error) {

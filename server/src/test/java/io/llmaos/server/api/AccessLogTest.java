@@ -66,10 +66,26 @@ class AccessLogTest {
                                     .setIgnoreEos(true))
                             .build())
                     .forEachRemaining(r -> {});
+            // refused before any model was found: still one line each
+            assertThrows(
+                    io.grpc.StatusRuntimeException.class,
+                    () -> server.oip()
+                            .modelInfer(io.llmaos.proto.oip.ModelInferRequest.newBuilder()
+                                    .setModelName("nope")
+                                    .setId("m-missing")
+                                    .build()));
+            assertThrows(
+                    io.grpc.StatusRuntimeException.class,
+                    () -> server.inference()
+                            .generate(GenerateRequest.newBuilder()
+                                    .setRequestId("g-nameless")
+                                    .setText(MARKER)
+                                    .build())
+                            .forEachRemaining(r -> {}));
             long end = System.nanoTime() + 5_000_000_000L;
             while (System.nanoTime() < end) {
                 synchronized (lines) {
-                    if (lines.size() >= 3) {
+                    if (lines.size() >= 5) {
                         break;
                     }
                 }
@@ -86,7 +102,12 @@ class AccessLogTest {
                 parsed.add(json.readTree(l));
             }
         }
-        assertEquals(3, parsed.size(), lines.toString());
+        assertEquals(5, parsed.size(), lines.toString());
+        JsonNode missing = find(parsed, "m-missing");
+        assertEquals("model_infer", missing.get("api").asText());
+        assertEquals("NOT_FOUND", missing.get("status").asText());
+        assertEquals(
+                "INVALID_ARGUMENT", find(parsed, "g-nameless").get("status").asText());
         JsonNode ok = find(parsed, "r-ok");
         assertEquals("infer", ok.get("api").asText());
         assertEquals("OK", ok.get("status").asText());

@@ -25,7 +25,7 @@ class CancelListenerTest {
         Context.CancellableContext call = Context.current().withCancellation();
         call.cancel(null);
         Cancellation cancellation = GrpcCalls.request(
-                        call, Clock.system(), 0, "m", 1, "id", List.<Tensor>of(), 0, false, null)
+                        call, Clock.system(), 0, "m", 1, "id", List.<Tensor>of(), 0, false, null, null)
                 .cancellation();
         ReentrantLock schedulerLock = new ReentrantLock();
         CountDownLatch held = new CountDownLatch(1);

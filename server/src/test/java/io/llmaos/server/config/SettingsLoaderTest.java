@@ -54,6 +54,25 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void tracingIsOffByDefaultAndNeedsACollector() throws Exception {
+        assertEquals(0.0, load(Map.of(), Map.of()).otlp().traceSampleRatio());
+        ServerSettings s = load(
+                Map.of(), Map.of(Setting.OTLP_ENDPOINT, "http://collector:4318", Setting.TRACE_SAMPLE_RATIO, "0.01"));
+        assertEquals(0.01, s.otlp().traceSampleRatio());
+        SettingsException alone =
+                assertThrows(SettingsException.class, () -> load(Map.of(), Map.of(Setting.TRACE_SAMPLE_RATIO, "0.5")));
+        assertTrue(alone.getMessage().contains("trace-sample-ratio needs otlp-endpoint"), alone.getMessage());
+        for (String bad : new String[] {"1.5", "-0.1", "NaN", "often"}) {
+            SettingsException e = assertThrows(
+                    SettingsException.class,
+                    () -> load(
+                            Map.of(), Map.of(Setting.OTLP_ENDPOINT, "http://c:4318", Setting.TRACE_SAMPLE_RATIO, bad)),
+                    bad);
+            assertTrue(e.getMessage().contains("0 to 1"), e.getMessage());
+        }
+    }
+
+    @Test
     void flagsBeatEnvironmentWhichBeatsTheConfigFile() throws Exception {
         Path file = home.resolve("llmaos.yaml");
         Files.writeString(file, "port: 7001\nhost: localhost\nshutdown-grace: 5s\nexecutor-threads: 3\n");

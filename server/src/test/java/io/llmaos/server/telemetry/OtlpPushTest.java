@@ -16,7 +16,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** --otlp-endpoint: metrics are pushed as OTLP/HTTP protobuf to the collector's /v1/metrics. */
+/**
+ * --otlp-endpoint: metrics are pushed as OTLP/HTTP protobuf to the collector's /v1/metrics, and with
+ * --trace-sample-ratio the sampled requests' spans to its /v1/traces.
+ */
 class OtlpPushTest {
     /** One request the fake collector received. */
     private record Received(String path, String contentType, byte[] body) {}
@@ -41,7 +44,9 @@ class OtlpPushTest {
                         Setting.OTLP_ENDPOINT,
                         "http://127.0.0.1:" + collector.getAddress().getPort() + "/",
                         Setting.OTLP_INTERVAL,
-                        "1s"))) {
+                        "1s",
+                        Setting.TRACE_SAMPLE_RATIO,
+                        "1"))) {
             server.inference().infer(DemoRequests.mlpRequest("mlp-classifier"));
             Received push = null;
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -57,6 +62,19 @@ class OtlpPushTest {
             assertEquals("application/x-protobuf", push.contentType());
             String body = new String(push.body(), StandardCharsets.ISO_8859_1);
             assertTrue(body.contains("llmaos.requests") && body.contains("mlp-classifier"));
+            Received spans = null;
+            while (System.nanoTime() < end && spans == null) {
+                Received r = received.poll(1, TimeUnit.SECONDS);
+                if (r != null && r.path().equals("/v1/traces")) {
+                    spans = r;
+                }
+            }
+            assertNotNull(spans, "no OTLP push of the sampled request's spans arrived");
+            assertEquals("application/x-protobuf", spans.contentType());
+            String traces = new String(spans.body(), StandardCharsets.ISO_8859_1);
+            assertTrue(
+                    traces.contains("llmaos.v1.InferenceService/Infer") && traces.contains("llmaos.batch"),
+                    "the server span and its batch child");
         } finally {
             collector.stop(0);
         }

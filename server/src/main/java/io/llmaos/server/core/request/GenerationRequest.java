@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param timeout       how long it may wait to be admitted (null = the level's default)
  * @param deadlineNanos the caller's deadline ({@code Clock.nanoTime}), {@link Long#MAX_VALUE} for none
  * @param receivedNanos when the server received it ({@code Clock.nanoTime})
+ * @param trace         the request's trace ({@link RequestTrace#NONE} when not traced)
  */
 public record GenerationRequest(
         String model,
@@ -28,12 +29,14 @@ public record GenerationRequest(
         String tenant,
         long deadlineNanos,
         long receivedNanos,
-        Cancellation cancellation) {
+        Cancellation cancellation,
+        RequestTrace trace) {
     public GenerationRequest {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(cancellation, "cancellation");
+        trace = trace == null ? RequestTrace.NONE : trace;
         if ((promptText == null) == (promptIds == null)) {
             throw new IllegalArgumentException("exactly one of promptText and promptIds");
         }

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param timeout       how long it may wait in the queue (null = the level's default)
  * @param deadlineNanos the caller's deadline ({@code Clock.nanoTime}), {@link Long#MAX_VALUE} for none
  * @param receivedNanos when the server received it ({@code Clock.nanoTime})
+ * @param trace         the request's trace ({@link RequestTrace#NONE} when not traced)
  */
 public record InferenceRequest(
         String model,
@@ -27,11 +28,13 @@ public record InferenceRequest(
         String tenant,
         long deadlineNanos,
         long receivedNanos,
-        Cancellation cancellation) {
+        Cancellation cancellation,
+        RequestTrace trace) {
     public InferenceRequest {
         Objects.requireNonNull(model, "model");
         inputs = List.copyOf(inputs);
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(cancellation, "cancellation");
+        trace = trace == null ? RequestTrace.NONE : trace;
     }
 }
