@@ -23,11 +23,13 @@ import java.util.function.Supplier;
 /**
  * CPU flame graphs of the served path beside the bare echo's, made with async-profiler attached to
  * each server process while the same client drives it: the echo at concurrency 1 and 32, the
- * served MLP through Infer and OIP ModelInfer (raw) at 1 and 32, and MiniLM at 1. Writes
+ * served MLP through Infer and OIP ModelInfer (raw) at 1 and 32, MiniLM at 1, and the MLP at 32 with
+ * every kind of telemetry on (metrics, access log, traces at 1%). Writes
  * {@code <scenario>.html} (flame graph) and {@code <scenario>.collapsed} (stacks) to the output
  * folder, and prints the top frames of each scenario (by self time) as JSON.
  *
- * <p>Run: {@code loadtest/bin/profile-served [seconds per scenario] [output folder]}.
+ * <p>Run: {@code loadtest/bin/profile-served [seconds per scenario] [output folder] [echo|served|telemetry]}
+ * (the last runs one group alone).
  */
 public final class ProfileServed {
     private static final Duration WARMUP = Duration.ofSeconds(4);
@@ -48,8 +50,24 @@ public final class ProfileServed {
         report.put("output", out.toAbsolutePath().toString());
         ObjectNode scenarios = report.putObject("scenarios");
         Profiler profiler = new Profiler(loader, out, seconds);
+        // a group to run alone (echo, served or telemetry); all by default
+        String only = args.length > 5 ? args[5] : "";
 
         byte[] mlpBytes = BenchRequests.mlp(1).toByteArray();
+        if (only.isEmpty() || only.equals("echo")) {
+            profileEcho(profiler, mlpBytes, scenarios, json);
+        }
+        if (only.isEmpty() || only.equals("served")) {
+            profileServed(profiler, serverClasspath, models, scenarios, json);
+        }
+        if (only.isEmpty() || only.equals("telemetry")) {
+            profileTelemetry(profiler, serverClasspath, models, scenarios, json);
+        }
+        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    }
+
+    private static void profileEcho(Profiler profiler, byte[] mlpBytes, ObjectNode scenarios, ObjectMapper json)
+            throws Exception {
         try (ServerProcess echo = ServerProcess.startMain(
                 System.getProperty("java.class.path"),
                 List.of("-Xmx512m"),
@@ -66,6 +84,11 @@ public final class ProfileServed {
                 scenarios.set("echo_c" + c, profiler.profile("echo_c" + c, echo.pid(), c, call, json));
             }
         }
+    }
+
+    private static void profileServed(
+            Profiler profiler, String serverClasspath, Path models, ObjectNode scenarios, ObjectMapper json)
+            throws Exception {
         try (ServerProcess s = BenchRequests.serveBoth(serverClasspath, models)) {
             var infer = InferenceServiceGrpc.newFutureStub(s.channel());
             var oip = GRPCInferenceServiceGrpc.newFutureStub(s.channel());
@@ -93,7 +116,46 @@ public final class ProfileServed {
                     "served_minilm_c1",
                     profiler.profile("served_minilm_c1", s.pid(), 1, () -> infer.infer(text), json));
         }
-        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    }
+
+    private static void profileTelemetry(
+            Profiler profiler, String serverClasspath, Path models, ObjectNode scenarios, ObjectMapper json)
+            throws Exception {
+        try (OtlpSink collector = new OtlpSink();
+                ServerProcess s = ServerProcess.startWithOutput(
+                        serverClasspath,
+                        ServerProcess.benchmarkJvmOptions(),
+                        List.of(
+                                "--models",
+                                models.toString(),
+                                "--load-models",
+                                BenchRequests.MLP,
+                                "--metrics-port",
+                                String.valueOf(freePort()),
+                                "--access-log",
+                                "--otlp-endpoint",
+                                collector.endpoint(),
+                                "--trace-sample-ratio",
+                                "0.01"),
+                        Path.of("/dev/null"))) {
+            // every kind of telemetry on: metrics, the access log (to /dev/null), traces at 1%
+            var infer = InferenceServiceGrpc.newFutureStub(s.channel());
+            InferRequest mlp = BenchRequests.mlp(1);
+            JitWarmup.untilQuiet(
+                    s::compilerTicks,
+                    round -> LoadGenerator.closedLoop(32, Duration.ZERO, round, () -> infer.infer(mlp)),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(180));
+            scenarios.set(
+                    "served_mlp_infer_c32_telemetry",
+                    profiler.profile("served_mlp_infer_c32_telemetry", s.pid(), 32, () -> infer.infer(mlp), json));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** async-profiler through ap-loader: CPU samples of one process while a load runs. */
@@ -175,6 +237,13 @@ public final class ProfileServed {
                 Map.entry("protobuf", List.of("com/google/protobuf/")),
                 Map.entry("our mapping and codec", List.of("io/llmaos/server/api/mapping/", "io/llmaos/server/codec/")),
                 Map.entry("our scheduler", List.of("io/llmaos/server/scheduler/")),
+                Map.entry(
+                        "telemetry (metrics, access log, traces)",
+                        List.of(
+                                "io/opentelemetry/",
+                                "io/llmaos/server/telemetry/",
+                                "io/llmaos/server/api/RequestEnds",
+                                "java/util/logging/")),
                 Map.entry("our api and interceptors", List.of("io/llmaos/")),
                 Map.entry("netty and grpc transport", List.of("io/grpc/netty/")),
                 Map.entry("grpc core", List.of("io/grpc/")),

@@ -26,16 +26,18 @@ public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
     private final List<String> output = new ArrayList<>();
     private final int port;
     private final ManagedChannel channel;
 
-    private ServerProcess(Process process) throws InterruptedException {
+    /** @param fromError read the server's standard error (its standard output goes elsewhere) */
+    private ServerProcess(Process process, boolean fromError) throws InterruptedException {
         this.process = process;
         Thread reader = new Thread(
                 () -> {
-                    try (BufferedReader r = new BufferedReader(
-                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                            fromError ? process.getErrorStream() : process.getInputStream(), StandardCharsets.UTF_8))) {
                         r.lines().forEach(lines::add);
                     } catch (IOException | java.io.UncheckedIOException ignored) {
                         // the process ended
@@ -86,13 +88,41 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess startMain(
             String classpath, List<String> jvmOptions, String mainClass, List<String> args)
             throws IOException, InterruptedException {
+        return new ServerProcess(
+                new ProcessBuilder(command(classpath, jvmOptions, mainClass, args))
+                        .redirectErrorStream(true)
+                        .start(),
+                false);
+    }
+
+    /**
+     * As {@link #start}, the server's standard output (its access log) going to {@code stdout}, as a
+     * deployment writes it to a file; its own log (standard error) is read here as usual.
+     */
+    public static ServerProcess startWithOutput(
+            String classpath, List<String> jvmOptions, List<String> args, Path stdout)
+            throws IOException, InterruptedException {
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0"));
+        if (!args.contains("--metrics-port")) {
+            serve.addAll(List.of("--metrics-port", "0"));
+        }
+        serve.addAll(args);
+        return new ServerProcess(
+                new ProcessBuilder(command(classpath, jvmOptions, "io.llmaos.server.Main", serve))
+                        .redirectOutput(stdout.toFile())
+                        .redirectError(ProcessBuilder.Redirect.PIPE)
+                        .start(),
+                true);
+    }
+
+    private static List<String> command(
+            String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath, mainClass));
         command.addAll(args);
-        return new ServerProcess(
-                new ProcessBuilder(command).redirectErrorStream(true).start());
+        return command;
     }
 
     public ManagedChannel channel() {

@@ -39,9 +39,10 @@ abstract class OipSettingsApi extends GRPCInferenceServiceGrpc.GRPCInferenceServ
 
     final SharedMemoryRegions regions;
     private final LogControl logs;
-    private final TraceSettings traces = new TraceSettings();
+    private final TraceSettings traces;
 
     OipSettingsApi(OipServices s) {
+        this.traces = new TraceSettings(s.access().tracer());
         this.regions = s.regions();
         this.logs = s.logs();
     }

@@ -29,11 +29,27 @@ class RequestEnds {
      */
     private static final java.util.logging.Logger log = java.util.logging.Logger.getLogger(LOGGER);
 
+    /** The full gRPC method of each API's requests (a trace's span is named by it). */
+    private static final java.util.Map<String, String> METHODS = java.util.Map.of(
+            "infer",
+            io.llmaos.proto.v1.InferenceServiceGrpc.getInferMethod().getFullMethodName(),
+            "infer_stream",
+            io.llmaos.proto.v1.InferenceServiceGrpc.getInferStreamMethod().getFullMethodName(),
+            "generate",
+            io.llmaos.proto.v1.InferenceServiceGrpc.getGenerateMethod().getFullMethodName(),
+            "model_infer",
+            io.llmaos.proto.oip.GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName(),
+            "model_stream_infer",
+            io.llmaos.proto.oip.GRPCInferenceServiceGrpc.getModelStreamInferMethod()
+                    .getFullMethodName());
+
     private static final JsonStringEncoder JSON = JsonStringEncoder.getInstance();
     private final Clock clock;
     private final boolean logged;
     private final ApiObserver observer;
     private final RequestTracer tracer;
+    /** The last second a line was written in, formatted once for all its lines. */
+    private volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
 
     /**
      * @param logged   whether the access log is on
@@ -47,25 +63,32 @@ class RequestEnds {
         this.tracer = tracer;
     }
 
+    RequestTracer tracer() {
+        return tracer;
+    }
+
     boolean on() {
         return logged || observer != null || tracer != RequestTracer.OFF;
     }
 
     /** The trace of a request the call of {@code context} made ({@link RequestTrace#NONE} when untraced). */
     RequestTrace trace(String api, Context context, String model, String requestId, int priority, long received) {
-        TraceOrigin origin = tracer == RequestTracer.OFF ? null : TraceOrigin.of(context);
-        if (origin == null) {
+        if (tracer == RequestTracer.OFF) {
+            return RequestTrace.NONE;
+        }
+        TraceOrigin origin = TraceOrigin.of(context);
+        if (origin == null && !tracer.samplesNew()) {
             return RequestTrace.NONE;
         }
         return tracer.start(new RequestTracer.TracedCall(
                 api,
-                origin.method(),
+                METHODS.getOrDefault(api, api),
                 model,
                 requestId,
                 TenantInterceptor.of(context),
                 priority,
-                origin.traceparent(),
-                origin.tracestate(),
+                origin == null ? null : origin.traceparent(),
+                origin == null ? null : origin.tracestate(),
                 received));
     }
 
@@ -188,8 +211,9 @@ class RequestEnds {
 
     private Line line(
             String api, String requestId, String tenant, String model, long version, String status, long total) {
+        java.time.Instant now = clock.now();
         return new Line()
-                .str("time", clock.now().toString())
+                .time("time", second(now.getEpochSecond()), now.getNano())
                 .str("api", api)
                 .str("request_id", Echo.cut(requestId))
                 .str("tenant", tenant)
@@ -197,6 +221,22 @@ class RequestEnds {
                 .num("version", version)
                 .str("status", status)
                 .num("total_us", total / 1000);
+    }
+
+    /** A second since the epoch and its ISO-8601 text (to the second), shared by the lines of that second. */
+    private record Second(long epochSecond, String text) {}
+
+    /** The ISO-8601 UTC text of {@code epochSecond} (to the second). */
+    private String second(long epochSecond) {
+        Second last = lastSecond;
+        if (last.epochSecond() != epochSecond) {
+            String text = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                    java.time.LocalDateTime.ofEpochSecond(epochSecond, 0, java.time.ZoneOffset.UTC));
+            // ISO_LOCAL_DATE_TIME leaves out a zero second
+            last = new Second(epochSecond, text.length() == 16 ? text + ":00" : text);
+            lastSecond = last;
+        }
+        return last.text();
     }
 
     /** One JSON object written field by field (cheaper than a tree on the request's thread). */
@@ -207,6 +247,17 @@ class RequestEnds {
             key(key).append('"');
             JSON.quoteAsString(value == null ? "" : value, b);
             b.append('"');
+            return this;
+        }
+
+        /** {@code second} (its ISO-8601 text to the second) and {@code nanos} as ISO-8601 UTC, to the microsecond. */
+        Line time(String key, String second, int nanos) {
+            key(key).append('"').append(second).append('.');
+            int micros = nanos / 1000;
+            for (int unit = 100_000; unit > 0; unit /= 10) {
+                b.append((char) ('0' + micros / unit % 10));
+            }
+            b.append("Z\"");
             return this;
         }
 

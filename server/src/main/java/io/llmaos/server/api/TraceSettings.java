@@ -9,9 +9,11 @@ import java.util.Set;
 
 /**
  * Triton's trace settings, validated and kept: trace_level, trace_rate, trace_count, log_frequency,
- * trace_mode and trace_file. Request tracing itself comes with the OpenTelemetry work (issue 16),
- * which reads these; until then they are reported as set. A trace file is never written: only "" is
- * accepted for trace_file.
+ * trace_mode and trace_file. trace_level and trace_rate drive request tracing: OFF samples no new
+ * trace, TIMESTAMPS or TENSORS sample one request in trace_rate (spans carry timings, never tensors);
+ * they start from --trace-sample-ratio. Turning tracing on needs somewhere to send the spans
+ * (--otlp-endpoint): without it that is FAILED_PRECONDITION. trace_count and log_frequency are kept
+ * and reported, not applied; a trace file is never written: only "" is accepted for trace_file.
  */
 final class TraceSettings {
     private static final Map<String, List<String>> DEFAULTS = Map.of(
@@ -24,6 +26,17 @@ final class TraceSettings {
     private static final Set<String> LEVELS = Set.of("OFF", "TIMESTAMPS", "TENSORS");
 
     private final Map<String, List<String>> values = new LinkedHashMap<>(DEFAULTS);
+    private final RequestTracer tracer;
+
+    /** Settings that start from {@code tracer}'s sampling, and set it. */
+    TraceSettings(RequestTracer tracer) {
+        this.tracer = tracer;
+        double ratio = tracer.sampleRatio();
+        if (ratio > 0) {
+            values.put("trace_level", List.of("TIMESTAMPS"));
+            values.put("trace_rate", List.of(String.valueOf(Math.max(1, Math.round(1 / ratio)))));
+        }
+    }
 
     /** Every setting with its values, by name. */
     synchronized Map<String, List<String>> get() {
@@ -48,6 +61,17 @@ final class TraceSettings {
             }
             next.put(name, given.isEmpty() ? DEFAULTS.get(name) : check(name, given, field));
         });
+        boolean off = next.get("trace_level").contains("OFF");
+        long rate = Long.parseLong(next.get("trace_rate").get(0));
+        double ratio = off || rate == 0 ? 0 : 1.0 / rate;
+        if (ratio != tracer.sampleRatio()) {
+            if (!tracer.exports()) {
+                throw new io.llmaos.server.core.error.LlmaosException(
+                        io.llmaos.server.core.error.ErrorCode.FAILED_PRECONDITION,
+                        "request traces have nowhere to go: start the server with --otlp-endpoint (an OTLP collector)");
+            }
+            tracer.sampleRatio(ratio);
+        }
         values.clear();
         values.putAll(next);
         return Map.copyOf(values);

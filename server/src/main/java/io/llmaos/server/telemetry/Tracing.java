@@ -22,14 +22,16 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Request traces through the OpenTelemetry SDK (its own tracer provider, no global state): a server
  * span per request, named by its gRPC method after OpenTelemetry's RPC conventions, continuing the
- * client's W3C trace context; sampled at the configured ratio where the client did not decide
- * (parent-based), so a client's sampled trace is always continued. Spans go to the OTLP collector's
- * {@code /v1/traces} in batches. Off (no provider, no cost) at ratio 0 without an exporter.
+ * client's W3C trace context. Sampling is parent-based: a client's trace follows its sampled flag; a
+ * new trace is sampled at the configured ratio, decided before any span is built, so the requests not
+ * sampled cost one random draw. Spans go to the OTLP collector's
+ * {@code /v1/traces} in batches. Off (no provider, no cost) without an exporter.
  */
 public final class Tracing implements RequestTracer, AutoCloseable {
     static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
@@ -63,6 +65,8 @@ public final class Tracing implements RequestTracer, AutoCloseable {
     private final SdkTracerProvider provider;
     private final Tracer tracer;
     private final Clock clock;
+    /** The share of new traces sampled (a client's trace follows its own sampled flag); Triton's TraceSetting sets it. */
+    private volatile double ratio;
 
     /**
      * One instant read on both of the server's clocks, which places every span on the epoch, so that
@@ -75,21 +79,26 @@ public final class Tracing implements RequestTracer, AutoCloseable {
 
     private Tracing(SpanProcessor processor, double ratio, Clock clock) {
         this.clock = clock;
+        this.ratio = ratio;
         this.provider = processor == null
                 ? null
                 : SdkTracerProvider.builder()
                         .setResource(Resource.getDefault()
                                 .merge(Resource.create(
                                         Attributes.of(AttributeKey.stringKey("service.name"), "llmaos"))))
-                        .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(ratio)))
+                        .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
                         .addSpanProcessor(processor)
                         .build();
         this.tracer = provider == null ? null : provider.get(Telemetry.SCOPE);
     }
 
-    /** The server's tracing: spans sampled at the ratio go to the OTLP endpoint; off without either. */
+    /**
+     * The server's tracing: with an OTLP endpoint, spans go to its {@code /v1/traces}, new traces sampled
+     * at the configured ratio (0 still continues a client's sampled trace, and Triton's TraceSetting
+     * may raise it); without one, off.
+     */
     public static Tracing of(ServerSettings.Otlp otlp, Clock clock) {
-        if (otlp.endpoint() == null || otlp.traceSampleRatio() <= 0) {
+        if (otlp.endpoint() == null) {
             return new Tracing(null, 0, clock);
         }
         String base = otlp.endpoint().toString().replaceAll("/+$", "");
@@ -110,13 +119,42 @@ public final class Tracing implements RequestTracer, AutoCloseable {
     }
 
     @Override
+    public boolean exports() {
+        return provider != null;
+    }
+
+    @Override
+    public double sampleRatio() {
+        return ratio;
+    }
+
+    @Override
+    public void sampleRatio(double value) {
+        if (provider == null) {
+            throw new IllegalStateException("no exporter");
+        }
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException("a ratio from 0 to 1: " + value);
+        }
+        ratio = value;
+    }
+
+    @Override
+    public boolean samplesNew() {
+        return provider != null && (ratio >= 1 || ThreadLocalRandom.current().nextDouble() < ratio);
+    }
+
+    @Override
     public RequestTrace start(TracedCall call) {
         if (provider == null) {
             return RequestTrace.NONE;
         }
-        Context parent = call.traceparent() == null
-                ? Context.root()
-                : W3CTraceContextPropagator.getInstance().extract(Context.root(), call, HEADERS);
+        Context parent;
+        if (call.traceparent() == null) {
+            parent = Context.root(); // a new trace, drawn by samplesNew
+        } else {
+            parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), call, HEADERS);
+        }
         Anchor anchor = anchor();
         long anchorNanos = anchor.nanos();
         long anchorEpoch = anchor.epochNanos();

@@ -123,6 +123,13 @@ class AccessLogTest {
         assertEquals(4, g.get("generated_tokens").asInt());
         assertTrue(g.get("prompt_tokens").asInt() > 0);
         assertTrue(g.has("time") && g.has("queue_us") && g.has("first_token_us"));
+        java.time.Instant at = java.time.Instant.parse(g.get("time").asText());
+        assertTrue(
+                Math.abs(java.time.Duration.between(at, java.time.Instant.now()).toSeconds()) < 120,
+                "the line's time is now, as ISO-8601 UTC: " + g.get("time"));
+        assertTrue(
+                g.get("time").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z"),
+                g.get("time").asText());
     }
 
     private static JsonNode find(List<JsonNode> lines, String requestId) {

@@ -244,6 +244,47 @@ class TracingTest {
         assertEquals(List.of(), childrenOf(missing), "it never reached a queue");
     }
 
+    @Test
+    void tritonsTraceSettingTurnsSamplingOffAndOn() throws Exception {
+        var settings = io.llmaos.proto.oip.TraceSettingRequest.newBuilder();
+        var blocking = GRPCInferenceServiceGrpc.newBlockingStub(server.channel());
+        var now = blocking.traceSetting(settings.build()).getSettingsMap();
+        assertEquals(List.of("TIMESTAMPS"), now.get("trace_level").getValueList(), "ratio 1 at start");
+        assertEquals(List.of("1"), now.get("trace_rate").getValueList());
+        try {
+            blocking.traceSetting(
+                    settings.clone().putSettings("trace_level", value("OFF")).build());
+            for (int i = 0; i < 5; i++) {
+                server.inference().infer(DemoRequests.mlpRequest("mlp"));
+            }
+            Thread.sleep(200);
+            assertEquals(List.of(), spans.getFinishedSpanItems(), "OFF: no new trace");
+            blocking.traceSetting(settings.clone()
+                    .putSettings("trace_level", value("TIMESTAMPS"))
+                    .putSettings("trace_rate", value("2"))
+                    .build());
+            for (int i = 0; i < 400; i++) {
+                server.inference().infer(DemoRequests.mlpRequest("mlp"));
+            }
+            Thread.sleep(200);
+            long traced = spans.getFinishedSpanItems().stream()
+                    .filter(s -> s.getKind() == SpanKind.SERVER)
+                    .count();
+            assertTrue(traced > 120 && traced < 280, "one in 2 of 400 sampled: " + traced);
+        } finally {
+            blocking.traceSetting(settings.clone()
+                    .putSettings("trace_level", value("TIMESTAMPS"))
+                    .putSettings("trace_rate", value("1"))
+                    .build());
+        }
+    }
+
+    private static io.llmaos.proto.oip.TraceSettingRequest.SettingValue value(String v) {
+        return io.llmaos.proto.oip.TraceSettingRequest.SettingValue.newBuilder()
+                .addValue(v)
+                .build();
+    }
+
     private static Channel with(Metadata headers) {
         return ClientInterceptors.intercept(server.channel(), MetadataUtils.newAttachHeadersInterceptor(headers));
     }

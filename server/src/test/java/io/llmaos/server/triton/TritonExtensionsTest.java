@@ -243,6 +243,23 @@ class TritonExtensionsTest {
                                         .build())
                         .build())));
         assertEquals(
+                Status.Code.FAILED_PRECONDITION,
+                code(() -> t.traceSetting(TraceSettingRequest.newBuilder()
+                        .putSettings(
+                                "trace_level",
+                                TraceSettingRequest.SettingValue.newBuilder()
+                                        .addValue("TIMESTAMPS")
+                                        .build())
+                        .build())),
+                "no collector to send traces to");
+        assertEquals(
+                List.of("OFF"),
+                t.traceSetting(TraceSettingRequest.getDefaultInstance())
+                        .getSettingsMap()
+                        .get("trace_level")
+                        .getValueList(),
+                "a refused change changes nothing");
+        assertEquals(
                 Status.Code.INVALID_ARGUMENT,
                 code(() -> t.traceSetting(TraceSettingRequest.newBuilder()
                         .putSettings(

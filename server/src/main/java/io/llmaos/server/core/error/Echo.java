@@ -30,6 +30,9 @@ public final class Echo {
         if (value == null) {
             return "null";
         }
+        if (value.length() <= max && plain(value)) {
+            return value;
+        }
         String head = value.length() <= max ? value : value.substring(0, safeEnd(value, max));
         StringBuilder b = new StringBuilder(head.length() + 24);
         head.codePoints().forEach(c -> {
@@ -43,6 +46,17 @@ public final class Echo {
             b.append("...(").append(value.length() - head.length()).append(" more characters)");
         }
         return b.toString();
+    }
+
+    /** Whether {@code value} holds nothing to escape (the common case, answered without copying). */
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The first {@value #LIST_ENTRIES} entries, each cut, then "and N more". */
