@@ -43,6 +43,22 @@ public final class DemoRequests {
                 .build();
     }
 
+    /** OIP ModelInfer: one row of 16 features for a copy of {@code mlp-classifier} named {@code model}. */
+    public static io.llmaos.proto.oip.ModelInferRequest oipMlp(String model) {
+        var in = io.llmaos.proto.oip.ModelInferRequest.InferInputTensor.newBuilder()
+                .setName("features")
+                .setDatatype("FP32")
+                .addShape(1)
+                .addShape(16);
+        for (int i = 0; i < 16; i++) {
+            in.getContentsBuilder().addFp32Contents(i / 16f);
+        }
+        return io.llmaos.proto.oip.ModelInferRequest.newBuilder()
+                .setModelName(model)
+                .addInputs(in)
+                .build();
+    }
+
     /** A request for the test model {@code spin} (64 floats), at {@code priority}. */
     public static InferRequest spinRequest(int priority, String id) {
         TensorContents.Builder c = TensorContents.newBuilder();

@@ -28,6 +28,23 @@ public final class TempRepository {
         return target;
     }
 
+    /** A copy of the demo MLP named {@code name} whose dynamic batching waits up to {@code us}. */
+    public Path copyMlpWithQueueDelay(String name, long us) {
+        Path target = copyDemo("mlp-classifier", name);
+        try {
+            Path config = target.resolve("config.json");
+            Files.writeString(
+                    config,
+                    Files.readString(config)
+                            .replace(
+                                    "\"instances\"",
+                                    "\"dynamic_batching\": {\"max_queue_delay_us\": " + us + "}, \"instances\""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
     /**
      * Adds version {@code version} of {@code name} as a copy of its version 1, made aside and moved
      * into place in one step, as a deployment tool would.

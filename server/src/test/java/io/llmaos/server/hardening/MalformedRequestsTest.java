@@ -190,7 +190,7 @@ class MalformedRequestsTest {
     @Test
     void oddValuesGetOneDocumentedAnswerEach() {
         var oip = server.oip();
-        ModelInferRequest mlp = oipMlp();
+        ModelInferRequest mlp = io.llmaos.server.DemoRequests.oipMlp("mlp-classifier");
         // Triton's priority parameter is an integer
         assertCode(
                 Status.Code.INVALID_ARGUMENT,
@@ -270,21 +270,6 @@ class MalformedRequestsTest {
         Status tooBig = RawCalls.unary(server.channel(), "llmaos.v1.InferenceService/Infer", big);
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, tooBig.getCode(), tooBig.toString());
         inference.infer(row);
-    }
-
-    static ModelInferRequest oipMlp() {
-        ModelInferRequest.InferInputTensor.Builder in = ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("features")
-                .setDatatype("FP32")
-                .addShape(1)
-                .addShape(16);
-        for (int i = 0; i < 16; i++) {
-            in.getContentsBuilder().addFp32Contents(i / 16f);
-        }
-        return ModelInferRequest.newBuilder()
-                .setModelName("mlp-classifier")
-                .addInputs(in)
-                .build();
     }
 
     static void assertCode(Status.Code expected, Supplier<Object> call) {

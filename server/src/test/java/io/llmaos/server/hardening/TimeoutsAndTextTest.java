@@ -88,7 +88,7 @@ class TimeoutsAndTextTest {
         List<GenerateResponse> answers = new ArrayList<>();
         inference.generate(generate("And", 3).setTimeout(longest).build()).forEachRemaining(answers::add);
         assertTrue(answers.get(answers.size() - 1).hasUsage());
-        ModelInferRequest oip = MalformedRequestsTest.oipMlp().toBuilder()
+        ModelInferRequest oip = io.llmaos.server.DemoRequests.oipMlp("mlp-classifier").toBuilder()
                 .putParameters(
                         "timeout",
                         io.llmaos.proto.oip.InferParameter.newBuilder()

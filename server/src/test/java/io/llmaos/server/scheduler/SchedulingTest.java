@@ -279,15 +279,8 @@ class SchedulingTest {
     }
 
     /** A copy of the demo MLP named {@code mlp} whose dynamic batching waits up to {@code us}. */
-    private void mlpWithQueueDelay(long us) throws Exception {
-        TempRepository repo = new TempRepository(dir);
-        repo.copyDemo("mlp-classifier", "mlp");
-        Files.writeString(
-                dir.resolve("mlp/config.json"),
-                Files.readString(dir.resolve("mlp/config.json"))
-                        .replace(
-                                "\"instances\"",
-                                "\"dynamic_batching\": {\"max_queue_delay_us\": " + us + "}, \"instances\""));
+    private void mlpWithQueueDelay(long us) {
+        new TempRepository(dir).copyMlpWithQueueDelay("mlp", us);
     }
 
     @Test

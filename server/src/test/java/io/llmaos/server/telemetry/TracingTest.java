@@ -13,7 +13,6 @@ import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
-import io.llmaos.proto.oip.InferTensorContents;
 import io.llmaos.proto.oip.ModelInferRequest;
 import io.llmaos.proto.v1.GenerateRequest;
 import io.llmaos.proto.v1.GenerateResponse;
@@ -63,14 +62,8 @@ class TracingTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("llmaos-tracing-");
         TempRepository repo = new TempRepository(dir);
-        repo.copyDemo("mlp-classifier", "mlp");
         // a queue delay, so that concurrent requests run in shared batches
-        Files.writeString(
-                dir.resolve("mlp/config.json"),
-                Files.readString(dir.resolve("mlp/config.json"))
-                        .replace(
-                                "\"instances\"",
-                                "\"dynamic_batching\": {\"max_queue_delay_us\": 20000}, \"instances\""));
+        repo.copyMlpWithQueueDelay("mlp", 20000);
         repo.copyDemo("gpt-kjv", "gpt");
         server = TestServer.traced(dir, "mlp,gpt", Map.of(), Tracing.to(spans, 1.0, Clock.system()));
     }
@@ -212,19 +205,7 @@ class TracingTest {
 
     @Test
     void oipModelInferIsNamedByItsMethodAndAFailureIsMarked() throws Exception {
-        InferTensorContents.Builder c = InferTensorContents.newBuilder();
-        for (int i = 0; i < 16; i++) {
-            c.addFp32Contents(i);
-        }
-        ModelInferRequest request = ModelInferRequest.newBuilder()
-                .setModelName("mlp")
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                        .setName("features")
-                        .setDatatype("FP32")
-                        .addShape(1)
-                        .addShape(16)
-                        .setContents(c))
-                .build();
+        ModelInferRequest request = DemoRequests.oipMlp("mlp");
         server.oip().modelInfer(request);
         SpanData ok = await(s -> s.getKind() == SpanKind.SERVER, 1).get(0);
         assertEquals("inference.GRPCInferenceService/ModelInfer", ok.getName());
