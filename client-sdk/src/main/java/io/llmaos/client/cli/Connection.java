@@ -10,7 +10,7 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The options every client command takes: where the server is, and how to talk to it. */
-final class Connection {
+public final class Connection {
     @Option(
             names = "--target",
             paramLabel = "HOST:PORT",
@@ -83,7 +83,12 @@ final class Connection {
         return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isEmpty());
     }
 
-    LlmaosClient connect() {
+    public LlmaosClient connect() {
+        return builder().build();
+    }
+
+    /** A client builder set from these options (a load test changes its retries before building). */
+    public LlmaosClient.Builder builder() {
         String where = target != null ? target : System.getenv().getOrDefault("LLMAOS_TARGET", "127.0.0.1:8001");
         LlmaosClient.Builder b =
                 LlmaosClient.builder().target(where).defaultDeadline(Duration.ofSeconds(timeoutSeconds));
@@ -106,6 +111,6 @@ final class Connection {
         if (tenant != null) {
             b.tenant(tenant);
         }
-        return b.build();
+        return b;
     }
 }

@@ -1,0 +1,20 @@
+package io.llmaos.loadtest.report;
+
+/** HTML escaping of text. */
+final class Html {
+    private Html() {}
+
+    static String escape(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
