@@ -59,7 +59,7 @@ public final class LoadtestCli implements Callable<Integer> {
     @Option(names = "--max-in-flight", description = "Open loop: most requests outstanding (default 256)")
     int maxInFlight = 256;
 
-    @Option(names = "--api", description = "llmaos (Infer) or oip (ModelInfer); default llmaos")
+    @Option(names = "--api", description = "llmaos (Infer), oip (ModelInfer) or stream (InferStream); default llmaos")
     String api = "llmaos";
 
     @Option(names = "--generate", description = "Generation: streamed Generate requests")
@@ -170,7 +170,8 @@ public final class LoadtestCli implements Callable<Integer> {
                 : switch (api.toLowerCase(java.util.Locale.ROOT)) {
                     case "llmaos" -> Workload.Api.LLMAOS;
                     case "oip" -> Workload.Api.OIP;
-                    default -> throw new IllegalArgumentException("--api takes llmaos or oip");
+                    case "stream" -> Workload.Api.STREAM;
+                    default -> throw new IllegalArgumentException("--api takes llmaos, oip or stream");
                 };
         Workload.Generation generation = null;
         if (generate) {

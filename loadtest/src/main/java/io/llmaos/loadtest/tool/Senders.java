@@ -32,8 +32,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Senders {
     /** Sends one request; {@code done} runs once it ended (answered or failed). */
-    interface Sender {
+    interface Sender extends AutoCloseable {
         void send(long intendedNanos, Recording recording, Runnable done);
+
+        /** Ends what the sender holds open (the streams of InferStream). */
+        @Override
+        default void close() {}
     }
 
     private static final Metadata.Key<String> TENANT =
@@ -79,6 +83,13 @@ final class Senders {
         }
         return switch (w.api()) {
             case LLMAOS -> llmaos(channels, priorities, tenants, levels, tags, w, metadata(channel, w));
+            case STREAM ->
+                new StreamSender(
+                        channels.stream().map(InferenceServiceGrpc::newStub).toList(),
+                        llmaosRequests(priorities, w, metadata(channel, w)),
+                        tenants::next,
+                        levels::next,
+                        tags);
             case OIP -> oip(channels, priorities, tenants, levels, tags, w, metadata(channel, w));
             case GENERATE -> generate(channels, priorities, tenants, levels, tags, w);
         };
@@ -112,6 +123,30 @@ final class Senders {
             String[][][] tags,
             Workload w,
             ModelMetadataResponse metadata) {
+        InferRequest[][] requests = llmaosRequests(priorities, w, metadata);
+        List<InferenceServiceGrpc.InferenceServiceStub> stubs =
+                channels.stream().map(InferenceServiceGrpc::newStub).toList();
+        return (intended, rec, done) -> {
+            int t = tenants.next();
+            int p = levels.next();
+            InferRequest r = requests[p][ThreadLocalRandom.current().nextInt(requests[p].length)];
+            stubs.get(t).infer(r, new Unary<>(intended, rec, done, tags[t][p]) {
+                @Override
+                long queueUs(InferResponse value) {
+                    return value.hasTiming() ? value.getTiming().getQueueTimeUs() : -1;
+                }
+
+                @Override
+                long computeUs(InferResponse value) {
+                    return value.hasTiming() ? value.getTiming().getComputeTimeUs() : -1;
+                }
+            });
+        };
+    }
+
+    /** The llmaos.v1 requests: per priority, the input variants. */
+    private static InferRequest[][] llmaosRequests(
+            List<Integer> priorities, Workload w, ModelMetadataResponse metadata) {
         List<List<TensorInputs.Input>> variants = variants(metadata, w);
         InferRequest[][] requests = new InferRequest[priorities.size()][variants.size()];
         for (int p = 0; p < priorities.size(); p++) {
@@ -131,24 +166,7 @@ final class Senders {
                 requests[p][v] = b.build();
             }
         }
-        List<InferenceServiceGrpc.InferenceServiceStub> stubs =
-                channels.stream().map(InferenceServiceGrpc::newStub).toList();
-        return (intended, rec, done) -> {
-            int t = tenants.next();
-            int p = levels.next();
-            InferRequest r = requests[p][ThreadLocalRandom.current().nextInt(requests[p].length)];
-            stubs.get(t).infer(r, new Unary<>(intended, rec, done, tags[t][p]) {
-                @Override
-                long queueUs(InferResponse value) {
-                    return value.hasTiming() ? value.getTiming().getQueueTimeUs() : -1;
-                }
-
-                @Override
-                long computeUs(InferResponse value) {
-                    return value.hasTiming() ? value.getTiming().getComputeTimeUs() : -1;
-                }
-            });
-        };
+        return requests;
     }
 
     private static Sender oip(
@@ -313,7 +331,7 @@ final class Senders {
     }
 
     /** Draws an index by weight (always 0 without weights). */
-    private record Draw(double[] cumulative) {
+    record Draw(double[] cumulative) {
         Draw {
             double sum = 0;
             double[] c = new double[cumulative.length];

@@ -57,6 +57,8 @@ public record Workload(
         LLMAOS,
         /** OIP ModelInfer */
         OIP,
+        /** llmaos.v1 InferStream (requests over long-lived streams, answered by id) */
+        STREAM,
         /** llmaos.v1 Generate (streamed tokens) */
         GENERATE
     }

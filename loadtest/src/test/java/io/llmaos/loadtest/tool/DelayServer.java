@@ -18,7 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real gRPC server on loopback that answers Infer and ModelInfer after a fixed delay (and says so as
+ * A real gRPC server on loopback that answers Infer, InferStream and ModelInfer after a fixed delay (and says so as
  * its compute time), and can be stalled: while stalled, every answer waits for the stall to end. Its
  * metadata names one FP32 input of shape [-1, 4].
  */
@@ -41,6 +41,38 @@ final class DelayServer implements AutoCloseable {
                                     .build());
                             response.onCompleted();
                         });
+                    }
+
+                    @Override
+                    public StreamObserver<InferRequest> inferStream(
+                            StreamObserver<io.llmaos.proto.v1.InferStreamResponse> responses) {
+                        return new StreamObserver<>() {
+                            @Override
+                            public void onNext(InferRequest request) {
+                                later(() -> {
+                                    synchronized (responses) {
+                                        responses.onNext(io.llmaos.proto.v1.InferStreamResponse.newBuilder()
+                                                .setRequestId(request.getRequestId())
+                                                .setResponse(InferResponse.newBuilder()
+                                                        .setTiming(ServerTiming.newBuilder()
+                                                                .setComputeTimeUs(delayNanos / 1000)))
+                                                .build());
+                                    }
+                                });
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {}
+
+                            @Override
+                            public void onCompleted() {
+                                later(() -> {
+                                    synchronized (responses) {
+                                        responses.onCompleted();
+                                    }
+                                });
+                            }
+                        };
                     }
                 })
                 .addService(new GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase() {

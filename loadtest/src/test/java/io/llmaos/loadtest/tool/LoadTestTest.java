@@ -73,7 +73,7 @@ class LoadTestTest {
         }
         long expected = truth.getValueAtPercentile(50);
         assertTrue(expected >= 5000, "the server waits 5 ms: " + expected);
-        for (Workload.Api api : List.of(Workload.Api.LLMAOS, Workload.Api.OIP)) {
+        for (Workload.Api api : List.of(Workload.Api.LLMAOS, Workload.Api.OIP, Workload.Api.STREAM)) {
             Result r = LoadTest.run(
                     channel,
                     workload(api, new Workload.Closed(List.of(1)), 1, Duration.ofSeconds(2), Duration.ofSeconds(1)),

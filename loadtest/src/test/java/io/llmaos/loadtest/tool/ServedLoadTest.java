@@ -75,8 +75,8 @@ class ServedLoadTest {
     }
 
     @Test
-    void theMlpThroughBothApisWithTheServersSplit() throws Exception {
-        for (Workload.Api api : List.of(Workload.Api.LLMAOS, Workload.Api.OIP)) {
+    void theMlpThroughEachApiWithTheServersSplit() throws Exception {
+        for (Workload.Api api : List.of(Workload.Api.LLMAOS, Workload.Api.OIP, Workload.Api.STREAM)) {
             Result.Step s = LoadTest.run(channel, tensor(api, List.of(4)), LoadTest.Progress.NONE)
                     .steps()
                     .get(0);
