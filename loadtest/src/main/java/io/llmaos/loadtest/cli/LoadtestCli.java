@@ -88,6 +88,13 @@ public final class LoadtestCli implements Callable<Integer> {
     @Option(names = "--inputs", description = "random or zeros (default random, within each input's datatype)")
     Workload.Data inputs = Workload.Data.RANDOM;
 
+    @Option(
+            names = "--input-data",
+            paramLabel = "FILE|DIR",
+            description = "Inputs from perf_analyzer's JSON ({\"data\": [{\"INPUT\": [...]}, ...]}, one request per"
+                    + " entry) or a folder of NAME.npy files")
+    Path inputData;
+
     @Option(names = "--batch-size", description = "Rows per request (default 1)")
     int batchSize = 1;
 
@@ -149,6 +156,9 @@ public final class LoadtestCli implements Callable<Integer> {
             out.flush();
             boolean failed = result.steps().stream().anyMatch(s -> s.requests() == 0);
             return failed ? 1 : 0;
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("llmaos loadtest: " + e.getMessage());
+            return 2;
         } catch (io.grpc.StatusRuntimeException e) {
             spec.commandLine()
                     .getErr()
@@ -187,7 +197,7 @@ public final class LoadtestCli implements Callable<Integer> {
                 version,
                 which,
                 load,
-                new Workload.Inputs(inputs, batchSize),
+                new Workload.Inputs(inputs, batchSize, inputData),
                 Mixes.priorities(priorityMix),
                 Mixes.tenants(tenantMix),
                 generation,

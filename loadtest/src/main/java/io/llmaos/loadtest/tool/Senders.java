@@ -105,6 +105,13 @@ final class Senders {
     }
 
     private static List<List<TensorInputs.Input>> variants(ModelMetadataResponse metadata, Workload w) {
+        if (w.inputs().file() != null) {
+            try {
+                return InputData.read(w.inputs().file(), metadata);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read " + w.inputs().file() + ": " + e.getMessage());
+            }
+        }
         Random random = new Random(42);
         List<List<TensorInputs.Input>> out = new ArrayList<>();
         int n = w.inputs().data() == Workload.Data.ZEROS ? 1 : VARIANTS;

@@ -145,8 +145,14 @@ public record Workload(
      *
      * @param data      RANDOM (within each input's datatype; BYTES as random text) or ZEROS
      * @param batchSize rows per request (the batch dimension of a batched model)
+     * @param file      inputs read from this file instead (perf_analyzer's JSON, or a folder of .npy), or null
      */
-    public record Inputs(Data data, int batchSize) {
+    public record Inputs(Data data, int batchSize, java.nio.file.Path file) {
+        /** Inputs made, not read. */
+        public Inputs(Data data, int batchSize) {
+            this(data, batchSize, null);
+        }
+
         public Inputs {
             Objects.requireNonNull(data, "data");
             if (batchSize < 1) {

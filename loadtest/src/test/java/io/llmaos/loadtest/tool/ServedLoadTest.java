@@ -88,6 +88,36 @@ class ServedLoadTest {
     }
 
     @Test
+    void inputsFromPerfAnalyzersJson(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("data.json");
+        StringBuilder row = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            row.append(i == 0 ? "" : ", ").append(i / 16.0);
+        }
+        Files.writeString(
+                file, "{\"data\": [{\"features\": [" + row + "]}, {\"features\": [[" + row + "], [" + row + "]]}]}");
+        Workload w = tensor(Workload.Api.OIP, List.of(2));
+        Workload fromFile = new Workload(
+                w.model(),
+                0,
+                w.api(),
+                w.load(),
+                new Workload.Inputs(Workload.Data.RANDOM, 1, file),
+                List.of(),
+                List.of(),
+                null,
+                w.warmup(),
+                w.window(),
+                w.stability(),
+                w.stableWindows(),
+                w.maxWindows());
+        Result.Step s =
+                LoadTest.run(channel, fromFile, LoadTest.Progress.NONE).steps().get(0);
+        assertEquals(Map.of(), s.errors(), "rows of 1 and of 2 from the file");
+        assertTrue(s.requests() > 20);
+    }
+
+    @Test
     void aGenerationsTtftAgreesWithTheServersUsage() throws Exception {
         Workload w = new Workload(
                 "gpt-kjv",
