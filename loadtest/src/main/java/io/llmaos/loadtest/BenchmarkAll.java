@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code BENCHMARKS.md} (machine, date, command, the goals and figures of each) and a self-contained
  * {@code benchmarks.html}.
  *
- * <p>Run: {@code loadtest/bin/benchmark-all [--only a,b] [--out DIR] [-- scenario arguments]}.
+ * <p>Run: {@code loadtest/bin/benchmark-all [--only a,b] [--out DIR] [-- scenario arguments]}; {@code --from
+ * loadtest/target/benchmarks/benchmarks.json} writes the reports of a run again.
  */
 public final class BenchmarkAll {
     /**
@@ -103,11 +104,13 @@ public final class BenchmarkAll {
         Path out = Path.of("loadtest/target/benchmarks");
         Path markdown = Path.of("BENCHMARKS.md");
         List<String> extra = null;
+        Path from = null;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--out" -> out = Path.of(args[++i]);
                 case "--markdown" -> markdown = Path.of(args[++i]);
+                case "--from" -> from = Path.of(args[++i]);
                 case "--" -> {
                     extra = List.of(args).subList(i + 1, args.length);
                     i = args.length;
@@ -115,9 +118,16 @@ public final class BenchmarkAll {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
+        ObjectMapper json = new ObjectMapper();
+        if (from != null) {
+            // the reports again from a run's benchmarks.json
+            JsonNode saved = json.readTree(from.toFile());
+            Files.writeString(markdown, BenchmarkReport.markdown(saved, SCENARIOS));
+            Files.writeString(from.resolveSibling("benchmarks.html"), BenchmarkReport.html(saved, SCENARIOS));
+            return;
+        }
         List<Scenario> chosen = choose(only);
         Files.createDirectories(out);
-        ObjectMapper json = new ObjectMapper();
         ObjectNode all = json.createObjectNode();
         all.put("date", Instant.now().toString());
         all.put(

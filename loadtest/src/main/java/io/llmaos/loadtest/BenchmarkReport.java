@@ -89,7 +89,8 @@ final class BenchmarkReport {
         for (String[] g : goals(all)) {
             b.append("<tr>");
             for (int i = 0; i < g.length; i++) {
-                String cls = i == 4 ? (g[4].equals("yes") ? " class=\"met\"" : " class=\"missed\"") : "";
+                String cls =
+                        i != 4 || g[4].equals("-") ? "" : g[4].equals("yes") ? " class=\"met\"" : " class=\"missed\"";
                 b.append("<td").append(cls).append('>').append(escape(g[i])).append("</td>");
             }
             b.append("</tr>");
@@ -126,6 +127,11 @@ final class BenchmarkReport {
             for (Iterator<Map.Entry<String, JsonNode>> g = goals.fields(); g.hasNext(); ) {
                 Map.Entry<String, JsonNode> goal = g.next();
                 JsonNode v = goal.getValue();
+                if (!v.isObject()) {
+                    // a figure kept beside the goals, with no target of its own
+                    out.add(new String[] {e.getKey(), goal.getKey(), v.asText(), "", "-"});
+                    continue;
+                }
                 out.add(new String[] {
                     e.getKey(),
                     goal.getKey(),
