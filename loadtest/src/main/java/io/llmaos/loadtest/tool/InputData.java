@@ -97,19 +97,7 @@ final class InputData {
 
     private static ByteString encode(String datatype, List<JsonNode> values, String where) {
         if (datatype.equals("BYTES")) {
-            ByteString.Output out = ByteString.newOutput();
-            for (JsonNode v : values) {
-                byte[] text = v.asText().getBytes(StandardCharsets.UTF_8);
-                out.write(
-                        ByteBuffer.allocate(4)
-                                .order(ByteOrder.LITTLE_ENDIAN)
-                                .putInt(text.length)
-                                .array(),
-                        0,
-                        4);
-                out.write(text, 0, text.length);
-            }
-            return out.toByteString();
+            return TensorInputs.bytes(values.stream().map(JsonNode::asText).toList());
         }
         ByteBuffer b = ByteBuffer.allocate(values.size() * size(datatype)).order(ByteOrder.LITTLE_ENDIAN);
         for (JsonNode v : values) {
@@ -120,7 +108,7 @@ final class InputData {
             switch (datatype) {
                 case "FP32" -> b.putFloat((float) d);
                 case "FP64" -> b.putDouble(d);
-                case "FP16" -> b.putShort(half((float) d));
+                case "FP16" -> b.putShort(io.llmaos.server.codec.HalfFloats.toHalf((float) d));
                 case "BOOL", "INT8", "UINT8" -> b.put((byte) v.asLong());
                 case "INT16", "UINT16" -> b.putShort((short) v.asLong());
                 case "INT32", "UINT32" -> b.putInt((int) v.asLong());
@@ -210,25 +198,6 @@ final class InputData {
                     + java.util.Arrays.toString(shape) + "; give \"shape\"");
         }
         return shape;
-    }
-
-    /** IEEE 754 half precision of {@code f}, rounded to nearest (subnormals flushed to zero). */
-    static short half(float f) {
-        int bits = Float.floatToIntBits(f);
-        int sign = (bits >>> 16) & 0x8000;
-        int exponent = ((bits >>> 23) & 0xff) - 127 + 15;
-        int mantissa = bits & 0x7fffff;
-        if (((bits >>> 23) & 0xff) == 0xff) {
-            return (short) (sign | 0x7c00 | (mantissa != 0 ? 0x200 : 0));
-        }
-        if (exponent >= 0x1f) {
-            return (short) (sign | 0x7c00);
-        }
-        if (exponent <= 0) {
-            return (short) sign;
-        }
-        int rounded = (exponent << 10) + ((mantissa + 0x1000) >>> 13);
-        return (short) (sign | Math.min(rounded, 0x7c00));
     }
 
     private static long[] longs(JsonNode array) {

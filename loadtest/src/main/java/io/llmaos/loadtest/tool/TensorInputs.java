@@ -43,19 +43,11 @@ final class TensorInputs {
         }
         int n = (int) elements;
         if (datatype.equals("BYTES")) {
-            ByteString.Output out = ByteString.newOutput();
+            List<String> texts = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                byte[] text = (random == null ? "" : words(random)).getBytes(StandardCharsets.UTF_8);
-                out.write(
-                        ByteBuffer.allocate(4)
-                                .order(ByteOrder.LITTLE_ENDIAN)
-                                .putInt(text.length)
-                                .array(),
-                        0,
-                        4);
-                out.write(text, 0, text.length);
+                texts.add(random == null ? "" : words(random));
             }
-            return out.toByteString();
+            return bytes(texts);
         }
         int size = size(datatype);
         ByteBuffer b = ByteBuffer.allocate(n * size).order(ByteOrder.LITTLE_ENDIAN);
@@ -74,6 +66,21 @@ final class TensorInputs {
             }
         }
         return ByteString.copyFrom(b.array());
+    }
+
+    /** BYTES elements in the protocol's raw form: each one's UTF-8 length (4 bytes, little-endian), then it. */
+    static ByteString bytes(List<String> texts) {
+        ByteString.Output out = ByteString.newOutput();
+        for (String t : texts) {
+            byte[] text = t.getBytes(StandardCharsets.UTF_8);
+            byte[] length = ByteBuffer.allocate(4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(text.length)
+                    .array();
+            out.write(length, 0, 4);
+            out.write(text, 0, text.length);
+        }
+        return out.toByteString();
     }
 
     private static int size(String datatype) {

@@ -89,14 +89,6 @@ class InputDataTest {
         assertTrue(e.getMessage().contains("does not hold little-endian FP32"), e.getMessage());
     }
 
-    @Test
-    void halfPrecisionRoundsAsIeeeSays() {
-        assertEquals((short) 0x3c00, InputData.half(1f));
-        assertEquals((short) 0xc000, InputData.half(-2f));
-        assertEquals((short) 0x3555, InputData.half(1f / 3));
-        assertEquals((short) 0x7c00, InputData.half(1e6f));
-    }
-
     /** A version 1.0 .npy file of {@code descr} and {@code shape} holding {@code data}. */
     private static byte[] npy(String descr, String shape, byte[] data) {
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";

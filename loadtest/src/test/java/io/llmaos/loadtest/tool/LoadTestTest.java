@@ -79,9 +79,16 @@ class LoadTestTest {
                     workload(api, new Workload.Closed(List.of(1)), 1, Duration.ofSeconds(2), Duration.ofSeconds(1)),
                     LoadTest.Progress.NONE);
             Result.Step s = r.steps().get(0);
-            assertTrue(
-                    Math.abs(s.latency().p50() - expected) <= 0.1 * expected,
-                    api + ": p50 " + s.latency().p50() + " us, a plain client's " + expected + " us");
+            long p50 = s.latency().p50();
+            assertTrue(p50 >= 5000, api + ": never below the server's 5 ms: " + p50);
+            if (api == Workload.Api.STREAM) {
+                // a stream saves each call's set-up: at most what a plain unary client sees
+                assertTrue(p50 <= 1.1 * expected, api + ": p50 " + p50 + " us, a plain client's " + expected + " us");
+            } else {
+                assertTrue(
+                        Math.abs(p50 - expected) <= 0.1 * expected,
+                        api + ": p50 " + p50 + " us, a plain client's " + expected + " us");
+            }
             assertTrue(s.requests() > 150, api + ": " + s.requests() + " requests");
             assertEquals(java.util.Map.of(), s.errors());
             double perSecond = 1e6 / expected;
