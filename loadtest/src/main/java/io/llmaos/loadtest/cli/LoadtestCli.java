@@ -71,6 +71,12 @@ public final class LoadtestCli implements Callable<Integer> {
     @Option(names = "--prompt-words", description = "Generation: synthetic prompts of this many words (default 16)")
     int promptWords = 16;
 
+    @Option(
+            names = "--prompt-tokens",
+            description =
+                    "Generation: synthetic prompts of about this many of the model's tokens (asked of its tokenizer)")
+    Integer promptTokens;
+
     @Option(names = "--max-tokens", description = "Generation: tokens per request (default 64)")
     int maxTokens = 64;
 
@@ -148,6 +154,9 @@ public final class LoadtestCli implements Callable<Integer> {
             return 2;
         }
         try (LlmaosClient client = connection.builder().maxAttempts(1).build()) {
+            if (promptTokens != null && w.generation() != null) {
+                w = withPrompts(w, io.llmaos.loadtest.tool.Prompts.ofTokens(client.channel(), model, promptTokens, 64));
+            }
             Result result = LoadTest.run(client.channel(), w, new ConsoleProgress(out));
             if (report != null) {
                 Reports.write(result, report);
@@ -168,7 +177,29 @@ public final class LoadtestCli implements Callable<Integer> {
         }
     }
 
+    /** {@code w} with {@code prompts}. */
+    private static Workload withPrompts(Workload w, List<String> prompts) {
+        Workload.Generation g = w.generation();
+        return new Workload(
+                w.model(),
+                w.version(),
+                w.api(),
+                w.load(),
+                w.inputs(),
+                w.priorities(),
+                w.tenants(),
+                new Workload.Generation(prompts, g.maxTokens(), g.ignoreEos(), g.temperature(), g.topP()),
+                w.warmup(),
+                w.window(),
+                w.stability(),
+                w.stableWindows(),
+                w.maxWindows());
+    }
+
     Workload workload() throws java.io.IOException {
+        if (promptTokens != null && prompts != null) {
+            throw new IllegalArgumentException("give --prompts or --prompt-tokens, not both");
+        }
         if (concurrency != null && rate != null) {
             throw new IllegalArgumentException("give --concurrency or --rate, not both");
         }

@@ -153,6 +153,14 @@ class ServedLoadTest {
     }
 
     @Test
+    void syntheticPromptsOfAGivenTokenLength() {
+        List<String> prompts = Prompts.ofTokens(channel, "gpt-kjv", 100, 3);
+        assertEquals(3, prompts.size());
+        int tokens = Prompts.tokensOf(channel, "gpt-kjv", prompts.get(0));
+        assertTrue(Math.abs(tokens - 100) <= 10, "about 100 tokens: " + tokens);
+    }
+
+    @Test
     void aSweepsReportsParseAndPlotEachStep(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Result r = LoadTest.run(channel, tensor(Workload.Api.LLMAOS, List.of(1, 4)), LoadTest.Progress.NONE);
         Reports.write(r, dir);
