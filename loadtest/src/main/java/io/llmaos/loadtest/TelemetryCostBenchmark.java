@@ -19,8 +19,10 @@ import java.util.List;
  * What telemetry costs, printed as JSON: MLP QPS at c=32 and generated tokens/s at 16 streams on four
  * server processes: telemetry off (no metrics endpoint, no access log, no traces), metrics only (the
  * Prometheus endpoint, scraped once a round), metrics and request traces sampled at 1% (sent over
- * OTLP to a collector this process plays), and all of it (metrics, traces and the access log). Warmed up, measured in
- * alternating rounds so the machine's noise falls on all; the median of the per-round ratios to "off"
+ * OTLP to a collector this process plays), and all of it (metrics, traces and the access log); and the
+ * server's CPU per request at a fixed 3,000 requests/s (an open loop well below saturation, which the
+ * machine's noise moves less than throughput). Warmed up, measured in
+ * alternating rounds (each starting with the next server) so the machine's noise falls on all; the median of the per-round ratios to "off"
  * is the cost. The access log goes to the server's standard output, redirected to a file (deleted at the
  * end; its lines are counted), as a deployment keeps it.
  *
@@ -28,6 +30,9 @@ import java.util.List;
  */
 public final class TelemetryCostBenchmark {
     private static final String GPT = "gpt-kjv";
+
+    /** The open-loop rate at which the server's CPU per request is measured (requests/s). */
+    private static final double FIXED_RATE = 3000;
 
     private TelemetryCostBenchmark() {}
 
@@ -61,6 +66,7 @@ public final class TelemetryCostBenchmark {
         double[][] qps = new double[n][rounds];
         double[][] tokens = new double[n][rounds];
         double[][] cpuUs = new double[n][rounds];
+        double[][] fixedCpuUs = new double[n][rounds];
         try (ServerProcess off = ServerProcess.start(args[0], ServerProcess.benchmarkJvmOptions(), base);
                 ServerProcess metrics = ServerProcess.start(args[0], ServerProcess.benchmarkJvmOptions(), withMetrics);
                 ServerProcess traced = ServerProcess.start(args[0], ServerProcess.benchmarkJvmOptions(), withTraces);
@@ -75,7 +81,8 @@ public final class TelemetryCostBenchmark {
                 GenerateBenchmark.streams(InferenceServiceGrpc.newStub(s.channel()), 16, Duration.ofSeconds(5));
             }
             for (int r = 0; r < rounds; r++) {
-                for (int i = 0; i < n; i++) {
+                for (int k = 0; k < n; k++) {
+                    int i = (k + r) % n; // each round starts with the next server: no server always goes last
                     var stub = InferenceServiceGrpc.newFutureStub(servers.get(i).channel());
                     java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
                     double cpu = servers.get(i).cpuSeconds();
@@ -87,7 +94,17 @@ public final class TelemetryCostBenchmark {
                     // the server's CPU over the whole phase (warm-up and drain too) per call it answered
                     cpuUs[i][r] = (servers.get(i).cpuSeconds() - cpu) * 1e6 / calls.sum();
                 }
-                for (int i = 0; i < n; i++) {
+                for (int k = 0; k < n; k++) {
+                    int i = (k + r) % n; // each round starts with the next server: no server always goes last
+                    // a fixed rate well below saturation: the server's CPU per request, steadier than QPS
+                    var stub = InferenceServiceGrpc.newFutureStub(servers.get(i).channel());
+                    double cpu = servers.get(i).cpuSeconds();
+                    LoadGenerator.Run fixed =
+                            LoadGenerator.openLoop(FIXED_RATE, phase, x -> stub.infer(mlp), x -> true);
+                    fixedCpuUs[i][r] = (servers.get(i).cpuSeconds() - cpu) * 1e6 / Math.max(1, fixed.ok());
+                }
+                for (int k = 0; k < n; k++) {
+                    int i = (k + r) % n; // each round starts with the next server: no server always goes last
                     var run = GenerateBenchmark.streams(
                             InferenceServiceGrpc.newStub(servers.get(i).channel()), 16, phase);
                     if (run.failures().get() > 0) {
@@ -112,12 +129,16 @@ public final class TelemetryCostBenchmark {
             report.putPOJO("c32_qps_mlp_" + names[i], round(qps[i]));
             report.putPOJO("streams16_tokens_per_s_" + names[i], round(tokens[i]));
             report.putPOJO("mlp_server_cpu_us_per_request_" + names[i], round(cpuUs[i]));
+            report.putPOJO(
+                    "mlp_server_cpu_us_per_request_at_" + (int) FIXED_RATE + "_per_s_" + names[i],
+                    round(fixedCpuUs[i]));
         }
         for (int i = 1; i < n; i++) {
             report.put(names[i] + "_mlp_qps_cost_pct", costPct(qps[i], qps[0]));
             report.put(names[i] + "_tokens_per_s_cost_pct", costPct(tokens[i], tokens[0]));
             // CPU per request is steadier than QPS on a noisy machine: more CPU per request, fewer requests
             report.put(names[i] + "_mlp_cpu_per_request_cost_pct", costPct(cpuUs[0], cpuUs[i]));
+            report.put(names[i] + "_mlp_cpu_per_request_at_fixed_rate_cost_pct", costPct(fixedCpuUs[0], fixedCpuUs[i]));
         }
         try (var lines = java.nio.file.Files.lines(accessLog)) {
             report.put("access_log_lines", lines.count());
