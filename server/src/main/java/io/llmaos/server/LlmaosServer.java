@@ -85,7 +85,13 @@ public final class LlmaosServer {
 
     /** A server whose log settings (Triton's LogSettings) are {@code logs}. */
     public LlmaosServer(ServerSettings settings, BuildInfo buildInfo, Clock clock, LogControl logs) {
-        this(settings, buildInfo, clock, DjlRuntime.engines(settings.pytorchThreads()), logs);
+        this(
+                settings,
+                buildInfo,
+                clock,
+                DjlRuntime.engines(
+                        settings.pytorch().threads(), settings.pytorch().interopThreads()),
+                logs);
     }
 
     /** A server on the given engines (tests wrap the real ones, e.g. to inject failures). */
@@ -116,7 +122,10 @@ public final class LlmaosServer {
                 settings,
                 buildInfo,
                 clock,
-                engineList == null ? DjlRuntime.engines(settings.pytorchThreads()) : engineList,
+                engineList == null
+                        ? DjlRuntime.engines(
+                                settings.pytorch().threads(), settings.pytorch().interopThreads())
+                        : engineList,
                 JulLogControl.detached(),
                 tracing);
     }

@@ -32,7 +32,7 @@ public record ServerSettings(
         List<String> loadModels,
         Duration repositoryPollInterval,
         int loadThreads,
-        int pytorchThreads,
+        Pytorch pytorch,
         int threadBudget,
         int instanceBudget,
         int executorThreads,
@@ -66,6 +66,17 @@ public record ServerSettings(
      *                         /v1/traces), null = off
      * @param interval         how often metrics are pushed
      * @param traceSampleRatio the share of requests traced (0 = none)
+     */
+    /**
+     * libtorch's threads.
+     *
+     * @param threads        intra-op threads of a model whose config does not set its own
+     * @param interopThreads inter-op threads, process-wide
+     */
+    public record Pytorch(int threads, int interopThreads) {}
+
+    /**
+     * Pushing metrics and traces over OTLP/HTTP.
      */
     public record Otlp(java.net.URI endpoint, Duration interval, double traceSampleRatio) {}
 

@@ -44,8 +44,14 @@ public enum Setting {
     PYTORCH_THREADS(
             "pytorch-threads",
             "N",
-            "libtorch intra- and inter-op threads, process-wide (small models run fastest on 1)",
+            "libtorch intra-op threads of a model whose config sets no intraOpNumThreads parameter (small models run"
+                    + " fastest on 1)",
             "1"),
+    PYTORCH_INTEROP_THREADS(
+            "pytorch-interop-threads",
+            "N",
+            "libtorch inter-op threads, process-wide (TorchScript fork/wait and inter-op parallelism)",
+            "--pytorch-threads"),
     THREAD_BUDGET(
             "thread-budget",
             "N",

@@ -54,6 +54,8 @@ public final class SettingsLoader {
         Duration pollInterval = v.get(Setting.REPOSITORY_POLL_INTERVAL, t -> atLeast(t, Duration.ofMillis(100)));
         Integer loadThreads = v.get(Setting.LOAD_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 64));
         Integer pytorchThreads = v.get(Setting.PYTORCH_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 1024));
+        Integer pytorchInterop = v.get(Setting.PYTORCH_INTEROP_THREADS, String.valueOf(pytorchThreads), t ->
+                (int) range(ValueParsers.integer(t), 1, 1024));
         Integer threadBudget = v.get(
                 Setting.THREAD_BUDGET, String.valueOf(4 * cores), t -> (int) range(ValueParsers.integer(t), 1, 4096));
         Integer instanceBudget = v.get(Setting.INSTANCE_BUDGET, t -> (int) range(ValueParsers.integer(t), 0, 1 << 20));
@@ -114,7 +116,7 @@ public final class SettingsLoader {
                 loadModels,
                 pollInterval,
                 loadThreads,
-                pytorchThreads,
+                new ServerSettings.Pytorch(pytorchThreads, pytorchInterop),
                 threadBudget,
                 instanceBudget,
                 executorThreads,

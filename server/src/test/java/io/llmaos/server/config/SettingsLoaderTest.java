@@ -35,6 +35,21 @@ class SettingsLoaderTest {
         assertEquals(null, s.otlp().endpoint(), "OTLP is off by default");
         assertEquals(10000, s.maxConnections());
         assertFalse(s.accessLog());
+        assertEquals(new ServerSettings.Pytorch(1, 1), s.pytorch());
+    }
+
+    @Test
+    void pytorchInterOpThreadsFollowTheIntraOpCountUnlessSet() throws Exception {
+        assertEquals(
+                new ServerSettings.Pytorch(3, 3),
+                load(Map.of(), Map.of(Setting.PYTORCH_THREADS, "3")).pytorch());
+        assertEquals(
+                new ServerSettings.Pytorch(3, 1),
+                load(Map.of("LLMAOS_PYTORCH_INTEROP_THREADS", "1"), Map.of(Setting.PYTORCH_THREADS, "3"))
+                        .pytorch());
+        SettingsException e = assertThrows(
+                SettingsException.class, () -> load(Map.of(), Map.of(Setting.PYTORCH_INTEROP_THREADS, "0")));
+        assertTrue(e.getMessage().contains("pytorch-interop-threads"), e.getMessage());
     }
 
     @Test

@@ -68,6 +68,8 @@ final class ConfigValidator {
                             "parameters[" + Echo.cut(key) + "]",
                             "keys are at most " + Echo.NAME_CHARS + " and values at most " + MAX_PARAMETER_CHARS
                                     + " characters"));
+                } else {
+                    EngineParameters.check(key, value, v);
                 }
             });
         }

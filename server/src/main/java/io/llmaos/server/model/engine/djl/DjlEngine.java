@@ -22,7 +22,6 @@ final class DjlEngine implements InferenceEngine {
 
     private final EngineType type;
     private final String djlName;
-    private final PytorchThreads pytorchThreads = PytorchThreads.configured();
     private volatile long startupMillis;
 
     DjlEngine(EngineType type, String djlName) {
@@ -50,7 +49,8 @@ final class DjlEngine implements InferenceEngine {
             } else {
                 model.load(spec.modelFile().getParent(), prefix(spec.modelFile()), options(spec));
             }
-            return new DjlLoadedModel(spec, model, type == EngineType.PYTORCH ? pytorchThreads : null);
+            return new DjlLoadedModel(
+                    spec, model, type == EngineType.PYTORCH ? PytorchThreads.of(spec.parameters()) : null);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw new LlmaosException(

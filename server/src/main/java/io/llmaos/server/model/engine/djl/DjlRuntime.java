@@ -17,15 +17,21 @@ public final class DjlRuntime {
 
     private DjlRuntime() {}
 
+    /** {@link #engines(int, int)} with as many inter-op as intra-op threads. */
+    public static List<InferenceEngine> engines(int pytorchThreads) {
+        return engines(pytorchThreads, pytorchThreads);
+    }
+
     /**
      * Configures DJL and returns the three engines (each starts lazily, on its first load).
      *
-     * @param pytorchThreads intra-op and inter-op threads of libtorch (process-wide)
+     * @param pytorchThreads        libtorch's intra-op threads (a PyTorch model's default)
+     * @param pytorchInteropThreads libtorch's inter-op threads (process-wide)
      */
-    public static List<InferenceEngine> engines(int pytorchThreads) {
+    public static List<InferenceEngine> engines(int pytorchThreads, int pytorchInteropThreads) {
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(pytorchThreads));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", String.valueOf(pytorchThreads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", String.valueOf(pytorchInteropThreads));
         if (System.getProperty("TENSORFLOW_LIBRARY_PATH") == null && System.getenv("TENSORFLOW_LIBRARY_PATH") == null) {
             Path natives = TensorflowNatives.extract(
                     Path.of(ai.djl.util.Utils.getEngineCacheDir().toString()));
