@@ -129,6 +129,11 @@ public final class ServerProcess implements AutoCloseable {
         return channel;
     }
 
+    /** Whether the server process is still running. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     /** The process id, for a profiler to attach to. */
     public long pid() {
         return process.pid();

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Parses the command's mixes ({@code 1:0.1,2:0.9}), durations ({@code 5s}, {@code 500ms}) and shares ({@code 10%}). */
-final class Mixes {
+public final class Mixes {
     private Mixes() {}
 
     static List<Workload.Weighted<Integer>> priorities(String text) {
@@ -64,7 +64,7 @@ final class Mixes {
     }
 
     /** {@code 5s}, {@code 500ms}, {@code 2m}, or a bare number of seconds. */
-    static Duration duration(String text, String flag) {
+    public static Duration duration(String text, String flag) {
         String t = text.strip().toLowerCase(java.util.Locale.ROOT);
         try {
             if (t.endsWith("ms")) {
@@ -92,6 +92,11 @@ final class Mixes {
 
     /** {@code 10%} or {@code 0.1}. */
     static double share(String text) {
+        return share(text, "--stability");
+    }
+
+    /** {@code 10%} or {@code 0.1}: a share between 0 and 1 given to {@code flag}. */
+    public static double share(String text, String flag) {
         String t = text.strip();
         try {
             double v =
@@ -102,6 +107,6 @@ final class Mixes {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("--stability: '" + text + "' must be a share such as 10% or 0.1");
+        throw new IllegalArgumentException(flag + ": '" + text + "' must be a share such as 10% or 0.1");
     }
 }

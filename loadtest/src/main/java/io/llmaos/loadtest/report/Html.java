@@ -1,10 +1,10 @@
 package io.llmaos.loadtest.report;
 
 /** HTML escaping of text. */
-final class Html {
+public final class Html {
     private Html() {}
 
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder b = new StringBuilder(text.length());
         for (char c : text.toCharArray()) {
             switch (c) {

@@ -3,10 +3,13 @@ package io.llmaos.loadtest.report;
 import java.util.List;
 import java.util.Locale;
 
-/** Small charts drawn as inline SVG (no script, no network): lines and stacked bars, with axes and a legend. */
-final class Svg {
+/**
+ * Small charts drawn as inline SVG (no script, no network): lines, points and stacked bars, with axes
+ * and a legend.
+ */
+public final class Svg {
     /** A named series of (x, y) points, or of one value per category. */
-    record Series(String name, List<double[]> points) {}
+    public record Series(String name, List<double[]> points) {}
 
     private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
     private static final int W = 640;
@@ -19,7 +22,17 @@ final class Svg {
     private Svg() {}
 
     /** Lines over numeric axes; {@code percentileX} draws x as -log10(1 - p/100) with percentile ticks. */
-    static String lines(String title, String xLabel, String yLabel, List<Series> series, boolean percentileX) {
+    public static String lines(String title, String xLabel, String yLabel, List<Series> series, boolean percentileX) {
+        return plot(title, xLabel, yLabel, series, percentileX, true);
+    }
+
+    /** Points over numeric axes, each series in its colour (no lines between them). */
+    public static String points(String title, String xLabel, String yLabel, List<Series> series) {
+        return plot(title, xLabel, yLabel, series, false, false);
+    }
+
+    private static String plot(
+            String title, String xLabel, String yLabel, List<Series> series, boolean percentileX, boolean lines) {
         double minX = Double.MAX_VALUE;
         double maxX = -Double.MAX_VALUE;
         double maxY = 0;
@@ -64,7 +77,7 @@ final class Svg {
                         .append(fmt(x))
                         .append(',')
                         .append(fmt(y));
-                if (s.points().size() < 30) {
+                if (s.points().size() < 30 || !lines) {
                     b.append("<circle cx=\"")
                             .append(fmt(x))
                             .append("\" cy=\"")
@@ -74,11 +87,13 @@ final class Svg {
                             .append("\"/>");
                 }
             }
-            b.append("<path d=\"")
-                    .append(path)
-                    .append("\" fill=\"none\" stroke=\"")
-                    .append(color)
-                    .append("\" stroke-width=\"2\"/>");
+            if (lines) {
+                b.append("<path d=\"")
+                        .append(path)
+                        .append("\" fill=\"none\" stroke=\"")
+                        .append(color)
+                        .append("\" stroke-width=\"2\"/>");
+            }
             legend(b, c++, s.name(), color);
         }
         return b.append("</svg>").toString();
@@ -253,7 +268,7 @@ final class Svg {
         return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
     }
 
-    static String fmt(double v) {
+    public static String fmt(double v) {
         return Math.abs(v) >= 100 || v == Math.rint(v)
                 ? String.valueOf(Math.round(v))
                 : String.format(Locale.ROOT, "%.1f", v);
