@@ -1,0 +1,2 @@
+/** The command line: {@code llmaos optimize MODEL}. */
+package io.llmaos.optimizer.cli;
