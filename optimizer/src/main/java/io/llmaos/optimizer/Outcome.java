@@ -15,6 +15,7 @@ import java.util.List;
  * @param judge    the objective and constraints
  * @param workload how each trial was measured, in words
  * @param trials   every trial, in order
+ * @param confirmed the finalists measured again (empty when the search did not confirm)
  * @param stopped  why the search stopped
  * @param seconds  how long it took
  */
@@ -25,10 +26,12 @@ public record Outcome(
         Judge judge,
         String workload,
         List<Trial> trials,
+        List<Confirmed> confirmed,
         String stopped,
         double seconds) {
     public Outcome {
         trials = List.copyOf(trials);
+        confirmed = List.copyOf(confirmed);
     }
 
     /** Today's configuration as measured (trial 0). */
@@ -36,8 +39,23 @@ public record Outcome(
         return trials.isEmpty() ? null : trials.get(0);
     }
 
-    /** The best trial that kept every constraint, or null when none did. */
+    /**
+     * The best trial that kept every constraint, or null when none did: by the mean of the finalists'
+     * measurements when the search confirmed, else by its own.
+     */
     public Trial best() {
+        if (!confirmed.isEmpty()) {
+            return confirmed.stream()
+                    .filter(c -> c.verdict().feasible())
+                    .max(java.util.Comparator.comparingDouble(c -> c.verdict().score()))
+                    .map(Confirmed::trial)
+                    .orElse(null);
+        }
         return trials.stream().filter(Trial::feasible).min(Judge.TRIALS).orElse(null);
+    }
+
+    /** The confirmation of {@code t}, or null when it was not a finalist. */
+    public Confirmed confirmation(Trial t) {
+        return confirmed.stream().filter(c -> c.trial() == t).findFirst().orElse(null);
     }
 }

@@ -26,18 +26,30 @@ public final class Search {
     @FunctionalInterface
     public interface Listener {
         void trial(Trial trial, Trial best);
+
+        /** A finalist measured again ({@code again} repeats {@code of}). */
+        default void repeat(Trial again, Trial of) {}
     }
 
     private final Strategy strategy;
     private final Runner runner;
     private final Budget budget;
     private final LongSupplier nanoTime;
+    private int confirmTop;
+    private int confirmRounds;
 
     public Search(Strategy strategy, Runner runner, Budget budget, LongSupplier nanoTime) {
         this.strategy = strategy;
         this.runner = runner;
         this.budget = budget;
         this.nanoTime = nanoTime;
+    }
+
+    /** After the search, measures today's config and the {@code top} best {@code rounds} times more ({@link Confirmation}). */
+    public Search confirming(int top, int rounds) {
+        this.confirmTop = top;
+        this.confirmRounds = rounds;
+        return this;
     }
 
     /** Searches from {@code baseline} (today's configuration over the space's knobs). */
@@ -78,7 +90,16 @@ public final class Search {
                 break;
             }
         }
+        List<Confirmed> confirmed = Confirmation.run(trials, judge, confirmTop, confirmRounds, runner, listener);
         return new Outcome(
-                model, space, strategy.name(), judge, workload, trials, stopped, (nanoTime.getAsLong() - t0) / 1e9);
+                model,
+                space,
+                strategy.name(),
+                judge,
+                workload,
+                trials,
+                confirmed,
+                stopped,
+                (nanoTime.getAsLong() - t0) / 1e9);
     }
 }

@@ -104,6 +104,16 @@ public final class OptimizeCli implements Callable<Integer> {
     long seed = 1;
 
     @Option(
+            names = "--confirm",
+            paramLabel = "ROUNDS",
+            description = "After the search, measure today's config and the --confirm-top best this many times more, in"
+                    + " rotating order, and pick by the mean (default 2; 0 = pick by the search's own measurements)")
+    int confirmRounds = 2;
+
+    @Option(names = "--confirm-top", description = "How many of the best trials --confirm measures again (default 3)")
+    int confirmTop = 3;
+
+    @Option(
             names = "--budget",
             paramLabel = "N|TIME|N,TIME",
             description = "Trials (the baseline counts), a time (10m), or both; default 40 trials")
@@ -191,10 +201,20 @@ public final class OptimizeCli implements Callable<Integer> {
             Search search = new Search(s, runner::run, limits, System::nanoTime);
             Point baseline = ConfigPatch.current(today, searched.knobs());
             runner.warmUp(baseline, Mixes.duration(jitWarmup, "--jit-warmup"));
-            Outcome outcome = search.run(model, searched, judge, describe(w), baseline, (t, best) -> {
-                out.println(line(t, best));
-                out.flush();
-            });
+            Outcome outcome = search.confirming(confirmTop, confirmRounds)
+                    .run(model, searched, judge, describe(w), baseline, new Search.Listener() {
+                        @Override
+                        public void trial(Trial t, Trial best) {
+                            out.println(line(t, best));
+                            out.flush();
+                        }
+
+                        @Override
+                        public void repeat(Trial again, Trial of) {
+                            out.println(line(again, null) + "  (again: trial " + of.number() + ")");
+                            out.flush();
+                        }
+                    });
             return finish(outcome, target, today, out, err);
         } catch (IllegalArgumentException e) {
             err.println("llmaos optimize: " + e.getMessage());

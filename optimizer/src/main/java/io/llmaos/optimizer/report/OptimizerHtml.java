@@ -54,6 +54,18 @@ final class OptimizerHtml {
             b.append("</tr>");
         }
         b.append("</table>");
+        if (!o.confirmed().isEmpty()) {
+            b.append("<h2>Finalists measured again</h2><table><tr>");
+            ConfirmationTable.header()
+                    .forEach(h -> b.append("<th>").append(Html.escape(h)).append("</th>"));
+            b.append("</tr>");
+            for (List<String> row : ConfirmationTable.rows(o)) {
+                b.append("<tr>");
+                row.forEach(c -> b.append("<td>").append(Html.escape(c)).append("</td>"));
+                b.append("</tr>");
+            }
+            b.append("</table>");
+        }
         if (bestConfig != null) {
             b.append("<h2>Best configuration (config.json)</h2><pre>")
                     .append(Html.escape(io.llmaos.optimizer.apply.ConfigWriter.text(bestConfig)))

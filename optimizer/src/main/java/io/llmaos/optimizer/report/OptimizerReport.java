@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmaos.optimizer.Confirmed;
 import io.llmaos.optimizer.Outcome;
 import io.llmaos.optimizer.objective.Constraint;
 import io.llmaos.optimizer.objective.Measures;
@@ -75,7 +76,12 @@ public final class OptimizerReport {
         lines.add("Best: trial " + best.number() + " (" + best.point().describe() + ")");
         lines.add("Changes from today's configuration: "
                 + String.join("; ", ConfigPatch.diff(today.point(), best.point())));
-        if (today.chosen() != null) {
+        Confirmed todayAgain = o.confirmation(today);
+        Confirmed bestAgain = o.confirmation(best);
+        if (todayAgain != null && bestAgain != null) {
+            lines.add("Versus today (means of " + bestAgain.measurements() + " measurements each, taken in turn): "
+                    + compare(todayAgain.mean(), bestAgain.mean()));
+        } else if (today.chosen() != null) {
             lines.add("Versus today: " + compare(today.chosen(), best.chosen()));
         }
         if (!best.point().serverFlags().isEmpty()) {
@@ -123,6 +129,10 @@ public final class OptimizerReport {
         verdict(o).forEach(l -> b.append(l).append("\n\n"));
         b.append("## Trials\n\n");
         table(b, TrialTable.header(o), TrialTable.rows(o));
+        if (!o.confirmed().isEmpty()) {
+            b.append("\n## Finalists measured again\n\n");
+            table(b, ConfirmationTable.header(), ConfirmationTable.rows(o));
+        }
         b.append("\n## Pareto front (throughput, p99, memory)\n\n");
         for (Trial t : Pareto.front(o.trials())) {
             b.append("- trial ")
@@ -181,6 +191,17 @@ public final class OptimizerReport {
                 t.verdict().broken().forEach(broken::add);
             }
             n.set("steps", mapper.valueToTree(t.steps()));
+        }
+        ArrayNode confirmed = root.putArray("confirmed");
+        for (Confirmed c : o.confirmed()) {
+            ObjectNode n = confirmed.addObject();
+            n.put("trial", c.trial().number());
+            n.put("measurements", c.measurements());
+            n.set("mean", mapper.valueToTree(c.mean()));
+            n.put("score", c.verdict().score());
+            n.put("feasible", c.verdict().feasible());
+            ArrayNode repeats = n.putArray("repeats");
+            c.repeats().forEach(t -> repeats.add(mapper.valueToTree(t.steps())));
         }
         root.put("best", o.best() == null ? -1 : o.best().number());
         ArrayNode diff = root.putArray("changes");

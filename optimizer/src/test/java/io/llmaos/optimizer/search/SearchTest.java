@@ -152,6 +152,44 @@ class SearchTest {
     }
 
     @Test
+    void confirmingMeasuresTheFinalistsAgainAndPicksByTheMean() throws Exception {
+        SearchSpace s = space(3);
+        Point today = s.at(new int[] {0});
+        Point steady = s.at(new int[] {1});
+        Point lucky = s.at(new int[] {2});
+        java.util.Map<Point, Integer> calls = new java.util.HashMap<>();
+        // the lucky one measured 150 once (a quiet moment); again it makes 60; the steady one always 100
+        ToDoubleFunction<Point> noisy = p -> {
+            int n = calls.merge(p, 1, Integer::sum);
+            return p.equals(lucky) ? (n == 1 ? 150 : 60) : p.equals(steady) ? 100 : 50;
+        };
+        Outcome once = new Search(
+                        new GridSearch(s), runner(noisy, new AtomicLong()), new Budget(10, null, 0), System::nanoTime)
+                .run("m", s, JUDGE, "test", today, (t, b) -> {});
+        assertEquals(lucky, once.best().point(), "one measurement each: the lucky window wins");
+        calls.clear();
+        List<Point> repeated = new java.util.ArrayList<>();
+        Outcome confirmed = new Search(
+                        new GridSearch(s), runner(noisy, new AtomicLong()), new Budget(10, null, 0), System::nanoTime)
+                .confirming(2, 2)
+                .run("m", s, JUDGE, "test", today, new Search.Listener() {
+                    @Override
+                    public void trial(Trial trial, Trial best) {}
+
+                    @Override
+                    public void repeat(Trial again, Trial of) {
+                        repeated.add(again.point());
+                    }
+                });
+        assertEquals(3, confirmed.trials().size(), "the search's own trials");
+        assertEquals(6, repeated.size(), "today and the 2 best, twice each");
+        assertEquals(List.of(today, lucky, steady, lucky, steady, today), repeated, "in rotating order");
+        assertEquals(steady, confirmed.best().point(), "by the mean of 3 measurements: 100 against 90");
+        assertEquals(
+                90, confirmed.confirmation(confirmed.trials().get(2)).mean().throughput(), 1e-9);
+    }
+
+    @Test
     void invalidPointsAreNeverProposed() {
         SearchSpace s = new SearchSpace(List.of(
                 new Dimension(Knob.INSTANCES_MIN, List.of(1L, 2L, 3L)),
