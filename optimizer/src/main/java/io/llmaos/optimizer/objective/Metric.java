@@ -90,7 +90,10 @@ public enum Metric {
             case RATE -> String.format(Locale.ROOT, "%.1f/s", v);
             case TIME ->
                 v >= 1000 ? String.format(Locale.ROOT, "%.2fms", v / 1000) : String.format(Locale.ROOT, "%.0fus", v);
-            case BYTES -> String.format(Locale.ROOT, "%.1fMiB", v / (1 << 20));
+            case BYTES ->
+                v < (1 << 20)
+                        ? String.format(Locale.ROOT, "%.0fKiB", v / 1024)
+                        : String.format(Locale.ROOT, "%.1fMiB", v / (1 << 20));
         };
     }
 

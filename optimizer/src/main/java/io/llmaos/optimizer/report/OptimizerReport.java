@@ -111,8 +111,8 @@ public final class OptimizerReport {
                     b.ttftP99Us() / 1000);
         }
         if (a.memoryBytes() >= 0 && b.memoryBytes() >= 0) {
-            s += String.format(
-                    Locale.ROOT, ", memory %.1f -> %.1f MiB", a.memoryBytes() / 1048576, b.memoryBytes() / 1048576);
+            s += ", memory " + io.llmaos.optimizer.objective.Metric.MEMORY.format(a.memoryBytes()) + " -> "
+                    + io.llmaos.optimizer.objective.Metric.MEMORY.format(b.memoryBytes());
         }
         return s;
     }

@@ -3,7 +3,6 @@ package io.llmaos.optimizer.space;
 import io.llmaos.proto.v1.Engine;
 import io.llmaos.proto.v1.ModelConfig;
 import io.llmaos.proto.v1.ModelKind;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -196,23 +195,11 @@ public enum Knob {
         return List.copyOf(sizes);
     }
 
-    /** A duration in microseconds: a plain number is microseconds; units us, ms, s. */
+    /** A duration in microseconds: a plain number is microseconds; else us, ms or s as a metric's bound is written. */
     static long micros(String t) {
-        String s = t.toLowerCase(Locale.ROOT);
-        long us;
-        if (s.endsWith("us")) {
-            us = Long.parseLong(s.substring(0, s.length() - 2).trim());
-        } else if (s.endsWith("ms")) {
-            us = Math.round(Double.parseDouble(s.substring(0, s.length() - 2).trim()) * 1000);
-        } else if (s.endsWith("s")) {
-            us = Duration.ofMillis(Math.round(Double.parseDouble(
-                                            s.substring(0, s.length() - 1).trim())
-                                    * 1000))
-                            .toNanos()
-                    / 1000;
-        } else {
-            us = Long.parseLong(s);
-        }
+        long us = t.chars().allMatch(Character::isDigit)
+                ? Long.parseLong(t)
+                : Math.round(io.llmaos.optimizer.objective.Metric.P99.parse(t));
         if (us < 0) {
             throw new IllegalArgumentException("a delay cannot be negative: " + t);
         }
