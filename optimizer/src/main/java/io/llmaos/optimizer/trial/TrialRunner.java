@@ -157,13 +157,17 @@ public final class TrialRunner {
         return versions.stream().anyMatch(v -> v.getState() == ModelState.READY);
     }
 
-    /** The model's resident memory (all loaded versions) as ResourceService reports it; -1 when absent. */
+    /**
+     * The model's memory (all loaded versions) as ResourceService reports it, -1 when absent: the
+     * resident memory measured at load, or the ledger's reservation where larger (a STATIC KV cache is
+     * reserved whole, but its pages become resident only as sequences fill it).
+     */
     private double memory() {
         long bytes = 0;
         boolean found = false;
         for (ModelFootprint f : target.client().resources().getModelsList()) {
             if (f.getModelName().equals(model)) {
-                bytes += f.getMemoryBytes();
+                bytes += Math.max(f.getMemoryBytes(), f.getReservedBytes());
                 found = true;
             }
         }
