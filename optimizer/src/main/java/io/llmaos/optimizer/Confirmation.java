@@ -47,14 +47,17 @@ final class Confirmation {
         }
         List<Confirmed> confirmed = new ArrayList<>();
         repeats.forEach((f, again) -> {
-            Measures mean = mean(f, again);
-            confirmed.add(new Confirmed(f, again, mean, judge.judge(List.of(mean))));
+            List<Measures> all = measurements(f, again);
+            Measures mean = mean(f.chosen().level(), all);
+            List<Double> scores =
+                    all.stream().map(m -> judge.objective().score(m)).toList();
+            confirmed.add(new Confirmed(f, again, mean, judge.judge(List.of(mean)), scores));
         });
         return confirmed;
     }
 
-    /** The mean of {@code f}'s counted step and its repeats' steps at the same load level. */
-    static Measures mean(Trial f, List<Trial> again) {
+    /** {@code f}'s counted step and its repeats' steps at the same load level. */
+    static List<Measures> measurements(Trial f, List<Trial> again) {
         List<Measures> all = new ArrayList<>(List.of(f.chosen()));
         for (Trial t : again) {
             t.steps().stream()
@@ -62,6 +65,11 @@ final class Confirmation {
                     .findFirst()
                     .ifPresent(all::add);
         }
+        return all;
+    }
+
+    /** The mean of {@code all}, measured at {@code level}. */
+    static Measures mean(double level, List<Measures> all) {
         double n = all.size();
         double[] sum = new double[8];
         for (Measures m : all) {
@@ -75,14 +83,6 @@ final class Confirmation {
             sum[7] += m.errorShare();
         }
         return new Measures(
-                f.chosen().level(),
-                sum[0] / n,
-                sum[1] / n,
-                sum[2] / n,
-                sum[3] / n,
-                sum[4] / n,
-                sum[5] / n,
-                sum[6] / n,
-                sum[7] / n);
+                level, sum[0] / n, sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n, sum[5] / n, sum[6] / n, sum[7] / n);
     }
 }

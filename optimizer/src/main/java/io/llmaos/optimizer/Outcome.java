@@ -16,6 +16,7 @@ import java.util.List;
  * @param workload how each trial was measured, in words
  * @param trials   every trial, in order
  * @param confirmed the finalists measured again (empty when the search did not confirm)
+ * @param margin   how much better (a share) than today a confirmed best must be to replace it
  * @param stopped  why the search stopped
  * @param seconds  how long it took
  */
@@ -27,6 +28,7 @@ public record Outcome(
         String workload,
         List<Trial> trials,
         List<Confirmed> confirmed,
+        double margin,
         String stopped,
         double seconds) {
     public Outcome {
@@ -45,13 +47,26 @@ public record Outcome(
      */
     public Trial best() {
         if (!confirmed.isEmpty()) {
-            return confirmed.stream()
-                    .filter(c -> c.verdict().feasible())
-                    .max(java.util.Comparator.comparingDouble(c -> c.verdict().score()))
-                    .map(Confirmed::trial)
-                    .orElse(null);
+            Confirmed top = topFinalist();
+            Confirmed today = confirmation(baseline());
+            if (top != null
+                    && today != null
+                    && top != today
+                    && today.verdict().feasible()
+                    && !top.clearlyBeats(today, margin)) {
+                return today.trial(); // not measurably better: nothing worth changing
+            }
+            return top == null ? null : top.trial();
         }
         return trials.stream().filter(Trial::feasible).min(Judge.TRIALS).orElse(null);
+    }
+
+    /** The finalist with the best mean score (which {@link #best} takes only if it clearly beats today's). */
+    public Confirmed topFinalist() {
+        return confirmed.stream()
+                .filter(c -> c.verdict().feasible())
+                .max(java.util.Comparator.comparingDouble(Confirmed::meanScore))
+                .orElse(null);
     }
 
     /** The confirmation of {@code t}, or null when it was not a finalist. */

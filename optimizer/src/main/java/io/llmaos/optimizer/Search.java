@@ -37,6 +37,7 @@ public final class Search {
     private final LongSupplier nanoTime;
     private int confirmTop;
     private int confirmRounds;
+    private double confirmMargin;
 
     public Search(Strategy strategy, Runner runner, Budget budget, LongSupplier nanoTime) {
         this.strategy = strategy;
@@ -45,10 +46,15 @@ public final class Search {
         this.nanoTime = nanoTime;
     }
 
-    /** After the search, measures today's config and the {@code top} best {@code rounds} times more ({@link Confirmation}). */
-    public Search confirming(int top, int rounds) {
+    /**
+     * After the search, measures today's config and the {@code top} best {@code rounds} times more
+     * ({@link Confirmation}); the best replaces today's only if it beats it by more than the noise and
+     * {@code margin}.
+     */
+    public Search confirming(int top, int rounds, double margin) {
         this.confirmTop = top;
         this.confirmRounds = rounds;
+        this.confirmMargin = margin;
         return this;
     }
 
@@ -99,6 +105,7 @@ public final class Search {
                 workload,
                 trials,
                 confirmed,
+                confirmMargin,
                 stopped,
                 (nanoTime.getAsLong() - t0) / 1e9);
     }

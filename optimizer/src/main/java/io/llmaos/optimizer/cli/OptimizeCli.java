@@ -97,7 +97,10 @@ public final class OptimizeCli implements Callable<Integer> {
     @Option(names = "--restarts", description = "Hill climbing: random restarts after a local optimum (default 2)")
     int restarts = 2;
 
-    @Option(names = "--margin", description = "Hill climbing: how much better a step must be to move (default 3%%)")
+    @Option(
+            names = "--margin",
+            description =
+                    "How much better a hill-climbing step, or a confirmed best against today's, must be (default 3%%)")
     String margin = "3%";
 
     @Option(names = "--seed", description = "Hill climbing: the random restarts' seed (default 1)")
@@ -201,7 +204,7 @@ public final class OptimizeCli implements Callable<Integer> {
             Search search = new Search(s, runner::run, limits, System::nanoTime);
             Point baseline = ConfigPatch.current(today, searched.knobs());
             runner.warmUp(baseline, Mixes.duration(jitWarmup, "--jit-warmup"));
-            Outcome outcome = search.confirming(confirmTop, confirmRounds)
+            Outcome outcome = search.confirming(confirmTop, confirmRounds, Mixes.share(margin, "--margin"))
                     .run(model, searched, judge, describe(w), baseline, new Search.Listener() {
                         @Override
                         public void trial(Trial t, Trial best) {

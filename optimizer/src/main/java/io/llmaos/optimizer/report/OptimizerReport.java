@@ -70,6 +70,15 @@ public final class OptimizerReport {
             return List.of("No configuration kept every constraint.");
         }
         if (best == today) {
+            Confirmed top = o.topFinalist();
+            Confirmed now = o.confirmation(today);
+            if (top != null && now != null && top != now) {
+                return List.of("Today's configuration stays: the best found, trial "
+                        + top.trial().number() + " ("
+                        + top.trial().point().describe() + "), is not measurably better (means of "
+                        + top.measurements() + " measurements each, taken in turn: " + compare(now.mean(), top.mean())
+                        + ").");
+            }
             return List.of("Today's configuration is the best found: nothing to change.");
         }
         List<String> lines = new java.util.ArrayList<>();

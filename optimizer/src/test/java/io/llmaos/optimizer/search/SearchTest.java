@@ -171,7 +171,7 @@ class SearchTest {
         List<Point> repeated = new java.util.ArrayList<>();
         Outcome confirmed = new Search(
                         new GridSearch(s), runner(noisy, new AtomicLong()), new Budget(10, null, 0), System::nanoTime)
-                .confirming(2, 2)
+                .confirming(2, 2, 0.03)
                 .run("m", s, JUDGE, "test", today, new Search.Listener() {
                     @Override
                     public void trial(Trial trial, Trial best) {}
@@ -187,6 +187,26 @@ class SearchTest {
         assertEquals(steady, confirmed.best().point(), "by the mean of 3 measurements: 100 against 90");
         assertEquals(
                 90, confirmed.confirmation(confirmed.trials().get(2)).mean().throughput(), 1e-9);
+    }
+
+    @Test
+    void aBestWithinTheNoiseOfTodayLeavesTodayAlone() throws Exception {
+        SearchSpace s = space(2);
+        Point today = s.at(new int[] {0});
+        Point other = s.at(new int[] {1});
+        java.util.Map<Point, Integer> calls = new java.util.HashMap<>();
+        double[] todays = {95, 100, 90};
+        double[] others = {120, 60, 110};
+        ToDoubleFunction<Point> noisy = p -> {
+            int n = calls.merge(p, 1, Integer::sum) - 1;
+            return p.equals(today) ? todays[n] : others[n];
+        };
+        Outcome o = new Search(
+                        new GridSearch(s), runner(noisy, new AtomicLong()), new Budget(10, null, 0), System::nanoTime)
+                .confirming(1, 2, 0.03)
+                .run("m", s, JUDGE, "test", today, (t, b) -> {});
+        assertEquals(other, o.topFinalist().trial().point(), "a higher mean, 96.7 against 95");
+        assertEquals(today, o.best().point(), "but not by more than the noise: today stays");
     }
 
     @Test
