@@ -67,6 +67,9 @@ public final class ServerProcess implements AutoCloseable {
         if (!args.contains("--metrics-port")) {
             serve.addAll(List.of("--metrics-port", "0"));
         }
+        if (!args.contains("--http-port")) {
+            serve.addAll(List.of("--http-port", "0"));
+        }
         serve.addAll(args);
         return startMain(classpath, jvmOptions, "io.llmaos.server.Main", serve);
     }
@@ -105,6 +108,9 @@ public final class ServerProcess implements AutoCloseable {
         List<String> serve = new ArrayList<>(List.of("serve", "--port", "0"));
         if (!args.contains("--metrics-port")) {
             serve.addAll(List.of("--metrics-port", "0"));
+        }
+        if (!args.contains("--http-port")) {
+            serve.addAll(List.of("--http-port", "0"));
         }
         serve.addAll(args);
         return new ServerProcess(

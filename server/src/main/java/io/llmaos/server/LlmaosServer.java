@@ -58,6 +58,9 @@ public final class LlmaosServer {
     private final Dispatcher scheduler;
     private final ResourceMonitor resources;
     private final GrpcEndpoint endpoint;
+    /** The HTTP listener (null when --http-port is 0). */
+    private final io.llmaos.server.api.http.HttpEndpoint http;
+
     private final ScheduledExecutorService poller;
     private final RepositoryPoller repositoryPoller;
     /** Requests' ends, counted once start() made the meter provider. */
@@ -165,6 +168,14 @@ public final class LlmaosServer {
                 .apiObserver(settings.metricsPort() == 0 && settings.otlp().endpoint() == null ? null : apiEnds)
                 .tracer(tracing.on() ? tracing : io.llmaos.server.api.RequestTracer.OFF)
                 .build();
+        this.http = settings.httpPort() == 0
+                ? null
+                : new io.llmaos.server.api.http.HttpEndpoint(
+                        settings.host(),
+                        settings.httpPort(),
+                        settings.maxInboundMessageBytes(),
+                        endpoint.localChannel(),
+                        settings.security());
         this.repositoryPoller = new RepositoryPoller(models.repository(), models);
         this.poller = settings.modelControlMode() == ModelControlMode.POLL
                 ? Executors.newSingleThreadScheduledExecutor(daemon("llmaos-poll"))
@@ -189,6 +200,14 @@ public final class LlmaosServer {
             modelStates = new ModelStates(telemetry.meter(), models.registry());
         }
         endpoint.start();
+        if (http != null) {
+            try {
+                http.start();
+            } catch (IOException e) {
+                endpoint.drain(java.time.Duration.ZERO);
+                throw e;
+            }
+        }
         List<CompletableFuture<ModelStatus>> loads = new ArrayList<>();
         List<String> inRepository = models.scan();
         if (poller != null) {
@@ -218,6 +237,11 @@ public final class LlmaosServer {
         return endpoint.port();
     }
 
+    /** The HTTP listener's bound port, or 0 when it is off. */
+    public int httpPort() {
+        return http == null ? 0 : http.port();
+    }
+
     /** Where the server is in its life. */
     public ServingPhase phase() {
         return status.phase();
@@ -229,6 +253,9 @@ public final class LlmaosServer {
             poller.shutdownNow();
         }
         DrainReport report = endpoint.drain(settings.shutdownGrace());
+        if (http != null) {
+            http.stop();
+        }
         models.close();
         scheduler.close();
         if (metrics != null) {

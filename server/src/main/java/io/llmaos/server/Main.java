@@ -116,11 +116,12 @@ public final class Main {
             return START_FAILED;
         }
         log.info(
-                "LLMA OS {} serving on {}:{} (models: {})",
+                "LLMA OS {} serving on {}:{} (models: {}){}",
                 buildInfo.version(),
                 settings.host(),
                 server.port(),
-                settings.modelsDir());
+                settings.modelsDir(),
+                server.httpPort() == 0 ? "" : "; HTTP on port " + server.httpPort());
         try {
             signals.await();
         } catch (InterruptedException e) {

@@ -55,6 +55,9 @@ public final class ChildServer implements AutoCloseable {
         if (!List.of(args).contains("--metrics-port")) {
             command.addAll(List.of("--metrics-port", "0"));
         }
+        if (!List.of(args).contains("--http-port")) {
+            command.addAll(List.of("--http-port", "0"));
+        }
         command.addAll(List.of(args));
         return new ChildServer(
                 new ProcessBuilder(command).redirectErrorStream(true).start());

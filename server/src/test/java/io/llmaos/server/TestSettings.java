@@ -16,6 +16,7 @@ public final class TestSettings {
         flags.put(Setting.HOST, "127.0.0.1");
         flags.put(Setting.PORT, "0");
         flags.put(Setting.METRICS_PORT, "0");
+        flags.putIfAbsent(Setting.HTTP_PORT, "0");
         flags.put(Setting.MODELS, models.toString());
         flags.putAll(more);
         return new SettingsLoader(Map.of(), models, 2).load(flags);

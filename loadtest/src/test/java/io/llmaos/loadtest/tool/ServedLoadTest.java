@@ -41,6 +41,7 @@ class ServedLoadTest {
         flags.put(Setting.HOST, "127.0.0.1");
         flags.put(Setting.PORT, "0");
         flags.put(Setting.METRICS_PORT, "0");
+        flags.put(Setting.HTTP_PORT, "0");
         flags.put(Setting.MODELS, models.toString());
         flags.put(Setting.LOAD_MODELS, "mlp-classifier,gpt-kjv");
         server = new LlmaosServer(

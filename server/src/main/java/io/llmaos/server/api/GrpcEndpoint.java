@@ -33,11 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +57,6 @@ public final class GrpcEndpoint {
     private final Clock clock;
     private final HealthStatusManager health = new HealthStatusManager();
     private final DrainGate gate;
-    private static final String LEAK_DETECTION_PROPERTY = "io.grpc.netty.shaded.io.netty.leakDetection.level";
     private final ExecutorService executor;
     private final ScheduledExecutorService watchTimer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "llmaos-watch");
@@ -71,6 +67,8 @@ public final class GrpcEndpoint {
     private final ResourceApi resourceApi;
     private final List<String> serviceNames = new ArrayList<>();
     private final Server server;
+    private final String localName;
+    private final Server localServer;
     private final TokenFile tokens;
     private final ServerTls tls;
     /** Bounds the connections open at once; null when --max-connections is 0. */
@@ -81,8 +79,8 @@ public final class GrpcEndpoint {
         this.status = b.status;
         this.clock = b.clock;
         this.gate = new DrainGate(status);
-        this.executor = boundedExecutor(settings.executorThreads());
-        quietLeakDetection();
+        this.executor = EndpointParts.boundedExecutor(settings.executorThreads());
+        EndpointParts.quietLeakDetection();
 
         if (b.models == null || b.scheduler == null || b.resources == null) {
             throw new IllegalStateException(
@@ -142,27 +140,38 @@ public final class GrpcEndpoint {
         if (!settings.maxConnectionIdle().isZero()) {
             nb.maxConnectionIdle(Durations.nanos(settings.maxConnectionIdle()), TimeUnit.NANOSECONDS);
         }
+        List<ServerServiceDefinition> definitions = new ArrayList<>();
         for (BindableService service : services) {
             ServerServiceDefinition definition = service.bindService();
             serviceNames.add(definition.getServiceDescriptor().getName());
-            nb.addService(RequestParsing.wrap(definition));
+            definitions.add(RequestParsing.wrap(definition));
         }
-        nb.addService(RequestParsing.wrap(health.getHealthService().bindService()));
-        nb.addService(RequestParsing.wrap(ProtoReflectionServiceV1.newInstance().bindService()));
-        nb.addService(RequestParsing.wrap(legacyReflection().bindService()));
+        definitions.add(RequestParsing.wrap(health.getHealthService().bindService()));
+        definitions.add(
+                RequestParsing.wrap(ProtoReflectionServiceV1.newInstance().bindService()));
+        definitions.add(RequestParsing.wrap(EndpointParts.legacyReflection().bindService()));
         // interceptors run in reverse order of registration: the safety net is outermost
-        nb.intercept(new WatchLimit(settings.maxWatchStreamsPerClient()));
-        nb.intercept(new LocalSharedMemory());
-        nb.intercept(new TenantInterceptor());
+        List<io.grpc.ServerInterceptor> interceptors = new ArrayList<>(List.of(
+                new WatchLimit(settings.maxWatchStreamsPerClient()), new LocalSharedMemory(), new TenantInterceptor()));
         if (b.tracer != RequestTracer.OFF) {
-            nb.intercept(io.llmaos.server.api.interceptor.TraceOrigin.interceptor());
+            interceptors.add(io.llmaos.server.api.interceptor.TraceOrigin.interceptor());
         }
         if (tokens != null) {
-            nb.intercept(new AuthInterceptor(tokens::table));
+            interceptors.add(new AuthInterceptor(tokens::table));
         }
-        nb.intercept(gate);
-        nb.intercept(new StatusSafetyNet());
+        interceptors.add(gate);
+        interceptors.add(new StatusSafetyNet());
+        definitions.forEach(nb::addService);
+        interceptors.forEach(nb::intercept);
         this.server = nb.build();
+        // the same services behind the same interceptors, in process: what the HTTP listener calls, so
+        // REST and gRPC share every behaviour (validation, auth, tenants, limits, drain, traces)
+        this.localName = "llmaos-local-" + java.util.UUID.randomUUID();
+        io.grpc.inprocess.InProcessServerBuilder local =
+                io.grpc.inprocess.InProcessServerBuilder.forName(localName).executor(executor);
+        definitions.forEach(local::addService);
+        interceptors.forEach(local::intercept);
+        this.localServer = local.build();
 
         setHealth(ServingStatus.NOT_SERVING);
         status.onChange(this::onPhase);
@@ -179,6 +188,7 @@ public final class GrpcEndpoint {
      */
     public void start() throws IOException {
         try {
+            localServer.start();
             server.start();
         } catch (IOException | RuntimeException e) {
             if (connections != null) {
@@ -206,6 +216,17 @@ public final class GrpcEndpoint {
         return resourceApi.snapshot();
     }
 
+    /**
+     * A channel to the services in this process, behind the same interceptors as the network's (the
+     * HTTP listener's way in); callbacks run on the thread that completes the call.
+     */
+    public io.grpc.ManagedChannel localChannel() {
+        return io.grpc.inprocess.InProcessChannelBuilder.forName(localName)
+                .directExecutor()
+                .maxInboundMessageSize(Integer.MAX_VALUE)
+                .build();
+    }
+
     /** The port bound (useful when the settings asked for port 0). */
     public int port() {
         return server.getPort();
@@ -224,6 +245,7 @@ public final class GrpcEndpoint {
         }
         int abandoned = gate.inFlight();
         server.shutdownNow();
+        localServer.shutdownNow();
         awaitQuietly();
         status.moveTo(ServingPhase.STOPPED);
         DrainReport report = new DrainReport(idle, abandoned, Duration.ofNanos(clock.nanoTime() - start));
@@ -259,53 +281,14 @@ public final class GrpcEndpoint {
             if (connections != null) {
                 connections.shutdown();
             }
-            closeQuietly(tokens);
-            closeQuietly(tls);
+            EndpointParts.closeQuietly(tokens);
+            EndpointParts.closeQuietly(tls);
             if (!executor.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("gRPC executor threads still busy after {} ms", TERMINATION_WAIT.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            if (c != null) {
-                c.close();
-            }
-        } catch (Exception e) {
-            log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
-        }
-    }
-
-    /**
-     * Netty samples buffers for leak tracking by default, recording a stack trace each time: a cost
-     * on every call that a server in production does not pay. Kept when the property asks for it.
-     */
-    private static void quietLeakDetection() {
-        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
-            io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.setLevel(
-                    io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.Level.DISABLED);
-        }
-    }
-
-    @SuppressWarnings("deprecation")
-    private static BindableService legacyReflection() {
-        // v1alpha reflection, still the only one older grpcurl, Postman and Evans speak
-        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
-    }
-
-    private static ExecutorService boundedExecutor(int threads) {
-        AtomicInteger count = new AtomicInteger();
-        // threads that never time out: a thread parked without a timer wakes cheapest
-        ThreadPoolExecutor pool =
-                new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "llmaos-grpc-" + count.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        return pool;
     }
 
     /** Assembles an endpoint; the server's composition root supplies the layers. */

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param maxRstFramesPerSecond 0 means no limit on a connection's stream resets
  * @param maxConnections        client connections open at once (0 = no limit)
  * @param metricsPort       the Prometheus scrape endpoint's port (0 = off)
+ * @param httpPort          the HTTP listener's port (0 = off)
  * @param otlp              where metrics and traces are pushed over OTLP (endpoint null = off)
  * @param accessLog         whether each finished request writes a JSON line to the logger llmaos.access
  * @param instanceBudget    0 means no limit
@@ -55,6 +56,7 @@ public record ServerSettings(
         int maxElementBytes,
         int maxPromptBytes,
         int metricsPort,
+        int httpPort,
         Otlp otlp,
         boolean accessLog,
         SecuritySettings security) {

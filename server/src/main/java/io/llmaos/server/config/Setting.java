@@ -18,6 +18,12 @@ public enum Setting {
             "PORT",
             "Port of the Prometheus scrape endpoint (GET /metrics), on the gRPC host; 0 turns it off",
             "8002"),
+    HTTP_PORT(
+            "http-port",
+            "PORT",
+            "Port of the HTTP listener (KServe v2 REST, Triton's REST extensions), on the gRPC host and with its"
+                    + " auth and TLS; 0 turns it off",
+            "8000"),
     OTLP_ENDPOINT(
             "otlp-endpoint",
             "URL",

@@ -73,6 +73,10 @@ public final class SettingsLoader {
         Boolean permitWithoutCalls = v.get(Setting.PERMIT_KEEPALIVE_WITHOUT_CALLS, ValueParsers::bool);
         Duration maxIdle = v.get(Setting.MAX_CONNECTION_IDLE, t -> atLeast(t, Duration.ZERO));
         Integer metricsPort = v.get(Setting.METRICS_PORT, t -> (int) range(ValueParsers.integer(t), 0, 65535));
+        Integer httpPort = v.get(Setting.HTTP_PORT, t -> (int) range(ValueParsers.integer(t), 0, 65535));
+        if (httpPort != null && httpPort != 0 && (httpPort.equals(port) || httpPort.equals(metricsPort))) {
+            problems.add("http-port " + httpPort + " is taken by " + (httpPort.equals(port) ? "port" : "metrics-port"));
+        }
         java.net.URI otlp = v.get(Setting.OTLP_ENDPOINT, SettingsLoader::otlpEndpoint);
         Duration otlpInterval = v.get(Setting.OTLP_INTERVAL, t -> atLeast(t, Duration.ofSeconds(1)));
         Double traceRatio = v.get(Setting.TRACE_SAMPLE_RATIO, SettingsLoader::ratio);
@@ -139,6 +143,7 @@ public final class SettingsLoader {
                 maxElementBytes,
                 maxPromptBytes,
                 metricsPort,
+                httpPort,
                 new ServerSettings.Otlp(otlp, otlpInterval, traceRatio),
                 accessLog,
                 security);

@@ -107,6 +107,47 @@ public final class StatusMapper {
                 trailers == null ? new io.grpc.Metadata() : trailers);
     }
 
+    /**
+     * The HTTP status a gRPC code answers with on the HTTP listener (as Triton's and KServe's REST
+     * servers answer): 400 for a bad request, 401/403, 404, 409, 429, 499 for a cancel, 501, 503, 504,
+     * 500 for the rest.
+     */
+    public static int httpStatus(Status.Code code) {
+        return switch (code) {
+            case OK -> 200;
+            case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+            case UNAUTHENTICATED -> 401;
+            case PERMISSION_DENIED -> 403;
+            case NOT_FOUND -> 404;
+            case ALREADY_EXISTS, ABORTED -> 409;
+            case RESOURCE_EXHAUSTED -> 429;
+            case CANCELLED -> 499;
+            case UNIMPLEMENTED -> 501;
+            case UNAVAILABLE -> 503;
+            case DEADLINE_EXCEEDED -> 504;
+            default -> 500;
+        };
+    }
+
+    /** The retry delay a status's {@code RetryInfo} detail asks for, or null when it has none. */
+    public static Duration retryAfter(io.grpc.StatusRuntimeException e) {
+        com.google.rpc.Status details = StatusProto.fromThrowable(e);
+        if (details == null) {
+            return null;
+        }
+        for (Any any : details.getDetailsList()) {
+            if (any.is(RetryInfo.class)) {
+                try {
+                    com.google.protobuf.Duration d = any.unpack(RetryInfo.class).getRetryDelay();
+                    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+                } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The gRPC code an error code maps to. */
     public static Status.Code codeOf(ErrorCode code) {
         return switch (code) {

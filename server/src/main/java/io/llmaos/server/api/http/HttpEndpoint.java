@@ -1,0 +1,158 @@
+package io.llmaos.server.api.http;
+
+import io.grpc.ManagedChannel;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP listener: Netty's HTTP/1.1 codec on {@code --http-port} (the gRPC host), request bodies
+ * limited like gRPC messages (413 beyond), each request routed to the gRPC call it means over an
+ * in-process channel. Two event-loop threads accept and read; nothing here blocks them, since every
+ * call is asynchronous and its answer is written when it completes.
+ */
+public final class HttpEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
+
+    private final String host;
+    private final int port;
+    private final int maxBody;
+    private final ManagedChannel local;
+    private final V2Routes v2;
+    private final io.llmaos.server.config.SecuritySettings security;
+    private io.netty.handler.ssl.SslContext ssl;
+    private EventLoopGroup loops;
+    private Channel server;
+
+    /**
+     * @param local    the in-process channel to the gRPC services (closed with the endpoint)
+     * @param maxBody  the largest request body accepted, in bytes
+     * @param security TLS (the gRPC port's certificate and key, and client CAs for mutual TLS) when on
+     */
+    public HttpEndpoint(
+            String host,
+            int port,
+            int maxBody,
+            ManagedChannel local,
+            io.llmaos.server.config.SecuritySettings security) {
+        this.host = host;
+        this.port = port;
+        this.maxBody = maxBody;
+        this.local = local;
+        this.security = security;
+        this.v2 = new V2Routes(new GrpcBridge(local));
+    }
+
+    /** Binds the port. */
+    public void start() throws java.io.IOException {
+        if (security.tlsOn()) {
+            try {
+                io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder.forServer(
+                        security.tlsCert().toFile(), security.tlsKey().toFile());
+                if (security.tlsClientCa() != null) {
+                    b.trustManager(security.tlsClientCa().toFile()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
+                }
+                ssl = b.build();
+            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                throw new java.io.IOException("the HTTP port's TLS: " + e.getMessage(), e);
+            }
+        }
+        loops = new MultiThreadIoEventLoopGroup(
+                2, new DefaultThreadFactory("llmaos-http", true), NioIoHandler.newFactory());
+        try {
+            server = new ServerBootstrap()
+                    .group(loops)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            if (ssl != null) {
+                                ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            }
+                            ch.pipeline()
+                                    .addLast(new HttpServerCodec())
+                                    .addLast(new HttpServerKeepAliveHandler())
+                                    .addLast(new HttpObjectAggregator(maxBody))
+                                    .addLast(new Requests());
+                        }
+                    })
+                    .bind(new InetSocketAddress(host, port))
+                    .sync()
+                    .channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted while binding the HTTP port " + port);
+        } catch (RuntimeException e) {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new java.io.IOException("the HTTP port " + port + ": " + e.getMessage(), e);
+        }
+        log.info("HTTP (KServe v2 REST) on {}:{}{}", host, port(), ssl == null ? "" : " with TLS");
+    }
+
+    /** The port bound. */
+    public int port() {
+        return server == null ? port : ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Stops listening, closes the connections and the in-process channel. */
+    public void stop() {
+        if (server != null) {
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (loops != null) {
+            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        local.shutdownNow();
+    }
+
+    /** Reads each whole request and routes it; a request the routes refuse is answered here. */
+    private final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            HttpExchange x = new HttpExchange(
+                    ctx,
+                    request.method().name(),
+                    new QueryStringDecoder(request.uri()).path(),
+                    request.headers(),
+                    ByteBufUtil.getBytes(request.content()),
+                    HttpUtil.isKeepAlive(request));
+            if (!request.decoderResult().isSuccess()) {
+                x.error(400, "the request is not valid HTTP", Map.of());
+                return;
+            }
+            try {
+                if (!v2.handle(x)) {
+                    x.error(404, "no such endpoint: " + io.llmaos.server.core.error.Echo.cut(x.path()), Map.of());
+                }
+            } catch (IllegalArgumentException e) {
+                x.error(400, e.getMessage(), Map.of());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // a reset connection or a malformed frame: the connection goes, the server stays
+            ctx.close();
+        }
+    }
+}

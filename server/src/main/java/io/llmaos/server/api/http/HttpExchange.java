@@ -1,0 +1,102 @@
+package io.llmaos.server.api.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One HTTP request and its one answer: the method, path, headers and body read, and the answer written
+ * once (from any thread: Netty queues the write on the connection's event loop). The body is copied
+ * out of Netty's buffer, so nothing here needs releasing.
+ */
+final class HttpExchange {
+    private final ChannelHandlerContext ctx;
+    private final String method;
+    private final String path;
+    private final HttpHeaders headers;
+    private final byte[] body;
+    private final boolean keepAlive;
+    private final AtomicBoolean answered = new AtomicBoolean();
+
+    HttpExchange(
+            ChannelHandlerContext ctx,
+            String method,
+            String path,
+            HttpHeaders headers,
+            byte[] body,
+            boolean keepAlive) {
+        this.ctx = ctx;
+        this.method = method;
+        this.path = path;
+        this.headers = headers;
+        this.body = body;
+        this.keepAlive = keepAlive;
+    }
+
+    String method() {
+        return method;
+    }
+
+    String path() {
+        return path;
+    }
+
+    /** A request header, or null. */
+    String header(String name) {
+        return headers.get(name);
+    }
+
+    byte[] body() {
+        return body;
+    }
+
+    /** Runs {@code action} when the client's connection closes (a call in flight is cancelled then). */
+    void onClose(Runnable action) {
+        ctx.channel().closeFuture().addListener(f -> action.run());
+    }
+
+    /** Answers with a JSON body. */
+    void json(int status, String json) {
+        send(status, "application/json", json.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    /** Answers with no body. */
+    void empty(int status) {
+        send(status, null, new byte[0], Map.of());
+    }
+
+    /** Answers {@code {"error": message}} with {@code status} and {@code extra} headers (e.g. Retry-After). */
+    void error(int status, String message, Map<String, String> extra) {
+        send(status, "application/json", Json.error(message).getBytes(StandardCharsets.UTF_8), extra);
+    }
+
+    /** Answers with {@code bytes} of {@code contentType} (null for none) and {@code extra} headers. */
+    void send(int status, String contentType, byte[] bytes, Map<String, String> extra) {
+        if (!answered.compareAndSet(false, true)) {
+            return;
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(bytes));
+        if (contentType != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        extra.forEach((k, v) -> response.headers().set(k, v));
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
