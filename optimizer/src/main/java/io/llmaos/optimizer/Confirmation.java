@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * After a search, today's configuration and the {@code top} best trials are measured again, {@code rounds}
  * times in rotating order so the machine's drift falls on all of them, and the best is chosen by the
- * mean of each one's measurements: on a noisy machine two runs of one configuration differ by tens of
- * per cent, and a search alone would pick whichever had a lucky window.
+ * mean of the repeats (the search's own measurement, taken at another moment, is left out): on a noisy
+ * machine two runs of one configuration differ by tens of per cent, and a search alone would pick
+ * whichever had a lucky window.
  */
 final class Confirmation {
     private Confirmation() {}
@@ -56,16 +57,19 @@ final class Confirmation {
         return confirmed;
     }
 
-    /** {@code f}'s counted step and its repeats' steps at the same load level. */
+    /**
+     * The repeats' steps at the load level {@code f} counted at: the measurements taken side by side
+     * with the other finalists ({@code f}'s own, taken earlier in the search, is left out).
+     */
     static List<Measures> measurements(Trial f, List<Trial> again) {
-        List<Measures> all = new ArrayList<>(List.of(f.chosen()));
+        List<Measures> all = new ArrayList<>();
         for (Trial t : again) {
             t.steps().stream()
                     .filter(s -> s.level() == f.chosen().level())
                     .findFirst()
                     .ifPresent(all::add);
         }
-        return all;
+        return all.isEmpty() ? List.of(f.chosen()) : all;
     }
 
     /** The mean of {@code all}, measured at {@code level}. */

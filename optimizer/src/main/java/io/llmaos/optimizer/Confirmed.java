@@ -12,9 +12,9 @@ import java.util.List;
  *
  * @param trial   the search trial
  * @param repeats its repeats, in order
- * @param mean    the mean measures (search trial and repeats)
+ * @param mean    the mean measures of the repeats
  * @param verdict the judge's verdict on the mean
- * @param scores  the objective's score of each measurement (search trial and repeats)
+ * @param scores  the objective's score of each repeat
  */
 public record Confirmed(Trial trial, List<Trial> repeats, Measures mean, Verdict verdict, List<Double> scores) {
     public Confirmed {
@@ -48,6 +48,6 @@ public record Confirmed(Trial trial, List<Trial> repeats, Measures mean, Verdict
 
     /** How many measurements the mean is of. */
     public int measurements() {
-        return 1 + (int) repeats.stream().filter(t -> t.chosen() != null).count();
+        return scores.size();
     }
 }

@@ -135,7 +135,7 @@ class OptimizeMlpTest {
         JsonNode bestMean = null;
         JsonNode todayMean = null;
         for (JsonNode c : r.get("confirmed")) {
-            assertEquals(2, c.get("measurements").asInt(), c.toString());
+            assertEquals(1, c.get("measurements").asInt(), c.toString());
             if (c.get("trial").asInt() == best) {
                 bestMean = c.get("mean");
             } else if (c.get("trial").asInt() == 0) {

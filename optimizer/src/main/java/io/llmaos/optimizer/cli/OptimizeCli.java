@@ -110,8 +110,8 @@ public final class OptimizeCli implements Callable<Integer> {
             names = "--confirm",
             paramLabel = "ROUNDS",
             description = "After the search, measure today's config and the --confirm-top best this many times more, in"
-                    + " rotating order, and pick by the mean (default 2; 0 = pick by the search's own measurements)")
-    int confirmRounds = 2;
+                    + " rotating order, and pick by the means (default 3; 0 = pick by the search's own measurements)")
+    int confirmRounds = 3;
 
     @Option(names = "--confirm-top", description = "How many of the best trials --confirm measures again (default 3)")
     int confirmTop = 3;

@@ -63,7 +63,15 @@ final class TritonGeneration implements GenerationListener {
     @Override
     public synchronized void onFinish(FinishReason reason, GenerationUsage usage) {
         // the last response: the rest of the text (possibly none), flagged final on a stream
-        sink.send(TritonLlm.response(model, version, id, text.toString(), flagged ? true : null, usage.queueNanos()));
+        sink.send(TritonLlm.response(
+                model,
+                version,
+                id,
+                text.toString(),
+                flagged ? true : null,
+                usage.queueNanos(),
+                usage.promptTokens(),
+                usage.generatedTokens()));
         text.setLength(0);
         sink.end();
     }

@@ -31,15 +31,21 @@ class IdleServerTest {
     @Test
     void anIdleServerPastScaleDownIdleUsesUnderTwoPercentOfACore() throws Exception {
         int metricsPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        int httpPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0);
+                java.net.ServerSocket h = new java.net.ServerSocket(0)) {
             metricsPort = s.getLocalPort();
+            httpPort = h.getLocalPort();
         }
+        // every listener of a default server: gRPC, the Prometheus endpoint and HTTP
         try (ChildServer server = ChildServer.start(
                 List.of(),
                 "--models",
                 TestServer.DEMO_MODELS.toString(),
                 "--metrics-port",
-                String.valueOf(metricsPort))) {
+                String.valueOf(metricsPort),
+                "--http-port",
+                String.valueOf(httpPort))) {
             ManagedChannel channel = server.channel();
             try {
                 for (String model : MODELS) {

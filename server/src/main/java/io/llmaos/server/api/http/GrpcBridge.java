@@ -61,6 +61,37 @@ final class GrpcBridge {
         });
     }
 
+    /**
+     * Calls a streaming {@code method} with the one {@code request}: each response goes to
+     * {@code onNext}; the end to {@code onEnd} (null when the call succeeded, else its failure).
+     */
+    <Q, R> void stream(
+            MethodDescriptor<Q, R> method,
+            Q request,
+            HttpExchange exchange,
+            Consumer<R> onNext,
+            Consumer<StatusRuntimeException> onEnd) {
+        ClientCall<Q, R> call = call(method, exchange);
+        exchange.onClose(() -> call.cancel("the HTTP client went away", null));
+        call.start(
+                new ClientCall.Listener<>() {
+                    @Override
+                    public void onMessage(R message) {
+                        onNext.accept(message);
+                        call.request(1);
+                    }
+
+                    @Override
+                    public void onClose(io.grpc.Status status, Metadata trailers) {
+                        onEnd.accept(status.isOk() ? null : status.asRuntimeException(trailers));
+                    }
+                },
+                new Metadata());
+        call.request(1);
+        call.sendMessage(request);
+        call.halfClose();
+    }
+
     /** A call of {@code method} carrying the exchange's credentials, tenant and trace context. */
     <Q, R> ClientCall<Q, R> call(MethodDescriptor<Q, R> method, HttpExchange exchange) {
         Metadata headers = new Metadata();

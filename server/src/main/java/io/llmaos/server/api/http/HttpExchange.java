@@ -80,6 +80,38 @@ final class HttpExchange {
         send(status, "application/json", Json.error(message).getBytes(StandardCharsets.UTF_8), extra);
     }
 
+    /**
+     * Starts a Server-Sent Events answer (200, text/event-stream, chunked); {@link #event} sends each
+     * event and {@link #endEvents} ends it. False when the exchange was already answered.
+     */
+    boolean startEvents() {
+        if (!answered.compareAndSet(false, true)) {
+            return false;
+        }
+        io.netty.handler.codec.http.HttpResponse start =
+                new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        start.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        ctx.writeAndFlush(start);
+        return true;
+    }
+
+    /** Sends one event, {@code data: json} and a blank line. */
+    void event(String json) {
+        ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
+                Unpooled.copiedBuffer("data: " + json + "\n\n", StandardCharsets.UTF_8)));
+    }
+
+    /** Ends the events (and the connection when the client did not keep it alive). */
+    void endEvents() {
+        var done = ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+        if (!keepAlive) {
+            done.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
     /** Answers with {@code bytes} of {@code contentType} (null for none) and {@code extra} headers. */
     void send(int status, String contentType, byte[] bytes, Map<String, String> extra) {
         if (!answered.compareAndSet(false, true)) {

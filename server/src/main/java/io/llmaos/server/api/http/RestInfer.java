@@ -188,7 +188,7 @@ final class RestInfer {
     }
 
     /** JSON parameters as InferParameters, leaving out the HTTP-only keys in {@code skip}. */
-    private static void parameters(
+    static void parameters(
             JsonNode node, String field, Set<String> skip, java.util.function.BiConsumer<String, InferParameter> put) {
         if (node == null || node.isNull()) {
             return;

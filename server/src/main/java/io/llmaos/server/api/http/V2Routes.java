@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
  * repository: {@code POST /v2/repository/index}, {@code /v2/repository/models/M/load|unload}.
  */
 final class V2Routes {
-    private static final Pattern MODEL =
-            Pattern.compile("/v2/models/([^/]+)(?:/versions/([^/]+))?(/ready|/infer|/config|/stats)?");
+    private static final Pattern MODEL = Pattern.compile(
+            "/v2/models/([^/]+)(?:/versions/([^/]+))?(/ready|/infer|/config|/stats|/generate|/generate_stream)?");
     private static final Pattern REPOSITORY = Pattern.compile("/v2/repository/models/([^/]+)/(load|unload)");
     private static final JsonFormat.Printer PROTO_JSON =
             JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
@@ -145,6 +145,20 @@ final class V2Routes {
                     infer(x, model, version);
                 }
             }
+            case "/generate" -> {
+                if (post(x)) {
+                    grpc.unary(
+                            GRPCInferenceServiceGrpc.getModelInferMethod(),
+                            RestGenerate.request(model, version, x.body(), false),
+                            x,
+                            r -> x.json(200, RestGenerate.response(r)));
+                }
+            }
+            case "/generate_stream" -> {
+                if (post(x)) {
+                    generateStream(x, model, version);
+                }
+            }
             case "/config" -> {
                 if (get(x)) {
                     grpc.unary(
@@ -192,6 +206,48 @@ final class V2Routes {
                         Map.of(RestInfer.HEADER_LENGTH, String.valueOf(reply.json().length)));
             }
         });
+    }
+
+    /**
+     * Streams a generation as Server-Sent Events, one per text delta, over ModelStreamInfer; a failure
+     * before the first event is answered with its status, one after it as a last {@code {"error"}}
+     * event. Closing the connection cancels the call, and the generation with it.
+     */
+    private void generateStream(HttpExchange x, String model, String version) {
+        ModelInferRequest request = RestGenerate.request(model, version, x.body(), true);
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        grpc.stream(
+                GRPCInferenceServiceGrpc.getModelStreamInferMethod(),
+                request,
+                x,
+                r -> {
+                    if (!r.getErrorMessage().isEmpty()) {
+                        if (started.getAndSet(true)) {
+                            x.event(Json.error(r.getErrorMessage()));
+                        } else {
+                            x.error(400, r.getErrorMessage(), Map.of());
+                        }
+                        return;
+                    }
+                    if (!started.getAndSet(true)) {
+                        x.startEvents();
+                    }
+                    x.event(RestGenerate.response(r.getInferResponse()));
+                },
+                failure -> {
+                    if (failure == null) {
+                        if (started.get()) {
+                            x.endEvents();
+                        } else {
+                            x.error(500, "the generation ended without a response", Map.of());
+                        }
+                    } else if (started.get()) {
+                        x.event(Json.error(failure.getStatus().getDescription()));
+                        x.endEvents();
+                    } else {
+                        GrpcBridge.fail(x, failure);
+                    }
+                });
     }
 
     private void stats(HttpExchange x, String model, String version) {

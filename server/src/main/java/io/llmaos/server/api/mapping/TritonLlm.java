@@ -120,6 +120,22 @@ public final class TritonLlm {
     /** A response carrying {@code text} in "text_output"; {@code last} is set on streamed responses. */
     public static ModelInferResponse response(
             String model, long version, String id, String text, Boolean last, long queueNanos) {
+        return response(model, version, id, text, last, queueNanos, -1, -1);
+    }
+
+    /**
+     * A response of the convention; the last one of a generation also carries its token counts as the
+     * parameters "prompt_tokens" and "generated_tokens" (given as -1 for none).
+     */
+    public static ModelInferResponse response(
+            String model,
+            long version,
+            String id,
+            String text,
+            Boolean last,
+            long queueNanos,
+            long promptTokens,
+            long generatedTokens) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         ByteBuffer raw = ByteBuffer.allocate(4 + bytes.length).order(ByteOrder.LITTLE_ENDIAN);
         raw.putInt(bytes.length).put(bytes).flip();
@@ -141,6 +157,14 @@ public final class TritonLlm {
             b.putParameters(
                     "queue_time_us",
                     InferParameter.newBuilder().setInt64Param(queueNanos / 1000).build());
+        }
+        if (promptTokens >= 0) {
+            b.putParameters(
+                    "prompt_tokens",
+                    InferParameter.newBuilder().setInt64Param(promptTokens).build());
+            b.putParameters(
+                    "generated_tokens",
+                    InferParameter.newBuilder().setInt64Param(generatedTokens).build());
         }
         return b.build();
     }
