@@ -61,6 +61,11 @@ public record Outcome(
         return trials.stream().filter(Trial::feasible).min(Judge.TRIALS).orElse(null);
     }
 
+    /** How many repeat measurements the confirmation took. */
+    public int repeats() {
+        return confirmed.stream().mapToInt(c -> c.repeats().size()).sum();
+    }
+
     /** The finalist with the best mean score (which {@link #best} takes only if it clearly beats today's). */
     public Confirmed topFinalist() {
         return confirmed.stream()

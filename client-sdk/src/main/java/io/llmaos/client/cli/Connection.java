@@ -87,9 +87,14 @@ public final class Connection {
         return builder().build();
     }
 
+    /** The server these options name: --target, else $LLMAOS_TARGET, else 127.0.0.1:8001. */
+    public String where() {
+        return target != null ? target : System.getenv().getOrDefault("LLMAOS_TARGET", "127.0.0.1:8001");
+    }
+
     /** A client builder set from these options (a load test changes its retries before building). */
     public LlmaosClient.Builder builder() {
-        String where = target != null ? target : System.getenv().getOrDefault("LLMAOS_TARGET", "127.0.0.1:8001");
+        String where = where();
         LlmaosClient.Builder b =
                 LlmaosClient.builder().target(where).defaultDeadline(Duration.ofSeconds(timeoutSeconds));
         String t = token();

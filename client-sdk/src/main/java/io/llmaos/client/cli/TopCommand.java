@@ -50,7 +50,7 @@ final class TopCommand extends ClientCommand {
                     continue;
                 }
                 out.print(CLEAR);
-                out.println("llmaos top  " + connection.target + "  "
+                out.println("llmaos top  " + connection.where() + "  "
                         + LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
                 Views.resources(out, resources.get());
                 out.println();

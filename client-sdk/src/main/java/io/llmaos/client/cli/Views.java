@@ -88,11 +88,14 @@ final class Views {
                         m.getPinned() ? "pinned" : "")));
         Output.table(out, List.of("MODEL", "FOOTPRINT", "RESERVED", "INSTANCES", "DEMAND", "SHARE", ""), rows);
         List<List<String>> budgets = new ArrayList<>();
-        r.getBudgetsList()
-                .forEach(b -> budgets.add(List.of(
-                        b.getName(),
-                        b.getLimit() == 0 ? "no limit" : String.valueOf(b.getLimit()),
-                        String.valueOf(b.getReserved()))));
+        r.getBudgetsList().forEach(b -> {
+            // a budget of bytes reads in MiB like every other memory figure; counts stay counts
+            boolean bytes = b.getName().endsWith("_bytes");
+            budgets.add(List.of(
+                    bytes ? b.getName().substring(0, b.getName().length() - "_bytes".length()) : b.getName(),
+                    b.getLimit() == 0 ? "no limit" : bytes ? Output.mib(b.getLimit()) : String.valueOf(b.getLimit()),
+                    bytes ? Output.mib(b.getReserved()) : String.valueOf(b.getReserved())));
+        });
         Output.table(out, List.of("BUDGET", "LIMIT", "RESERVED"), budgets);
     }
 

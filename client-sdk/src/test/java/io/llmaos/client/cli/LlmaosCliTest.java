@@ -81,10 +81,10 @@ class LlmaosCliTest {
         Run stats = run("stats", "mlp-classifier");
         assertTrue(stats.out().contains("mlp-classifier/1"), stats.out());
         Run resources = run("resources");
+        assertTrue(resources.out().contains("model_memory ") && resources.out().contains("gpus none"), resources.out());
         assertTrue(
-                resources.out().contains("model_memory_bytes")
-                        && resources.out().contains("gpus none"),
-                resources.out());
+                !resources.out().matches("(?s).*model_memory\\s+\\d{7,}.*"),
+                "a byte budget reads in MiB: " + resources.out());
     }
 
     @Test
@@ -205,6 +205,10 @@ class LlmaosCliTest {
         assertEquals(0, top.code(), top.err());
         assertTrue(top.out().contains("\033[H\033[2J"), "the frame is drawn in place");
         assertTrue(top.out().contains("mlp-classifier/1") && top.out().contains("QUEUE p50/p99"), top.out());
+        assertTrue(top.out().contains("llmaos top  " + target + "  "), "the title names the server: " + top.out());
+        // without --target the command names the server it resolved, never "null"
+        String expected = System.getenv().getOrDefault("LLMAOS_TARGET", "127.0.0.1:8001");
+        assertEquals(expected, new Connection().where());
     }
 
     private static String row() {

@@ -268,8 +268,9 @@ public final class OptimizeCli implements Callable<Integer> {
         }
         out.printf(
                 Locale.ROOT,
-                "%d trials in %.0f s; stopped because %s%n",
+                "%d trials and %d repeats of the finalists in %.0f s; the search stopped because %s%n",
                 o.trials().size(),
+                o.repeats(),
                 o.seconds(),
                 o.stopped());
         OptimizerReport.verdict(o).forEach(out::println);

@@ -58,7 +58,12 @@ public final class OptimizerReport {
         lines.add("space: " + o.space().describe());
         lines.add("search: " + o.strategy() + "; stopped because " + o.stopped());
         lines.add("measured with: " + o.workload());
-        lines.add(String.format(Locale.ROOT, "trials: %d in %.0f s", o.trials().size(), o.seconds()));
+        lines.add(String.format(
+                Locale.ROOT,
+                "trials: %d, and %d repeats of the finalists, in %.0f s",
+                o.trials().size(),
+                o.repeats(),
+                o.seconds()));
         return lines;
     }
 
