@@ -13,7 +13,8 @@ final class ConfirmationTable {
     private ConfirmationTable() {}
 
     static List<String> header() {
-        return List.of("trial", "config", "req/s each", "mean req/s", "mean p99", "tokens/s", "verdict");
+        return List.of(
+                "trial", "config", "each (req/s, or tokens/s)", "mean req/s", "mean p99", "mean tokens/s", "verdict");
     }
 
     static List<List<String>> rows(Outcome o) {
@@ -26,7 +27,7 @@ final class ConfirmationTable {
                 each.add(
                         t.chosen() == null
                                 ? t.outcome()
-                                : String.format(Locale.ROOT, "%.0f", t.chosen().throughput()));
+                                : String.format(Locale.ROOT, "%.0f", Pareto.throughput(t.chosen())));
             }
             String label = c.trial().number()
                     + (c.trial().baseline() ? " (today)" : "")
