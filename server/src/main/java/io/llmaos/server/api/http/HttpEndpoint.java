@@ -39,6 +39,7 @@ public final class HttpEndpoint {
     private final int maxBody;
     private final ManagedChannel local;
     private final V2Routes v2;
+    private final ConsoleRoutes console;
     private final io.llmaos.server.config.SecuritySettings security;
     private io.netty.handler.ssl.SslContext ssl;
     private EventLoopGroup loops;
@@ -60,7 +61,9 @@ public final class HttpEndpoint {
         this.maxBody = maxBody;
         this.local = local;
         this.security = security;
-        this.v2 = new V2Routes(new GrpcBridge(local));
+        GrpcBridge bridge = new GrpcBridge(local);
+        this.v2 = new V2Routes(bridge);
+        this.console = new ConsoleRoutes(bridge);
     }
 
     /** Binds the port. */
@@ -141,7 +144,7 @@ public final class HttpEndpoint {
                 return;
             }
             try {
-                if (!v2.handle(x)) {
+                if (!v2.handle(x) && !console.handle(x)) {
                     x.error(404, "no such endpoint: " + io.llmaos.server.core.error.Echo.cut(x.path()), Map.of());
                 }
             } catch (IllegalArgumentException e) {
