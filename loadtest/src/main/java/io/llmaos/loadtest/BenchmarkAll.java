@@ -83,6 +83,13 @@ public final class BenchmarkAll {
                     true,
                     "system shared memory against inline tensors"),
             new Scenario(
+                    "rest",
+                    "io.llmaos.loadtest.RestBenchmark",
+                    List.of("-Xmx1g"),
+                    List.of("4"),
+                    true,
+                    "KServe v2 REST and SSE generation against gRPC from the same client"),
+            new Scenario(
                     "soak",
                     "io.llmaos.loadtest.Soak",
                     List.of("-Xmx1g"),
