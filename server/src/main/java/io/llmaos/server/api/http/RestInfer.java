@@ -42,11 +42,14 @@ final class RestInfer {
         }
     }
 
+    /** A REST inference request read once: the gRPC request, and what the answer should carry as binary. */
+    record Parsed(ModelInferRequest request, BinaryAsk ask) {}
+
     /**
      * The request to {@code model} (version {@code version}, "" for the server's choice) in {@code body},
      * whose first {@code headerLength} bytes are JSON ({@code body.length} when there is no binary part).
      */
-    static ModelInferRequest request(String model, String version, byte[] body, int headerLength) {
+    static Parsed request(String model, String version, byte[] body, int headerLength) {
         if (headerLength < 0 || headerLength > body.length) {
             throw new IllegalArgumentException(
                     HEADER_LENGTH + " must be between 0 and the body's length (" + body.length + ")");
@@ -124,12 +127,11 @@ final class RestInfer {
                 b.addOutputs(o);
             }
         }
-        return b.build();
+        return new Parsed(b.build(), binaryAsk(json));
     }
 
     /** What the request asks to have back as binary. */
-    static BinaryAsk binaryAsk(byte[] body, int headerLength) {
-        JsonNode json = Json.parse(body, headerLength);
+    private static BinaryAsk binaryAsk(JsonNode json) {
         boolean all = json.path("parameters").path(BINARY_OUTPUT).asBoolean(false);
         Set<String> names = new HashSet<>();
         json.path("outputs").forEach(o -> {

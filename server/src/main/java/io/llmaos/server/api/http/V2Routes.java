@@ -189,9 +189,9 @@ final class V2Routes {
             x.error(400, RestInfer.HEADER_LENGTH + " must be a number of bytes", Map.of());
             return;
         }
-        ModelInferRequest request = RestInfer.request(model, version, body, headerLength);
-        RestInfer.BinaryAsk ask = RestInfer.binaryAsk(body, headerLength);
-        grpc.unary(GRPCInferenceServiceGrpc.getModelInferMethod(), request, x, r -> {
+        RestInfer.Parsed parsed = RestInfer.request(model, version, body, headerLength);
+        RestInfer.BinaryAsk ask = parsed.ask();
+        grpc.unary(GRPCInferenceServiceGrpc.getModelInferMethod(), parsed.request(), x, r -> {
             RestInfer.Reply reply = RestInfer.response(r, ask);
             if (reply.binary().length == 0) {
                 x.send(200, "application/json", reply.json(), Map.of());
