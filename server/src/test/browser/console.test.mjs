@@ -77,8 +77,13 @@ try {
   check(true, "the page says the server is unreachable");
   await page.screenshot({ path: `${shots}/console-server-down.png` });
   console.log("START_SERVER");
-  await page.waitForFunction(() => document.getElementById("status").textContent === "connected", null, { timeout: 60000 });
-  check(true, "the page reconnected to the restarted server");
+  try {
+    await page.waitForFunction(() => document.getElementById("status").textContent === "connected", null, { timeout: 60000 });
+    check(true, "the page reconnected to the restarted server");
+  } catch (e) {
+    const watches = await page.evaluate(() => JSON.stringify([...window.llmaosWatches]) + " " + JSON.stringify([...window.llmaosWatchErrors]));
+    check(false, "the page reconnected to the restarted server (it says: " + (await page.textContent("#status")) + "; " + watches + ")");
+  }
 } catch (e) {
   failures.push(String(e));
 } finally {

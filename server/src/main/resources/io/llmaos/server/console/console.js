@@ -3,7 +3,9 @@
 // and reconnect when the server goes away, saying so.
 
 const $ = (id) => document.getElementById(id);
-const state = { models: [], resources: [], stats: null, streams: 0, down: 0 };
+const state = { models: [], resources: [], stats: null, watches: new Map() };
+window.llmaosWatches = state.watches; // which live views are connected (read by the browser tests)
+window.llmaosWatchErrors = new Map(); // each live view's last failure
 
 function token() {
   return sessionStorage.getItem("llmaos-token") || "";
@@ -49,29 +51,61 @@ async function readEvents(response, onEvent) {
   }
 }
 
+/** Says "connected" while every watch stream is open, else that the server is gone and the page reconnects. */
+function showWatches() {
+  const live = [...state.watches.values()];
+  if (live.every((up) => up)) {
+    setStatus(true, "connected");
+  } else if (live.some((up) => up)) {
+    setStatus(false, "reconnecting…");
+  } else {
+    setStatus(false, "server unreachable, reconnecting…");
+  }
+}
+
 /** Keeps a watch stream open, reconnecting with a growing pause when the server goes away. */
 function watch(path, onEvent) {
   let pause = 500;
+  state.watches.set(path, false);
   const open = async () => {
     try {
-      const r = await fetch(path, { headers: headers() });
+      // the server answers a watch at once: one not answered in 5 s is stuck (a connection the browser
+      // kept to a server that went away), so it is dropped and tried again on a fresh one
+      const controller = new AbortController();
+      const stuck = setTimeout(() => controller.abort(), 5000);
+      const r = await fetch(path, { headers: headers(), cache: "no-store", signal: controller.signal });
+      clearTimeout(stuck);
       if (r.status === 401 || r.status === 403) {
+        state.watches.set(path, false);
         setStatus(false, "needs a token (" + r.status + ")");
-      } else if (!r.ok) {
-        throw new Error(r.status);
-      } else {
-        pause = 500;
-        state.down = 0;
-        setStatus(true, "connected");
-        await readEvents(r, onEvent);
+        return;
+      }
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      pause = 500;
+      state.watches.set(path, true);
+      showWatches();
+      let refused = 0;
+      await readEvents(r, (event) => {
+        if (event.error !== undefined) {
+          refused = event.status;
+          window.llmaosWatchErrors.set(path, event.status + " " + event.error);
+        } else {
+          onEvent(event);
+        }
+      });
+      if (refused === 401 || refused === 403) {
+        state.watches.set(path, false);
+        setStatus(false, "needs a token (" + refused + ")");
+        return;
       }
     } catch (e) {
-      // the server went away or restarts: say so, and try again
+      // the server went away or restarts: say so below, and try again
+      window.llmaosWatchErrors.set(path, String(e));
     }
-    state.down++;
-    setStatus(false, "server unreachable, reconnecting…");
+    state.watches.set(path, false);
+    showWatches();
     setTimeout(open, pause);
-    pause = Math.min(pause * 2, 5000);
+    pause = Math.min(pause * 2, 3000);
   };
   open();
 }

@@ -154,29 +154,26 @@ final class ConsoleRoutes {
         }
     }
 
-    /** A watch stream as Server-Sent Events, one proto-JSON message per event, until the client goes. */
+    /**
+     * A watch stream as Server-Sent Events, one proto-JSON message per event, until the client goes.
+     * The events start at once (a watch may have nothing to say for a while, and the page must know it
+     * is connected); a failure is a last event {@code {"error", "status"}} with the HTTP status it means.
+     */
     private <Q, R extends MessageOrBuilder> void events(
             HttpExchange x, io.grpc.MethodDescriptor<Q, R> method, Q request) {
-        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-        grpc.stream(
-                method,
-                request,
-                x,
-                r -> {
-                    if (!started.getAndSet(true)) {
-                        x.startEvents();
-                    }
-                    x.event(print(r));
-                },
-                failure -> {
-                    if (started.get()) {
-                        x.endEvents();
-                    } else if (failure != null) {
-                        GrpcBridge.fail(x, failure);
-                    } else {
-                        x.empty(204);
-                    }
-                });
+        x.startEvents();
+        x.comment("watching");
+        grpc.stream(method, request, x, r -> x.event(print(r)), failure -> {
+            if (failure != null) {
+                x.event(Json.write(Json.object()
+                        .put("error", String.valueOf(failure.getStatus().getDescription()))
+                        .put(
+                                "status",
+                                io.llmaos.server.api.mapping.StatusMapper.httpStatus(
+                                        failure.getStatus().getCode()))));
+            }
+            x.endEvents();
+        });
     }
 
     private boolean file(HttpExchange x, String name) {

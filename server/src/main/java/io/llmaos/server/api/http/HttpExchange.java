@@ -98,6 +98,12 @@ final class HttpExchange {
         return true;
     }
 
+    /** Sends an SSE comment line (clients ignore it; it makes the headers and the stream flow). */
+    void comment(String text) {
+        ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
+                Unpooled.copiedBuffer(": " + text + "\n\n", StandardCharsets.UTF_8)));
+    }
+
     /** Sends one event, {@code data: json} and a blank line. */
     void event(String json) {
         ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
