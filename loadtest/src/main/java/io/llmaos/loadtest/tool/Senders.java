@@ -258,7 +258,7 @@ final class Senders {
                             .setTemperature(g.temperature())
                             .setTopP(g.topP()))
                     .build();
-            stubs.get(t).generate(r, new StreamObserver<>() {
+            stubs.get(t).generate(r, new Unary<GenerateResponse>(intended, rec, done, tags[t][p]) {
                 private long last;
                 private int tokens;
                 private long serverTtftUs = -1;
@@ -285,22 +285,24 @@ final class Senders {
                 }
 
                 @Override
-                public void onError(Throwable e) {
-                    rec.failed(Status.fromThrowable(e).getCode().name());
-                    done.run();
+                long queueUs(GenerateResponse value) {
+                    return -1;
                 }
 
                 @Override
-                public void onCompleted() {
-                    rec.ok((System.nanoTime() - intended) / 1000, -1, -1, tags[t][p]);
+                long computeUs(GenerateResponse value) {
+                    return -1;
+                }
+
+                @Override
+                void finished() {
                     rec.generated(tokens, serverTtftUs);
-                    done.run();
                 }
             });
         };
     }
 
-    /** A unary call's end, recorded. */
+    /** A call's end, recorded (a unary call's, or a generation's once its stream ends). */
     private abstract static class Unary<R> implements StreamObserver<R> {
         private final long intended;
         private final Recording rec;
@@ -319,6 +321,9 @@ final class Senders {
 
         abstract long computeUs(R value);
 
+        /** What else the call records once it succeeded, before the next call starts. */
+        void finished() {}
+
         @Override
         public void onNext(R v) {
             value = v;
@@ -333,6 +338,7 @@ final class Senders {
         @Override
         public void onCompleted() {
             rec.ok((System.nanoTime() - intended) / 1000, queueUs(value), computeUs(value), tags);
+            finished();
             done.run();
         }
     }

@@ -103,6 +103,9 @@ public final class OptimizeCli implements Callable<Integer> {
                     "How much better a hill-climbing step, or a confirmed best against today's, must be (default 3%%)")
     String margin = "3%";
 
+    /** --margin, read once. */
+    private double step;
+
     @Option(names = "--seed", description = "Hill climbing: the random restarts' seed (default 1)")
     long seed = 1;
 
@@ -182,7 +185,7 @@ public final class OptimizeCli implements Callable<Integer> {
         try {
             judge = new Judge(goals.objective(), goals.constraints());
             limits = budget(budget, 40, patience);
-            Mixes.share(margin, "--margin");
+            step = Mixes.share(margin, "--margin");
             if (apply && models == null && repository == null) {
                 throw new IllegalArgumentException("--apply needs the repository: --models DIR, or --repository DIR");
             }
@@ -204,7 +207,7 @@ public final class OptimizeCli implements Callable<Integer> {
             Search search = new Search(s, runner::run, limits, System::nanoTime);
             Point baseline = ConfigPatch.current(today, searched.knobs());
             runner.warmUp(baseline, Mixes.duration(jitWarmup, "--jit-warmup"));
-            Outcome outcome = search.confirming(confirmTop, confirmRounds, Mixes.share(margin, "--margin"))
+            Outcome outcome = search.confirming(confirmTop, confirmRounds, step)
                     .run(model, searched, judge, describe(w), baseline, new Search.Listener() {
                         @Override
                         public void trial(Trial t, Trial best) {
@@ -246,7 +249,7 @@ public final class OptimizeCli implements Callable<Integer> {
         return switch (which) {
             case "grid" -> new GridSearch(searched);
             case "hill" ->
-                new HillClimb(searched, Mixes.share(margin, "--margin"), restarts, new java.util.Random(seed))
+                new HillClimb(searched, step, restarts, new java.util.Random(seed))
                         .from(ConfigPatch.current(today, searched.knobs()));
             default -> throw new IllegalArgumentException("--strategy takes grid, hill or auto, not " + strategy);
         };
