@@ -141,7 +141,8 @@ class RequestEnds {
                 api,
                 requestId,
                 tenant,
-                model,
+                // the served model's own name where known: one long-lived string, its hash computed once
+                result != null ? result.model().name() : model,
                 result != null ? result.model().version() : version,
                 received,
                 resolved || result != null,
