@@ -45,12 +45,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Drain: the phase moves to DRAINING, so health turns NOT_SERVING and the drain gate refuses new
  * calls with UNAVAILABLE while probes still answer; in-flight work calls get up to the grace period
- * to finish; then whatever is left (watch streams, calls past the grace) is cancelled and the server
- * stops.
+ * to finish; then the transport says GOAWAY (calls it did not take are refused, for the client to retry
+ * elsewhere) and what is still open gets a second at most (within the grace); then whatever is left
+ * (watch streams, calls past the grace) is cancelled and the server stops.
  */
 public final class GrpcEndpoint {
     private static final Logger log = LoggerFactory.getLogger(GrpcEndpoint.class);
     private static final Duration TERMINATION_WAIT = Duration.ofSeconds(5);
+    /** How long the calls open after the drain (watch streams, refusals on the wire) get after GOAWAY. */
+    private static final Duration GOAWAY_WAIT = Duration.ofSeconds(1);
 
     private final ServerSettings settings;
     private final ServerStatus status;
@@ -244,6 +247,13 @@ public final class GrpcEndpoint {
             idle = false;
         }
         int abandoned = gate.inFlight();
+        // GOAWAY first: calls already on the wire (refusals being written included) end as answered, and
+        // a client's calls that this server did not take are refused at the transport and retried
+        // elsewhere; shutdownNow would cut both with RST_STREAM CANCEL, which no client retries. Then
+        // what is left (watch streams, calls past the grace) is cancelled.
+        server.shutdown();
+        localServer.shutdown();
+        awaitGoaway(Duration.ofNanos(Math.max(0, grace.toNanos() - (clock.nanoTime() - start))));
         server.shutdownNow();
         localServer.shutdownNow();
         awaitQuietly();
@@ -269,6 +279,16 @@ public final class GrpcEndpoint {
     private void setHealth(ServingStatus servingStatus) {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, servingStatus);
         serviceNames.forEach(name -> health.setStatus(name, servingStatus));
+    }
+
+    /** Waits (at most {@link #GOAWAY_WAIT}, and within what is left of the grace) for the calls still open to end. */
+    private void awaitGoaway(Duration left) {
+        long wait = Math.min(GOAWAY_WAIT.toNanos(), left.toNanos());
+        try {
+            server.awaitTermination(wait, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void awaitQuietly() {
