@@ -64,10 +64,18 @@ final class ClientChannels {
         } else {
             b.usePlaintext();
         }
-        b.defaultServiceConfig(serviceConfig(maxAttempts, targets.size() > 1)).enableRetry();
+        b.defaultServiceConfig(serviceConfig(maxAttempts, balanced(targets))).enableRetry();
         b.maxInboundMessageSize(64 << 20);
         b.intercept(new Defaults(identity));
         return b.build();
+    }
+
+    /**
+     * Whether calls are balanced over several servers: several targets, or one name that a resolver may
+     * turn into several addresses ({@code dns:///llmaos-headless:8001}: every ready pod of a headless Service).
+     */
+    static boolean balanced(List<String> targets) {
+        return targets.size() > 1 || targets.get(0).contains(":///");
     }
 
     @SuppressWarnings("deprecation")

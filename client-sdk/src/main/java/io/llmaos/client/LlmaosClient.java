@@ -352,7 +352,10 @@ public final class LlmaosClient implements AutoCloseable {
 
         private Builder() {}
 
-        /** A server, {@code host:port}; call again (or use {@link #targets}) for several. */
+        /**
+         * A server, {@code host:port}; call again (or use {@link #targets}) for several. A name with a
+         * scheme ({@code dns:///llmaos-headless:8001}) is balanced over every address it resolves to.
+         */
         public Builder target(String hostPort) {
             StaticTargets.address(hostPort);
             targets.add(hostPort);

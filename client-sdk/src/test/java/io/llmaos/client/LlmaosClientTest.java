@@ -1,6 +1,7 @@
 package io.llmaos.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -242,6 +243,19 @@ class LlmaosClientTest {
             assertTrue(
                     completed(server) > 0 && completed(second) > 0,
                     "first: " + completed(server) + ", second: " + completed(second));
+        }
+    }
+
+    @Test
+    void aDnsNameIsBalancedOverWhatItResolvesTo() {
+        // a headless Service's name resolves to every ready pod; here one address, through the DNS resolver
+        assertTrue(ClientChannels.balanced(List.of("dns:///llmaos-headless:8001")));
+        assertTrue(ClientChannels.balanced(List.of("a:1", "b:2")));
+        assertFalse(ClientChannels.balanced(List.of("127.0.0.1:8001")));
+        try (LlmaosClient viaDns = LlmaosClient.builder()
+                .target("dns:///localhost:" + server.server().port())
+                .build()) {
+            assertTrue(viaDns.infer(mlp()).getOutputsCount() > 0);
         }
     }
 

@@ -87,9 +87,8 @@ public final class Main {
         }
         ServerSettings settings;
         try {
-            settings = new SettingsLoader(
-                            environment, home, Runtime.getRuntime().availableProcessors())
-                    .load(flags(parsed.subcommand()));
+            settings = settings(
+                    parsed.subcommand(), environment, home, Runtime.getRuntime().availableProcessors());
         } catch (SettingsException e) {
             err.println("llmaos: " + e.getMessage());
             return USAGE_ERROR;
@@ -129,6 +128,30 @@ public final class Main {
         }
         server.shutdown();
         return 0;
+    }
+
+    /**
+     * The settings {@code llmaos serve ARGS} would run with in {@code environment}, parsed and checked
+     * as the server does (deploy/'s tests check the manifests' flags and variables with it).
+     *
+     * @param args the arguments after {@code serve}
+     * @throws SettingsException naming every flag or value the server would refuse
+     */
+    public static ServerSettings serveSettings(
+            java.util.List<String> args, Map<String, String> environment, Path home, int cores) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("serve"));
+        all.addAll(args);
+        ParseResult parsed;
+        try {
+            parsed = new CommandLine(commandSpec(BuildInfo.fromClasspath())).parseArgs(all.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new SettingsException(java.util.List.of(e.getMessage()));
+        }
+        return settings(parsed.subcommand(), environment, home, cores);
+    }
+
+    private static ServerSettings settings(ParseResult serve, Map<String, String> environment, Path home, int cores) {
+        return new SettingsLoader(environment, home, cores).load(flags(serve));
     }
 
     private static Map<Setting, String> flags(ParseResult serve) {
