@@ -41,12 +41,33 @@ final class ClientChannels {
 
     /** A channel to {@code targets}; {@code tls} null means plaintext. */
     static ManagedChannel build(List<String> targets, Tls tls, Identity identity, int maxAttempts) {
+        return build(targets, tls, identity, maxAttempts, null);
+    }
+
+    /**
+     * As {@link #build(List, Tls, Identity, int)}; with {@code threads}, the channel's transport runs on
+     * that event loop group (Java NIO: no native library to unpack) instead of gRPC's shared one.
+     */
+    static ManagedChannel build(
+            List<String> targets,
+            Tls tls,
+            Identity identity,
+            int maxAttempts,
+            io.grpc.netty.shaded.io.netty.channel.EventLoopGroup threads) {
         NettyChannelBuilder b;
-        if (targets.size() == 1) {
+        java.net.InetSocketAddress literal = targets.size() == 1 ? ipLiteral(targets.get(0)) : null;
+        if (literal != null) {
+            // an address, not a name: nothing to resolve (no DNS resolver and its thread)
+            b = NettyChannelBuilder.forAddress(literal);
+        } else if (targets.size() == 1) {
             b = NettyChannelBuilder.forTarget(targets.get(0));
         } else {
             b = NettyChannelBuilder.forTarget(StaticTargets.SCHEME + ":///servers");
             nameResolver(b, new StaticTargets(targets));
+        }
+        if (threads != null) {
+            b.eventLoopGroup(threads)
+                    .channelType(io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel.class);
         }
         if (tls != null) {
             try {
@@ -68,6 +89,18 @@ final class ClientChannels {
         b.maxInboundMessageSize(64 << 20);
         b.intercept(new Defaults(identity));
         return b.build();
+    }
+
+    /** {@code target} as a socket address when its host is an IPv4 or IPv6 literal, else null. */
+    static java.net.InetSocketAddress ipLiteral(String target) {
+        if (target.contains(":///")) {
+            return null;
+        }
+        java.net.InetSocketAddress a = StaticTargets.address(target);
+        String host = a.getHostString();
+        boolean literal = host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":");
+        // an IP literal parses without a lookup
+        return literal ? new java.net.InetSocketAddress(host, a.getPort()) : null;
     }
 
     /**

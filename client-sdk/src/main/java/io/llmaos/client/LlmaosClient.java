@@ -71,8 +71,12 @@ public final class LlmaosClient implements AutoCloseable {
     private final ResourceServiceGrpc.ResourceServiceStub resourcesAsync;
     private final HealthGrpc.HealthBlockingStub health;
 
-    private LlmaosClient(ManagedChannel channel) {
+    /** The client's own transport thread, or null when it shares gRPC's. */
+    private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup threads;
+
+    private LlmaosClient(ManagedChannel channel, io.grpc.netty.shaded.io.netty.channel.EventLoopGroup threads) {
         this.channel = channel;
+        this.threads = threads;
         this.inference = InferenceServiceGrpc.newBlockingStub(channel);
         this.inferenceAsync = InferenceServiceGrpc.newStub(channel);
         this.repository = ModelRepositoryServiceGrpc.newBlockingStub(channel);
@@ -266,6 +270,10 @@ public final class LlmaosClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (threads != null) {
+            // ended, not lingering: a JVM exiting waits up to 300 ms for a thread still in a native select
+            threads.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 
     private static <T> T call(Supplier<T> rpc) {
@@ -349,6 +357,7 @@ public final class LlmaosClient implements AutoCloseable {
         private String tenant;
         private Duration defaultDeadline;
         private int maxAttempts = 3;
+        private boolean ownThread;
 
         private Builder() {}
 
@@ -410,6 +419,16 @@ public final class LlmaosClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The client's transport runs on one thread of its own, ended by {@link #close} (by default it
+         * shares gRPC's threads, which linger a second after the last channel closes): for a short-lived
+         * process such as a command line, whose exit would otherwise wait for them.
+         */
+        public Builder ownThread() {
+            this.ownThread = true;
+            return this;
+        }
+
         /** Attempts of idempotent calls answered UNAVAILABLE (1 = no retry); default 3. */
         public Builder maxAttempts(int value) {
             if (value < 1) {
@@ -423,11 +442,18 @@ public final class LlmaosClient implements AutoCloseable {
             if (targets.isEmpty()) {
                 throw new IllegalStateException("no target: call target(\"host:port\")");
             }
-            return new LlmaosClient(ClientChannels.build(
-                    targets,
-                    tls ? new ClientChannels.Tls(trustCertificates, certificateChain, privateKey) : null,
-                    new ClientChannels.Identity(tenant, token, defaultDeadline),
-                    maxAttempts));
+            var threads = ownThread
+                    ? new io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup(
+                            1, io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler.newFactory())
+                    : null;
+            return new LlmaosClient(
+                    ClientChannels.build(
+                            targets,
+                            tls ? new ClientChannels.Tls(trustCertificates, certificateChain, privateKey) : null,
+                            new ClientChannels.Identity(tenant, token, defaultDeadline),
+                            maxAttempts,
+                            threads),
+                    threads);
         }
     }
 }

@@ -84,7 +84,9 @@ public final class Connection {
     }
 
     public LlmaosClient connect() {
-        return builder().build();
+        // a command's process exits right after: no transport thread may linger; and it answers at once
+        // (a server that cannot be reached is reported, not retried: the user or the script decides)
+        return builder().ownThread().maxAttempts(1).build();
     }
 
     /** The server these options name: --target, else $LLMAOS_TARGET, else 127.0.0.1:8001. */

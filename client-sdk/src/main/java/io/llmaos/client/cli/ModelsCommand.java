@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
             ModelsCommand.Watch.class
         })
 final class ModelsCommand {
-    private ModelsCommand() {}
+    ModelsCommand() {}
 
     static String versions(ModelSummary m) {
         if (m.getVersionsCount() == 0) {

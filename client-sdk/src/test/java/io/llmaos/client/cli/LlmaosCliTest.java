@@ -56,6 +56,22 @@ class LlmaosCliTest {
     }
 
     @Test
+    void aCommandLineNamingACommandBuildsThatOneUnderItsOwnName() {
+        for (String name : LlmaosCli.COMMANDS.keySet()) {
+            assertEquals(
+                    java.util.Set.of(name),
+                    LlmaosCli.forArgs(name, "--help").getSubcommands().keySet(),
+                    "the key of a command is the name its @Command gives");
+        }
+        assertEquals(
+                LlmaosCli.COMMANDS.keySet(),
+                LlmaosCli.forArgs("--help").getSubcommands().keySet());
+        assertEquals(
+                LlmaosCli.COMMANDS.keySet(),
+                LlmaosCli.forArgs("no-such-command").getSubcommands().keySet());
+    }
+
+    @Test
     void healthModelsStatsAndResources() throws Exception {
         Run health = run("health");
         assertEquals(0, health.code(), health.err());
