@@ -175,7 +175,7 @@ public final class LlmaosServer {
                         settings.httpPort(),
                         settings.maxInboundMessageBytes(),
                         endpoint.localChannel(),
-                        settings.security());
+                        endpoint.tlsManagers());
         this.repositoryPoller = new RepositoryPoller(models.repository(), models);
         this.poller = settings.modelControlMode() == ModelControlMode.POLL
                 ? Executors.newSingleThreadScheduledExecutor(daemon("llmaos-poll"))

@@ -230,6 +230,11 @@ public final class GrpcEndpoint {
                 .build();
     }
 
+    /** The port's TLS for the server's other listeners, or null when TLS is off. */
+    public TlsManagers tlsManagers() {
+        return tls == null ? null : tls.managers();
+    }
+
     /** The port bound (useful when the settings asked for port 0). */
     public int port() {
         return server.getPort();

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TLS of the gRPC port from PEM files: the server's certificate chain and key, and for mutual TLS
+ * TLS of the gRPC port (and of the HTTP port, through {@link #managers}) from PEM files: the server's certificate chain and key, and for mutual TLS
  * the CAs a client's certificate must chain to. The files are re-read when they change; new
  * connections get the new credentials, open ones keep theirs, and a change that does not parse
  * keeps the previous credentials (with a warning).
@@ -57,6 +57,11 @@ final class ServerTls implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("TLS: the certificate, key or CA files do not parse: " + e, e);
         }
+    }
+
+    /** The same credentials as JSSE managers (they follow the files as the port's do). */
+    TlsManagers managers() {
+        return new TlsManagers(keys, clients);
     }
 
     /** The credentials of the port: our key, and for mutual TLS a required client certificate. */

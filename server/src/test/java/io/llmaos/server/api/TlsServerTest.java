@@ -46,11 +46,21 @@ class TlsServerTest {
         SelfSignedCertificate first = new SelfSignedCertificate("localhost");
         Path cert = copy(first.certificate(), "server.pem");
         Path key = copy(first.privateKey(), "server.key");
+        int httpPort = freePort();
         try (TestServer server = TestServer.start(
                 TestServer.DEMO_MODELS,
                 MLP,
-                Map.of(Setting.TLS_CERT, cert.toString(), Setting.TLS_KEY, key.toString()))) {
+                Map.of(
+                        Setting.TLS_CERT,
+                        cert.toString(),
+                        Setting.TLS_KEY,
+                        key.toString(),
+                        Setting.HTTP_PORT,
+                        String.valueOf(httpPort)))) {
             int port = server.server().port();
+            // the HTTP port presents the same certificate
+            assertEquals(200, httpsReady(httpPort, first.certificate()));
+            assertThrows(javax.net.ssl.SSLException.class, () -> httpsReady(httpPort, null));
             ManagedChannel trusting = channel(port, SslContextBuilder.forClient(), first.certificate());
             try {
                 InferenceServiceGrpc.newBlockingStub(trusting).infer(DemoRequests.mlpRequest(MLP));
@@ -74,8 +84,10 @@ class TlsServerTest {
                 ManagedChannel renewed = channel(port, SslContextBuilder.forClient(), second.certificate());
                 try {
                     assertEquals(HealthCheckResponse.ServingStatus.SERVING, health(renewed));
+                    // and the HTTP port follows the same files
+                    assertEquals(200, httpsReady(httpPort, second.certificate()));
                     break;
-                } catch (StatusRuntimeException e) {
+                } catch (StatusRuntimeException | javax.net.ssl.SSLException e) {
                     if (System.nanoTime() > end) {
                         throw new AssertionError("the new certificate was not used within 20 s", e);
                     }
@@ -145,6 +157,42 @@ class TlsServerTest {
         io.grpc.Metadata h = new io.grpc.Metadata();
         h.put(io.grpc.Metadata.Key.of("x-llmaos-tenant", io.grpc.Metadata.ASCII_STRING_MARSHALLER), name);
         return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(h);
+    }
+
+    /** GET /v2/health/ready over HTTPS trusting {@code certificate} alone (null: the JDK's own CAs). */
+    private static int httpsReady(int port, File certificate) throws Exception {
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        javax.net.ssl.TrustManagerFactory trust =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        if (certificate == null) {
+            trust.init((java.security.KeyStore) null);
+        } else {
+            java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            store.load(null, null);
+            try (var in = Files.newInputStream(certificate.toPath())) {
+                store.setCertificateEntry(
+                        "server",
+                        java.security.cert.CertificateFactory.getInstance("X.509")
+                                .generateCertificate(in));
+            }
+            trust.init(store);
+        }
+        ssl.init(null, trust.getTrustManagers(), null);
+        var connection = (javax.net.ssl.HttpsURLConnection)
+                new java.net.URL("https://localhost:" + port + "/v2/health/ready").openConnection();
+        connection.setSSLSocketFactory(ssl.getSocketFactory());
+        connection.setHostnameVerifier((host, session) -> true); // the self-signed certificate names no host
+        try {
+            return connection.getResponseCode();
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private Path copy(File file, String name) throws Exception {

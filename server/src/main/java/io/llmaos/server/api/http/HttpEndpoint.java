@@ -40,7 +40,7 @@ public final class HttpEndpoint {
     private final ManagedChannel local;
     private final V2Routes v2;
     private final ConsoleRoutes console;
-    private final io.llmaos.server.config.SecuritySettings security;
+    private final io.llmaos.server.api.TlsManagers tls;
     private io.netty.handler.ssl.SslContext ssl;
     private EventLoopGroup loops;
     private Channel server;
@@ -48,19 +48,16 @@ public final class HttpEndpoint {
     /**
      * @param local    the in-process channel to the gRPC services (closed with the endpoint)
      * @param maxBody  the largest request body accepted, in bytes
-     * @param security TLS (the gRPC port's certificate and key, and client CAs for mutual TLS) when on
+     * @param tls      the gRPC port's TLS (its certificate and key, and client CAs for mutual TLS, re-read
+     *                 when the files change), or null for plaintext
      */
     public HttpEndpoint(
-            String host,
-            int port,
-            int maxBody,
-            ManagedChannel local,
-            io.llmaos.server.config.SecuritySettings security) {
+            String host, int port, int maxBody, ManagedChannel local, io.llmaos.server.api.TlsManagers tls) {
         this.host = host;
         this.port = port;
         this.maxBody = maxBody;
         this.local = local;
-        this.security = security;
+        this.tls = tls;
         GrpcBridge bridge = new GrpcBridge(local);
         this.v2 = new V2Routes(bridge);
         this.console = new ConsoleRoutes(bridge);
@@ -68,12 +65,11 @@ public final class HttpEndpoint {
 
     /** Binds the port. */
     public void start() throws java.io.IOException {
-        if (security.tlsOn()) {
+        if (tls != null) {
             try {
-                io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder.forServer(
-                        security.tlsCert().toFile(), security.tlsKey().toFile());
-                if (security.tlsClientCa() != null) {
-                    b.trustManager(security.tlsClientCa().toFile()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
+                io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder.forServer(tls.keys());
+                if (tls.clients() != null) {
+                    b.trustManager(tls.clients()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
                 }
                 ssl = b.build();
             } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
