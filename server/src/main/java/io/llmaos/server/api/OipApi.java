@@ -223,14 +223,29 @@ final class OipApi extends OipRepositoryApi {
 
             @Override
             public void fail(Throwable error) {
+                io.grpc.StatusRuntimeException status = StatusMapper.toStatusException(error);
+                ModelInferResponse.Builder failed = ModelInferResponse.newBuilder()
+                        .setModelName(request.getModelName())
+                        .setModelVersion(request.getModelVersion())
+                        .setId(request.getId());
+                // Triton's stream says only error_message; its code and retry delay ride along as
+                // parameters, so an HTTP front answers with the status they mean (404, 429 + Retry-After)
+                failed.putParameters(
+                        StatusMapper.STREAM_ERROR_CODE,
+                        io.llmaos.proto.oip.InferParameter.newBuilder()
+                                .setStringParam(status.getStatus().getCode().name())
+                                .build());
+                java.time.Duration retry = StatusMapper.retryAfter(status);
+                if (retry != null) {
+                    failed.putParameters(
+                            StatusMapper.STREAM_RETRY_AFTER_MS,
+                            io.llmaos.proto.oip.InferParameter.newBuilder()
+                                    .setInt64Param(retry.toMillis())
+                                    .build());
+                }
                 out.send(ModelStreamInferResponse.newBuilder()
-                        .setErrorMessage(StatusMapper.toStatusException(error)
-                                .getStatus()
-                                .getDescription())
-                        .setInferResponse(ModelInferResponse.newBuilder()
-                                .setModelName(request.getModelName())
-                                .setModelVersion(request.getModelVersion())
-                                .setId(request.getId()))
+                        .setErrorMessage(status.getStatus().getDescription())
+                        .setInferResponse(failed)
                         .build());
                 out.end();
             }

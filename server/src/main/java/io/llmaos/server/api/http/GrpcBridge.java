@@ -111,15 +111,38 @@ final class GrpcBridge {
             exchange.error(500, "internal error", Map.of());
             return;
         }
-        int status = StatusMapper.httpStatus(e.getStatus().getCode());
-        Duration wait = StatusMapper.retryAfter(e);
+        answer(exchange, e.getStatus().getCode(), e.getStatus().getDescription(), StatusMapper.retryAfter(e));
+    }
+
+    /**
+     * Answers a {@code ModelStreamInfer} response that says a request failed (before anything was
+     * sent): with the status its code means (400 when it names none).
+     */
+    static void failInStream(HttpExchange exchange, io.llmaos.proto.oip.ModelStreamInferResponse r) {
+        Map<String, io.llmaos.proto.oip.InferParameter> p = r.getInferResponse().getParametersMap();
+        io.grpc.Status.Code code = io.grpc.Status.Code.INVALID_ARGUMENT;
+        if (p.containsKey(StatusMapper.STREAM_ERROR_CODE)) {
+            try {
+                code = io.grpc.Status.Code.valueOf(
+                        p.get(StatusMapper.STREAM_ERROR_CODE).getStringParam());
+            } catch (IllegalArgumentException unknown) {
+                code = io.grpc.Status.Code.INTERNAL;
+            }
+        }
+        Duration wait = p.containsKey(StatusMapper.STREAM_RETRY_AFTER_MS)
+                ? Duration.ofMillis(p.get(StatusMapper.STREAM_RETRY_AFTER_MS).getInt64Param())
+                : null;
+        answer(exchange, code, r.getErrorMessage(), wait);
+    }
+
+    private static void answer(HttpExchange exchange, io.grpc.Status.Code code, String description, Duration wait) {
+        int status = StatusMapper.httpStatus(code);
         Map<String, String> extra = wait == null
                 ? Map.of()
                 : Map.of("Retry-After", String.valueOf(Math.max(1, (wait.toMillis() + 999) / 1000)));
         if (status == 401) {
             extra = Map.of("WWW-Authenticate", "Bearer");
         }
-        String description = e.getStatus().getDescription();
-        exchange.error(status, description == null ? e.getStatus().getCode().name() : description, extra);
+        exchange.error(status, description == null || description.isEmpty() ? code.name() : description, extra);
     }
 }

@@ -225,7 +225,7 @@ final class V2Routes {
                         if (started.getAndSet(true)) {
                             x.event(Json.error(r.getErrorMessage()));
                         } else {
-                            x.error(400, r.getErrorMessage(), Map.of());
+                            GrpcBridge.failInStream(x, r);
                         }
                         return;
                     }

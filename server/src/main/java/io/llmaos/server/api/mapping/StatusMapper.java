@@ -112,6 +112,15 @@ public final class StatusMapper {
      * servers answer): 400 for a bad request, 401/403, 404, 409, 429, 499 for a cancel, 501, 503, 504,
      * 500 for the rest.
      */
+    /**
+     * The parameter of a failed {@code ModelStreamInfer} response that names its gRPC code (Triton's
+     * stream carries only {@code error_message}).
+     */
+    public static final String STREAM_ERROR_CODE = "error_code";
+
+    /** The parameter of a failed {@code ModelStreamInfer} response with the retry delay asked, in ms. */
+    public static final String STREAM_RETRY_AFTER_MS = "retry_after_ms";
+
     public static int httpStatus(Status.Code code) {
         return switch (code) {
             case OK -> 200;

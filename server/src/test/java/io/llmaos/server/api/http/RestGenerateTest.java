@@ -170,5 +170,10 @@ class RestGenerateTest {
                 post("/v2/models/" + GPT + "/generate_stream", "{\"max_tokens\": 4}"),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, streamBad.statusCode(), streamBad.body());
+        // a stream that fails before its first event answers with the status its error means
+        HttpResponse<String> streamUnknown =
+                http.send(post("/v2/models/nope/generate_stream", body(4)), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, streamUnknown.statusCode(), streamUnknown.body());
+        assertTrue(JSON.readTree(streamUnknown.body()).get("error").asText().contains("nope"), streamUnknown.body());
     }
 }
