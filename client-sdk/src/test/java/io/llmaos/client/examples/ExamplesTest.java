@@ -133,7 +133,7 @@ class ExamplesTest {
         return new Result(p.exitValue(), lines, err);
     }
 
-    private static boolean onPath(String tool) {
+    static boolean onPath(String tool) {
         String path = System.getenv("PATH");
         if (path != null) {
             for (String dir : path.split(File.pathSeparator)) {

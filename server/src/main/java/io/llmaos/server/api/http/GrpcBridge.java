@@ -15,6 +15,7 @@ import io.llmaos.server.api.mapping.StatusMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +36,21 @@ final class GrpcBridge {
 
     /** Calls {@code method} with {@code request}; {@code onOk} answers the exchange with the response. */
     <Q, R> void unary(MethodDescriptor<Q, R> method, Q request, HttpExchange exchange, Consumer<R> onOk) {
-        ClientCall<Q, R> call = call(method, exchange);
+        unary(method, request, exchange, null, onOk, t -> fail(exchange, t));
+    }
+
+    /**
+     * As {@link #unary(MethodDescriptor, Object, HttpExchange, Consumer)}, within {@code deadline} (null:
+     * none) and with {@code onError} answering a failure.
+     */
+    <Q, R> void unary(
+            MethodDescriptor<Q, R> method,
+            Q request,
+            HttpExchange exchange,
+            Duration deadline,
+            Consumer<R> onOk,
+            Consumer<Throwable> onError) {
+        ClientCall<Q, R> call = call(method, exchange, deadline);
         exchange.onClose(() -> call.cancel("the HTTP client went away", null));
         ClientCalls.asyncUnaryCall(call, request, new StreamObserver<>() {
             @Override
@@ -51,7 +66,7 @@ final class GrpcBridge {
 
             @Override
             public void onError(Throwable t) {
-                fail(exchange, t);
+                onError.accept(t);
             }
 
             @Override
@@ -71,7 +86,18 @@ final class GrpcBridge {
             HttpExchange exchange,
             Consumer<R> onNext,
             Consumer<StatusRuntimeException> onEnd) {
-        ClientCall<Q, R> call = call(method, exchange);
+        stream(method, request, exchange, null, onNext, onEnd);
+    }
+
+    /** As {@link #stream(MethodDescriptor, Object, HttpExchange, Consumer, Consumer)}, within {@code deadline}. */
+    <Q, R> void stream(
+            MethodDescriptor<Q, R> method,
+            Q request,
+            HttpExchange exchange,
+            Duration deadline,
+            Consumer<R> onNext,
+            Consumer<StatusRuntimeException> onEnd) {
+        ClientCall<Q, R> call = call(method, exchange, deadline);
         exchange.onClose(() -> call.cancel("the HTTP client went away", null));
         call.start(
                 new ClientCall.Listener<>() {
@@ -92,8 +118,11 @@ final class GrpcBridge {
         call.halfClose();
     }
 
-    /** A call of {@code method} carrying the exchange's credentials, tenant and trace context. */
-    <Q, R> ClientCall<Q, R> call(MethodDescriptor<Q, R> method, HttpExchange exchange) {
+    /**
+     * A call of {@code method} carrying the exchange's credentials, tenant and trace context, bounded
+     * by {@code deadline} (null: none).
+     */
+    <Q, R> ClientCall<Q, R> call(MethodDescriptor<Q, R> method, HttpExchange exchange, Duration deadline) {
         Metadata headers = new Metadata();
         for (String name : PASSED) {
             String value = exchange.header(name);
@@ -102,16 +131,75 @@ final class GrpcBridge {
             }
         }
         return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers))
-                .newCall(method, CallOptions.DEFAULT);
+                .newCall(
+                        method,
+                        deadline == null
+                                ? CallOptions.DEFAULT
+                                : CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * What a failed call means over HTTP.
+     *
+     * @param status  the HTTP status
+     * @param code    the gRPC code
+     * @param message the error's text
+     * @param reason  the server's error code (google.rpc.ErrorInfo's reason), or null
+     * @param field   the first invalid field named (google.rpc.BadRequest), or null
+     * @param headers Retry-After when the server asked for a wait, WWW-Authenticate for a 401
+     */
+    record Failure(
+            int status,
+            io.grpc.Status.Code code,
+            String message,
+            String reason,
+            String field,
+            Map<String, String> headers) {}
+
+    /** What {@code t}, a call's failure, means over HTTP. */
+    static Failure failure(Throwable t) {
+        if (!(t instanceof StatusRuntimeException e)) {
+            return failure(io.grpc.Status.Code.INTERNAL, "internal error", null, null, null);
+        }
+        com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(e);
+        String reason = null;
+        String field = null;
+        if (details != null) {
+            for (com.google.protobuf.Any any : details.getDetailsList()) {
+                try {
+                    if (any.is(com.google.rpc.ErrorInfo.class)) {
+                        reason = any.unpack(com.google.rpc.ErrorInfo.class).getReason();
+                    } else if (any.is(com.google.rpc.BadRequest.class) && field == null) {
+                        var violations =
+                                any.unpack(com.google.rpc.BadRequest.class).getFieldViolationsList();
+                        field = violations.isEmpty() ? null : violations.get(0).getField();
+                    }
+                } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
+                    // a detail that does not parse says nothing
+                }
+            }
+        }
+        return failure(
+                e.getStatus().getCode(), e.getStatus().getDescription(), StatusMapper.retryAfter(e), reason, field);
+    }
+
+    private static Failure failure(
+            io.grpc.Status.Code code, String description, Duration wait, String reason, String field) {
+        int status = StatusMapper.httpStatus(code);
+        Map<String, String> headers = wait == null
+                ? Map.of()
+                : Map.of("Retry-After", String.valueOf(Math.max(1, (wait.toMillis() + 999) / 1000)));
+        if (status == 401) {
+            headers = Map.of("WWW-Authenticate", "Bearer");
+        }
+        String message = description == null || description.isEmpty() ? code.name() : description;
+        return new Failure(status, code, message, reason, field, headers);
     }
 
     /** Answers a failed call: its HTTP status, its description as the error, Retry-After when asked. */
     static void fail(HttpExchange exchange, Throwable t) {
-        if (!(t instanceof StatusRuntimeException e)) {
-            exchange.error(500, "internal error", Map.of());
-            return;
-        }
-        answer(exchange, e.getStatus().getCode(), e.getStatus().getDescription(), StatusMapper.retryAfter(e));
+        Failure f = failure(t);
+        exchange.error(f.status(), f.message(), f.headers());
     }
 
     /**
@@ -132,17 +220,7 @@ final class GrpcBridge {
         Duration wait = p.containsKey(StatusMapper.STREAM_RETRY_AFTER_MS)
                 ? Duration.ofMillis(p.get(StatusMapper.STREAM_RETRY_AFTER_MS).getInt64Param())
                 : null;
-        answer(exchange, code, r.getErrorMessage(), wait);
-    }
-
-    private static void answer(HttpExchange exchange, io.grpc.Status.Code code, String description, Duration wait) {
-        int status = StatusMapper.httpStatus(code);
-        Map<String, String> extra = wait == null
-                ? Map.of()
-                : Map.of("Retry-After", String.valueOf(Math.max(1, (wait.toMillis() + 999) / 1000)));
-        if (status == 401) {
-            extra = Map.of("WWW-Authenticate", "Bearer");
-        }
-        exchange.error(status, description == null || description.isEmpty() ? code.name() : description, extra);
+        Failure f = failure(code, r.getErrorMessage(), wait, null, null);
+        exchange.error(f.status(), f.message(), f.headers());
     }
 }

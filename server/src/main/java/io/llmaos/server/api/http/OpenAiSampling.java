@@ -1,0 +1,110 @@
+package io.llmaos.server.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmaos.proto.v1.SamplingParams;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sampling fields of a completion or chat request, checked as the OpenAI API defines them, as
+ * {@link SamplingParams}: {@code max_tokens} (chat: also {@code max_completion_tokens}),
+ * {@code temperature} (0 to 2; omitted: the model's default), {@code top_p} (0 to 1), {@code seed},
+ * {@code stop} (a string or up to 4). What the server cannot do is refused by name, never ignored:
+ * {@code n} or {@code best_of} above 1, non-zero penalties, {@code logit_bias}, {@code suffix}.
+ *
+ * @param sampling     the sampling parameters
+ * @param stream       whether the answer streams
+ * @param includeUsage {@code stream_options.include_usage}
+ */
+record OpenAiSampling(SamplingParams sampling, boolean stream, boolean includeUsage) {
+    /** At most this many stop sequences per request (the OpenAI API's limit). */
+    static final int MAX_STOP = 4;
+
+    /**
+     * @param defaultMaxTokens the API's default when the request sets none (null: the model's)
+     */
+    static OpenAiSampling of(JsonNode b, boolean chat, Integer defaultMaxTokens) {
+        for (String one : List.of("n", "best_of")) {
+            if (b.has(one) && !b.get(one).isNull() && b.get(one).asInt(-1) != 1) {
+                throw OpenAiError.invalid(one, one + " must be 1: the server makes one choice per request");
+            }
+        }
+        for (String penalty : List.of("presence_penalty", "frequency_penalty")) {
+            if (b.has(penalty) && !b.get(penalty).isNull() && b.get(penalty).asDouble(1) != 0) {
+                throw OpenAiError.invalid(penalty, penalty + " is not supported (only 0)");
+            }
+        }
+        if (b.has("logit_bias")
+                && !b.get("logit_bias").isNull()
+                && !b.get("logit_bias").isEmpty()) {
+            throw OpenAiError.invalid("logit_bias", "logit_bias is not supported");
+        }
+        if (b.has("suffix") && !b.get("suffix").isNull()) {
+            throw OpenAiError.invalid("suffix", "suffix is not supported");
+        }
+        SamplingParams.Builder s = SamplingParams.newBuilder();
+        String maxKey = chat && b.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        JsonNode max = b.path(maxKey);
+        if (!max.isMissingNode() && !max.isNull()) {
+            if (!max.canConvertToInt() || !max.isIntegralNumber() || max.asInt() < 1) {
+                throw OpenAiError.invalid(maxKey, maxKey + " is a whole number of tokens, at least 1");
+            }
+            s.setMaxNewTokens(max.asInt());
+        } else if (defaultMaxTokens != null) {
+            s.setMaxNewTokens(defaultMaxTokens);
+        }
+        JsonNode temperature = b.path("temperature");
+        if (!temperature.isMissingNode() && !temperature.isNull()) {
+            s.setTemperature((float) number(temperature, "temperature", 0, 2));
+        }
+        JsonNode topP = b.path("top_p");
+        if (!topP.isMissingNode() && !topP.isNull()) {
+            s.setTopP((float) number(topP, "top_p", 0, 1));
+        }
+        JsonNode seed = b.path("seed");
+        if (!seed.isMissingNode() && !seed.isNull()) {
+            if (!seed.isIntegralNumber() || !seed.canConvertToLong() || seed.asLong() < 0) {
+                throw OpenAiError.invalid("seed", "seed is a whole number, 0 or more");
+            }
+            s.setSeed(seed.asLong());
+        }
+        s.addAllStopSequences(stop(b.path("stop")));
+        boolean stream = b.path("stream").asBoolean(false);
+        JsonNode options = b.path("stream_options");
+        if (!options.isMissingNode() && !options.isNull() && !stream) {
+            throw OpenAiError.invalid("stream_options", "stream_options is only allowed with stream: true");
+        }
+        return new OpenAiSampling(
+                s.build(), stream, options.path("include_usage").asBoolean(false));
+    }
+
+    private static double number(JsonNode v, String name, double lo, double hi) {
+        if (!v.isNumber() || v.asDouble() < lo || v.asDouble() > hi) {
+            throw OpenAiError.invalid(name, name + " is a number from " + lo + " to " + hi);
+        }
+        return v.asDouble();
+    }
+
+    private static List<String> stop(JsonNode stop) {
+        List<String> all = new ArrayList<>();
+        if (stop.isMissingNode() || stop.isNull()) {
+            return all;
+        }
+        if (stop.isTextual()) {
+            all.add(stop.asText());
+        } else if (stop.isArray() && stop.size() <= MAX_STOP) {
+            for (JsonNode one : stop) {
+                if (!one.isTextual()) {
+                    throw OpenAiError.invalid("stop", "stop is a string or a list of strings");
+                }
+                all.add(one.asText());
+            }
+        } else {
+            throw OpenAiError.invalid("stop", "stop is a string or a list of at most " + MAX_STOP + " strings");
+        }
+        if (all.stream().anyMatch(String::isEmpty)) {
+            throw OpenAiError.invalid("stop", "a stop sequence is not empty");
+        }
+        return all;
+    }
+}
