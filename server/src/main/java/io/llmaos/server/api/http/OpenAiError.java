@@ -38,9 +38,14 @@ final class OpenAiError extends RuntimeException {
             case 401 -> "invalid_api_key";
             case 404 -> "model_not_found";
             case 429 -> "rate_limit_exceeded";
+            case 504 -> "timeout";
             default -> f.reason() == null ? null : f.reason().toLowerCase(java.util.Locale.ROOT);
         };
-        return new OpenAiError(f.status(), type, f.message(), f.field(), code, f.headers());
+        // the deadline of x-llmaos-timeout ends the call in this process: gRPC's own words name its internals
+        String message = f.reason() == null && f.code() == io.grpc.Status.Code.DEADLINE_EXCEEDED
+                ? "the request did not finish within its deadline (" + OpenAiRoutes.TIMEOUT + ")"
+                : f.message();
+        return new OpenAiError(f.status(), type, message, f.field(), code, f.headers());
     }
 
     static OpenAiError of(Throwable t) {

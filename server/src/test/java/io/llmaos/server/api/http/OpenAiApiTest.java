@@ -1,0 +1,285 @@
+package io.llmaos.server.api.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmaos.proto.v1.ChatTemplate;
+import io.llmaos.proto.v1.GetModelRequest;
+import io.llmaos.proto.v1.GetStatsRequest;
+import io.llmaos.proto.v1.LoadModelRequest;
+import io.llmaos.proto.v1.ModelConfig;
+import io.llmaos.proto.v1.PriorityLevel;
+import io.llmaos.proto.v1.QueuePolicy;
+import io.llmaos.proto.v1.SchedulerServiceGrpc;
+import io.llmaos.server.TestServer;
+import io.llmaos.server.api.mapping.StatusMapper;
+import io.llmaos.server.config.Setting;
+import io.llmaos.server.core.error.CapacityExceededException;
+import io.llmaos.server.security.TokenTable;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OpenAI-compatible API over real HTTP on a real server: each error has the OpenAI shape
+ * ({@code {"error": {"message", "type", "param", "code"}}}) and status; the API key is the bearer token
+ * (its tenant is the one served); a model's chat template writes the chat's prompt; the priority
+ * header reaches the scheduler; overload maps to 429 with Retry-After. The official openai package is
+ * run against it by the client module's OpenAiSdkTest.
+ */
+class OpenAiApiTest {
+    private static final String GPT = "gpt-kjv";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static TestServer server;
+    private static String base;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = freePort();
+        server = TestServer.start(
+                TestServer.DEMO_MODELS, GPT + ",all-MiniLM-L6-v2", Map.of(Setting.HTTP_PORT, String.valueOf(port)));
+        base = "http://127.0.0.1:" + port;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void errorsHaveTheOpenAiShape() throws Exception {
+        error(
+                post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"temperature\": 5}"),
+                400,
+                "temperature");
+        error(
+                post(
+                        "/v1/completions",
+                        "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"stop\": [\"a\",\"b\",\"c\",\"d\",\"e\"]}"),
+                400,
+                "stop");
+        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"logprobs\": 3}"), 400, "logprobs");
+        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [\"a\", \"b\"]}"), 400, "prompt");
+        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [1, 2], \"echo\": true}"), 400, "echo");
+        error(
+                post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"presence_penalty\": 1}"),
+                400,
+                "presence_penalty");
+        error(post("/v1/completions", "{\"prompt\": \"x\"}"), 400, "model");
+        error(post("/v1/chat/completions", "{\"model\": \"gpt-kjv\"}"), 400, "messages");
+        error(
+                post(
+                        "/v1/chat/completions",
+                        "{\"model\": \"gpt-kjv\", \"messages\": [{\"role\": \"user\", \"content\":"
+                                + " [{\"type\": \"image_url\", \"image_url\": {\"url\": \"x\"}}]}]}"),
+                400,
+                "messages[0].content");
+        error(post("/v1/embeddings", "{\"model\": \"all-MiniLM-L6-v2\", \"input\": [1, 2]}"), 400, "input");
+        error(
+                post(
+                        "/v1/embeddings",
+                        "{\"model\": \"all-MiniLM-L6-v2\", \"input\": \"x\", \"encoding_format\": \"hex\"}"),
+                400,
+                "encoding_format");
+        error(post("/v1/embeddings", "{\"model\": \"gpt-kjv\", \"input\": \"x\"}"), 400, "model");
+        error(post("/v1/completions", "not json"), 400, null);
+        JsonNode unknown = error(post("/v1/completions", "{\"model\": \"nope\", \"prompt\": \"x\"}"), 404, null);
+        assertEquals("model_not_found", unknown.get("code").asText());
+        assertEquals(
+                "unknown_url",
+                error(post("/v1/nope", "{}"), 404, null).get("code").asText());
+        assertEquals(
+                "method_not_allowed",
+                error(post("/v1/models", "{}"), 405, null).get("code").asText());
+        error(
+                send(
+                        "/v1/completions",
+                        "{\"model\": \"gpt-kjv\", \"prompt\": \"x\"}",
+                        Map.of(OpenAiRoutes.PRIORITY, "high")),
+                400,
+                OpenAiRoutes.PRIORITY);
+        // a deadline the generation cannot meet: 504, in the API's words
+        JsonNode late = error(
+                send(
+                        "/v1/completions",
+                        "{\"model\": \"gpt-kjv\", \"prompt\": \"In\", \"max_tokens\": 400}",
+                        Map.of(OpenAiRoutes.TIMEOUT, "5ms")),
+                504,
+                null);
+        assertEquals("timeout", late.get("code").asText());
+        assertEquals("server_error", late.get("type").asText());
+        assertTrue(late.get("message").asText().contains(OpenAiRoutes.TIMEOUT), late.toString());
+    }
+
+    @Test
+    void overloadIs429WithRetryAfter() {
+        OpenAiError e = OpenAiError.of(GrpcBridge.failure(StatusMapper.toStatusException(
+                new CapacityExceededException("queue_full", "the queue is full", Duration.ofMillis(1500)))));
+        JsonNode body = e.body().get("error");
+        assertEquals("requests", body.get("type").asText());
+        assertEquals("rate_limit_exceeded", body.get("code").asText());
+        assertEquals("the queue is full", body.get("message").asText());
+    }
+
+    @Test
+    void theModelsChatTemplateWritesThePrompt() throws Exception {
+        ModelConfig config = server.repository()
+                .getModel(GetModelRequest.newBuilder().setName(GPT).build())
+                .getConfig();
+        ModelConfig.Builder templated = config.toBuilder();
+        templated
+                .getGenerationBuilder()
+                .setChatTemplate(ChatTemplate.newBuilder()
+                        .putMessageFormats("user", "Q: {content}\n")
+                        .setGenerationPrompt("A:")
+                        .addStop("\nQ:"));
+        templated.setQueue(QueuePolicy.newBuilder()
+                .addLevels(PriorityLevel.newBuilder().setLevel(1))
+                .addLevels(PriorityLevel.newBuilder().setLevel(2))
+                .setDefaultPriority(2));
+        server.repository()
+                .loadModel(LoadModelRequest.newBuilder()
+                        .setName(GPT)
+                        .setConfigOverride(templated)
+                        .build());
+        String sampling = "\"max_tokens\": 20, \"temperature\": 0";
+        JsonNode chat = ok(post(
+                "/v1/chat/completions",
+                "{\"model\": \"gpt-kjv\", " + sampling
+                        + ", \"messages\": [{\"role\": \"user\", \"content\": \"And God said\"}]}"));
+        JsonNode completion = ok(post(
+                "/v1/completions",
+                "{\"model\": \"gpt-kjv\", " + sampling
+                        + ", \"prompt\": \"Q: And God said\\nA:\", \"stop\": \"\\nQ:\"}"));
+        assertEquals(
+                completion.get("choices").get(0).get("text").asText(),
+                chat.get("choices").get(0).get("message").get("content").asText());
+        assertEquals(
+                completion.get("usage").get("prompt_tokens"),
+                chat.get("usage").get("prompt_tokens"),
+                "the same prompt");
+
+        // the priority header sets the scheduler's level
+        long before = completedAt(1);
+        ok(send(
+                "/v1/completions",
+                "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"max_tokens\": 2}",
+                Map.of(OpenAiRoutes.PRIORITY, "1")));
+        assertEquals(before + 1, completedAt(1), "served at level 1");
+    }
+
+    @Test
+    void theApiKeyIsTheBearerToken() throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens"), TokenTable.hashOf("sk-acme") + " acme infer\n");
+        int port = freePort();
+        try (TestServer secured = TestServer.start(
+                TestServer.DEMO_MODELS,
+                GPT,
+                Map.of(Setting.AUTH_TOKENS, tokens.toString(), Setting.HTTP_PORT, String.valueOf(port)))) {
+            String at = "http://127.0.0.1:" + port;
+            String body = "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"max_tokens\": 2}";
+            HttpResponse<String> none =
+                    http.send(request(at + "/v1/completions", body, Map.of()), HttpResponse.BodyHandlers.ofString());
+            JsonNode refused = shape(none, 401, null);
+            assertEquals("invalid_api_key", refused.get("code").asText());
+            assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(""));
+            HttpResponse<String> wrong = http.send(
+                    request(at + "/v1/completions", body, Map.of("Authorization", "Bearer sk-wrong")),
+                    HttpResponse.BodyHandlers.ofString());
+            shape(wrong, 401, null);
+            HttpResponse<String> served = http.send(
+                    request(at + "/v1/completions", body, Map.of("Authorization", "Bearer sk-acme")),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, served.statusCode(), served.body());
+            long acme = SchedulerServiceGrpc.newBlockingStub(secured.channel())
+                    .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(bearer("sk-acme")))
+                    .getStats(GetStatsRequest.newBuilder().addModelNames(GPT).build())
+                    .getModels(0)
+                    .getTenantsList()
+                    .stream()
+                    .filter(t -> t.getTenant().equals("acme"))
+                    .mapToLong(t -> t.getCompleted())
+                    .sum();
+            assertEquals(1, acme, "the key's tenant was served");
+        }
+    }
+
+    private static io.grpc.Metadata bearer(String token) {
+        io.grpc.Metadata m = new io.grpc.Metadata();
+        m.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return m;
+    }
+
+    private static long completedAt(int level) {
+        return SchedulerServiceGrpc.newBlockingStub(server.channel())
+                .getStats(GetStatsRequest.newBuilder().addModelNames(GPT).build())
+                .getModels(0)
+                .getLevelsList()
+                .stream()
+                .filter(l -> l.getLevel() == level)
+                .mapToLong(l -> l.getCompleted())
+                .sum();
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return send(path, body, Map.of());
+    }
+
+    private static HttpResponse<String> send(String path, String body, Map<String, String> headers) throws Exception {
+        return http.send(request(base + path, body, headers), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest request(String url, String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return b.build();
+    }
+
+    private static JsonNode ok(HttpResponse<String> r) throws Exception {
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    /** The error object of {@code r}, checked: its status, the four keys, and the param named. */
+    private static JsonNode error(HttpResponse<String> r, int status, String param) throws Exception {
+        return shape(r, status, param);
+    }
+
+    private static JsonNode shape(HttpResponse<String> r, int status, String param) throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode e = JSON.readTree(r.body()).get("error");
+        assertTrue(e != null && e.isObject(), r.body());
+        for (String key : new String[] {"message", "type", "param", "code"}) {
+            assertTrue(e.has(key), key + " in " + r.body());
+        }
+        assertTrue(!e.get("message").asText().isEmpty());
+        if (param != null) {
+            assertEquals(param, e.get("param").asText(), r.body());
+        }
+        return e;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
