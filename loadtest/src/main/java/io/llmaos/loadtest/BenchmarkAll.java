@@ -90,6 +90,13 @@ public final class BenchmarkAll {
                     true,
                     "KServe v2 REST and SSE generation against gRPC from the same client"),
             new Scenario(
+                    "openai",
+                    "io.llmaos.loadtest.OpenAiBenchmark",
+                    List.of("-Xmx1g"),
+                    List.of("3"),
+                    true,
+                    "the OpenAI-compatible API (chat SSE, embeddings) against gRPC from the same client"),
+            new Scenario(
                     "soak",
                     "io.llmaos.loadtest.Soak",
                     List.of("-Xmx1g"),
