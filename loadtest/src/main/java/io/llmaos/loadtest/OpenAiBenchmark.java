@@ -3,7 +3,6 @@ package io.llmaos.loadtest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.SettableFuture;
 import io.llmaos.proto.v1.DataType;
 import io.llmaos.proto.v1.GenerateRequest;
 import io.llmaos.proto.v1.GenerateResponse;
@@ -106,7 +105,7 @@ public final class OpenAiBenchmark {
                                 "{\"model\": \"" + MINILM + "\", \"input\": " + texts(batch) + "}"))
                         .build();
                 Supplier<ListenableFuture<?>> grpc = () -> infer.infer(grpcRequest);
-                Supplier<ListenableFuture<?>> rest = () -> send(http, restRequest);
+                Supplier<ListenableFuture<?>> rest = () -> RestBenchmark.rest(http, restRequest);
                 double[][] perS = new double[2][rounds];
                 LoadGenerator.closedLoop(4, Duration.ZERO, Duration.ofSeconds(2), grpc);
                 LoadGenerator.closedLoop(4, Duration.ZERO, Duration.ofSeconds(2), rest);
@@ -227,19 +226,5 @@ public final class OpenAiBenchmark {
                         .addShape(n)
                         .setContents(c))
                 .build();
-    }
-
-    private static ListenableFuture<?> send(HttpClient http, HttpRequest request) {
-        SettableFuture<Object> done = SettableFuture.create();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-            if (e != null) {
-                done.setException(e);
-            } else if (r.statusCode() != 200) {
-                done.setException(new IllegalStateException("HTTP " + r.statusCode()));
-            } else {
-                done.set(r);
-            }
-        });
-        return done;
     }
 }

@@ -135,7 +135,8 @@ public final class RestBenchmark {
         System.out.println(report.toPrettyString());
     }
 
-    private static ListenableFuture<?> rest(HttpClient http, HttpRequest request) {
+    /** {@code request} sent, as a future that fails unless the answer is 200. */
+    static ListenableFuture<?> rest(HttpClient http, HttpRequest request) {
         SettableFuture<Object> f = SettableFuture.create();
         http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
             if (e != null) {

@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.llmaos.proto.v1.DataType;
-import io.llmaos.proto.v1.GetModelRequest;
 import io.llmaos.proto.v1.GetModelResponse;
 import io.llmaos.proto.v1.InferRequest;
 import io.llmaos.proto.v1.InferResponse;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.ModelKind;
-import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
 import io.llmaos.proto.v1.Tensor;
 import io.llmaos.proto.v1.TensorContents;
 import java.nio.ByteBuffer;
@@ -47,20 +45,12 @@ final class OpenAiEmbeddings {
             throw OpenAiError.invalid("encoding_format", "encoding_format is float or base64");
         }
         JsonNode dimensions = b.path("dimensions");
-        grpc.unary(
-                ModelRepositoryServiceGrpc.getGetModelMethod(),
-                GetModelRequest.newBuilder().setName(model).build(),
-                r.x(),
-                r.deadline(),
-                m -> {
-                    if (m.getSummary().getKind() != ModelKind.EMBEDDING) {
-                        OpenAiError.invalid("model", model + " is not an embedding model")
-                                .answer(r.x());
-                        return;
-                    }
-                    infer(r, m, texts, format.equals("base64"), dimensions);
-                },
-                t -> OpenAiError.of(t).answer(r.x()));
+        OpenAiRoutes.withModel(
+                grpc,
+                r,
+                ModelKind.EMBEDDING,
+                "an embedding model",
+                m -> infer(r, m, texts, format.equals("base64"), dimensions));
     }
 
     private static List<String> texts(JsonNode input) {

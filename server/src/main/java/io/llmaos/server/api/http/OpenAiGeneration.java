@@ -3,10 +3,8 @@ package io.llmaos.server.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmaos.proto.v1.ChatTemplate;
 import io.llmaos.proto.v1.GenerateRequest;
-import io.llmaos.proto.v1.GetModelRequest;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.ModelKind;
-import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
 import io.llmaos.proto.v1.SamplingParams;
 import io.llmaos.proto.v1.TokenIds;
 import java.util.ArrayList;
@@ -79,36 +77,19 @@ final class OpenAiGeneration {
         JsonNode messages = b.path("messages");
         ChatPrompt.of(messages, null); // the messages are checked before any call
         OpenAiReply.Logprobs chosen = logprobs;
-        grpc.unary(
-                ModelRepositoryServiceGrpc.getGetModelMethod(),
-                GetModelRequest.newBuilder().setName(model).build(),
-                r.x(),
-                r.deadline(),
-                m -> {
-                    try {
-                        if (m.getSummary().getKind() != ModelKind.GENERATIVE) {
-                            throw OpenAiError.invalid("model", model + " is not a generative model");
-                        }
-                        ChatTemplate template = m.getConfig().getGeneration().getChatTemplate();
-                        ChatPrompt prompt = ChatPrompt.of(messages, template);
-                        GenerateRequest.Builder g =
-                                base(r, model, sampling.sampling()).setText(prompt.text());
-                        SamplingParams.Builder s = g.getSamplingBuilder();
-                        for (String stop : prompt.stop()) {
-                            if (s.getStopSequencesCount() < MAX_STOP_SEQUENCES
-                                    && !s.getStopSequencesList().contains(stop)) {
-                                s.addStopSequences(stop);
-                            }
-                        }
-                        run(
-                                r,
-                                g.build(),
-                                new OpenAiReply(r.x(), true, "chatcmpl-" + id(), now(), model, sampling, chosen, null));
-                    } catch (OpenAiError e) {
-                        e.answer(r.x());
-                    }
-                },
-                t -> OpenAiError.of(t).answer(r.x()));
+        OpenAiRoutes.withModel(grpc, r, ModelKind.GENERATIVE, "a generative model", m -> {
+            ChatTemplate template = m.getConfig().getGeneration().getChatTemplate();
+            ChatPrompt prompt = ChatPrompt.of(messages, template);
+            GenerateRequest.Builder g = base(r, model, sampling.sampling()).setText(prompt.text());
+            SamplingParams.Builder s = g.getSamplingBuilder();
+            for (String stop : prompt.stop()) {
+                if (s.getStopSequencesCount() < MAX_STOP_SEQUENCES
+                        && !s.getStopSequencesList().contains(stop)) {
+                    s.addStopSequences(stop);
+                }
+            }
+            run(r, g.build(), new OpenAiReply(r.x(), true, "chatcmpl-" + id(), now(), model, sampling, chosen, null));
+        });
     }
 
     private void run(OpenAiRoutes.Request r, GenerateRequest request, OpenAiReply reply) {

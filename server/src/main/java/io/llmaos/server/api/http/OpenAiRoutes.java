@@ -48,6 +48,36 @@ final class OpenAiRoutes {
         }
     }
 
+    /**
+     * Reads the request's model ({@code GetModel}) and runs {@code then} with it when it is of
+     * {@code kind} ({@code what} names the kind in the error otherwise); an {@link OpenAiError} thrown by
+     * {@code then}, or the call's failure, answers the request.
+     */
+    static void withModel(
+            GrpcBridge grpc,
+            Request r,
+            ModelKind kind,
+            String what,
+            java.util.function.Consumer<io.llmaos.proto.v1.GetModelResponse> then) {
+        String model = r.model();
+        grpc.unary(
+                ModelRepositoryServiceGrpc.getGetModelMethod(),
+                io.llmaos.proto.v1.GetModelRequest.newBuilder().setName(model).build(),
+                r.x(),
+                r.deadline(),
+                m -> {
+                    try {
+                        if (m.getSummary().getKind() != kind) {
+                            throw OpenAiError.invalid("model", model + " is not " + what);
+                        }
+                        then.accept(m);
+                    } catch (OpenAiError e) {
+                        e.answer(r.x());
+                    }
+                },
+                t -> OpenAiError.of(t).answer(r.x()));
+    }
+
     /** Answers {@code x} when its path is under /v1; false otherwise. */
     boolean handle(HttpExchange x) {
         String path = x.path();
