@@ -128,6 +128,63 @@ class OpenAiApiTest {
     }
 
     @Test
+    void aFullQueueIs429WithRetryAfter() throws Exception {
+        int port = freePort();
+        try (TestServer small =
+                TestServer.start(TestServer.DEMO_MODELS, GPT, Map.of(Setting.HTTP_PORT, String.valueOf(port)))) {
+            // one sequence at a time, one waiting
+            ModelConfig.Builder one =
+                    small
+                            .repository()
+                            .getModel(GetModelRequest.newBuilder().setName(GPT).build())
+                            .getConfig()
+                            .toBuilder();
+            one.getGenerationBuilder().setMaxActiveSequences(1);
+            one.setQueue(QueuePolicy.newBuilder()
+                    .addLevels(PriorityLevel.newBuilder().setLevel(1).setMaxQueueSize(1)));
+            small.repository()
+                    .loadModel(LoadModelRequest.newBuilder()
+                            .setName(GPT)
+                            .setConfigOverride(one)
+                            .build());
+            String at = "http://127.0.0.1:" + port + "/v1/completions";
+            String longOne = "{\"model\": \"gpt-kjv\", \"prompt\": \"In\", \"max_tokens\": 400, \"stream\": true,"
+                    + " \"temperature\": 0.9, \"seed\": 3}";
+            HttpResponse<java.io.InputStream> running =
+                    http.send(request(at, longOne, Map.of()), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, running.statusCode());
+            new java.io.BufferedReader(new java.io.InputStreamReader(running.body())).readLine(); // it is decoding
+            var waiting = http.sendAsync(request(at, longOne, Map.of()), HttpResponse.BodyHandlers.ofInputStream());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (queued(small) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, queued(small), "the second waits");
+            HttpResponse<String> refused = http.send(
+                    request(at, "{\"model\": \"gpt-kjv\", \"prompt\": \"In\"}", Map.of()),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode e = shape(refused, 429, null);
+            assertEquals("rate_limit_exceeded", e.get("code").asText());
+            assertEquals("requests", e.get("type").asText());
+            assertTrue(
+                    refused.headers().firstValue("Retry-After").isPresent(),
+                    refused.headers().toString());
+            running.body().close();
+            waiting.cancel(true);
+        }
+    }
+
+    private static long queued(TestServer s) {
+        return SchedulerServiceGrpc.newBlockingStub(s.channel())
+                .getStats(GetStatsRequest.newBuilder().addModelNames(GPT).build())
+                .getModels(0)
+                .getLevelsList()
+                .stream()
+                .mapToLong(l -> l.getQueueDepth())
+                .sum();
+    }
+
+    @Test
     void overloadIs429WithRetryAfter() {
         OpenAiError e = OpenAiError.of(GrpcBridge.failure(StatusMapper.toStatusException(
                 new CapacityExceededException("queue_full", "the queue is full", Duration.ofMillis(1500)))));
