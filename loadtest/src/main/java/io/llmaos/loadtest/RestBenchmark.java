@@ -87,11 +87,20 @@ public final class RestBenchmark {
             String[] names = {"grpc_c1", "rest_c1", "grpc_c32", "rest_c32"};
             double[][] qps = new double[4][rounds];
             double[][] p50 = new double[4][rounds];
+            // the server's CPU per call: what the front door costs the server, apart from the client's share
+            double[][] cpuUs = new double[4][rounds];
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < 4; k++) {
                     int i = (k + r) % 4;
+                    java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+                    Supplier<ListenableFuture<?>> way = i % 2 == 0 ? grpc : rest;
+                    double cpu = server.cpuSeconds();
                     LoadGenerator.Run run = LoadGenerator.closedLoop(
-                            i < 2 ? 1 : 32, Duration.ofSeconds(1), Duration.ofSeconds(3), i % 2 == 0 ? grpc : rest);
+                            i < 2 ? 1 : 32, Duration.ofSeconds(1), Duration.ofSeconds(3), () -> {
+                                calls.increment();
+                                return way.get();
+                            });
+                    cpuUs[i][r] = (server.cpuSeconds() - cpu) * 1e6 / calls.sum();
                     if (!run.failed().isEmpty()) {
                         throw new IllegalStateException(names[i] + " failed: " + run.failed());
                     }
@@ -102,7 +111,9 @@ public final class RestBenchmark {
             for (int i = 0; i < 4; i++) {
                 report.put("mlp_qps_" + names[i], median(qps[i]));
                 report.put("mlp_p50_us_" + names[i], median(p50[i]));
+                report.put("mlp_server_cpu_us_per_call_" + names[i], median(cpuUs[i]));
             }
+            report.put("rest_over_grpc_server_cpu_per_call_c32", medianRatio(cpuUs[3], cpuUs[2]));
             report.put("rest_over_grpc_qps_c1", medianRatio(qps[1], qps[0]));
             report.put("rest_over_grpc_qps_c32", medianRatio(qps[3], qps[2]));
             report.put("rest_over_grpc_p50_c1", medianRatio(p50[1], p50[0]));
