@@ -77,8 +77,15 @@ public final class OpenAiBenchmark {
             String[] names = {"grpc_1", "sse_1", "grpc_16", "sse_16"};
             double[][] tokensPerS = new double[4][rounds];
             double[][] ttftMs = new double[4][rounds];
-            streams(1, Duration.ofSeconds(3), grpcStream); // past the JIT, both ways
-            streams(4, Duration.ofSeconds(3), sseStream);
+            // past the JIT, both ways, until both JVMs' compilers are quiet
+            JitWarmup.untilQuiet(
+                    server::compilerTicks,
+                    round -> {
+                        streams(4, round, grpcStream);
+                        streams(4, round, sseStream);
+                    },
+                    Duration.ofSeconds(3),
+                    Duration.ofSeconds(180));
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < 4; k++) {
                     int i = (k + r) % 4;

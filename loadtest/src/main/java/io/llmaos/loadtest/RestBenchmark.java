@@ -80,10 +80,17 @@ public final class RestBenchmark {
             var oip = GRPCInferenceServiceGrpc.newFutureStub(server.channel());
             Supplier<ListenableFuture<?>> grpc = () -> oip.modelInfer(grpcRequest);
             Supplier<ListenableFuture<?>> rest = () -> rest(http, restRequest);
-            // past the JIT, both ways
-            for (Supplier<ListenableFuture<?>> s : List.of(grpc, rest)) {
-                LoadGenerator.closedLoop(32, Duration.ofSeconds(8), Duration.ofSeconds(1), s);
-            }
+            // past the JIT, both ways, until both JVMs' compilers are quiet (C2 on 2 cores takes minutes)
+            JitWarmup.untilQuiet(
+                    server::compilerTicks,
+                    round -> {
+                        for (Supplier<ListenableFuture<?>> s : List.of(grpc, rest)) {
+                            LoadGenerator.closedLoop(32, Duration.ZERO, round, s);
+                            LoadGenerator.closedLoop(1, Duration.ZERO, round, s);
+                        }
+                    },
+                    Duration.ofSeconds(3),
+                    Duration.ofSeconds(180));
             String[] names = {"grpc_c1", "rest_c1", "grpc_c32", "rest_c32"};
             double[][] qps = new double[4][rounds];
             double[][] p50 = new double[4][rounds];
