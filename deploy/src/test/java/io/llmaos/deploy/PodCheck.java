@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.llmaos.server.api.GrpcEndpoint;
 import io.llmaos.server.config.ServerSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,9 +26,6 @@ import java.util.Map;
 
 /** A pod's server container checked against the server: its settings, ports and probes. */
 final class PodCheck {
-    /** The HTTP paths the server answers that a probe may use. */
-    private static final List<String> PROBE_PATHS = List.of("/v2/health/live", "/v2/health/ready");
-
     private PodCheck() {}
 
     /** The settings of {@code container} in {@code pod}, with the ConfigMaps and Secrets among {@code objects}. */
@@ -107,25 +105,29 @@ final class PodCheck {
     }
 
     /**
-     * Startup and readiness ask gRPC health on the server's gRPC port, the startup probe waiting longer
-     * than one model load may take; liveness asks ServerLive over HTTP.
+     * Startup, readiness and liveness are native gRPC probes of the server's health service on its gRPC
+     * port: startup and readiness ask the overall status (NOT_SERVING while models load and from
+     * SIGTERM), the startup probe waiting longer than one model load may take; liveness asks the
+     * service the server keeps SERVING while it runs ({@link GrpcEndpoint#LIVENESS}).
      */
     static void probes(Container container, ServerSettings settings, Map<String, Integer> ports) {
-        for (Probe p : List.of(container.getStartupProbe(), container.getReadinessProbe())) {
+        for (Probe p :
+                List.of(container.getStartupProbe(), container.getReadinessProbe(), container.getLivenessProbe())) {
             assertNotNull(p.getGrpc(), "a native gRPC probe");
             assertEquals(settings.port(), p.getGrpc().getPort(), "the probe asks the server's gRPC port");
+            assertTrue(ports.containsValue(p.getGrpc().getPort()), "a port of the container");
         }
+        assertTrue(isOverall(container.getStartupProbe()) && isOverall(container.getReadinessProbe()));
+        assertEquals(
+                GrpcEndpoint.LIVENESS, container.getLivenessProbe().getGrpc().getService());
         Probe startup = container.getStartupProbe();
         assertTrue(
                 (long) startup.getPeriodSeconds() * startup.getFailureThreshold()
                         > settings.loadTimeout().toSeconds(),
                 "the startup probe waits longer than --load-timeout " + settings.loadTimeout());
-        Probe live = container.getLivenessProbe();
-        var port = live.getHttpGet().getPort();
-        int number = port.getStrVal() != null ? ports.get(port.getStrVal()) : port.getIntVal();
-        assertEquals(settings.httpPort(), number, "liveness asks the HTTP port");
-        assertTrue(
-                PROBE_PATHS.contains(live.getHttpGet().getPath()),
-                live.getHttpGet().getPath());
+    }
+
+    private static boolean isOverall(Probe p) {
+        return p.getGrpc().getService() == null || p.getGrpc().getService().isEmpty();
     }
 }

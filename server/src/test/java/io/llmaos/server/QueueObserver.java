@@ -20,6 +20,11 @@ public final class QueueObserver<T> implements StreamObserver<T> {
     @Override
     public void onCompleted() {}
 
+    /** The next message, or null after {@code wait}. */
+    public T nextWithin(java.time.Duration wait) throws InterruptedException {
+        return messages.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** The next message, or null after 10 seconds. */
     public T next() throws InterruptedException {
         return messages.poll(10, TimeUnit.SECONDS);

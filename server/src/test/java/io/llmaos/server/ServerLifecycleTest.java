@@ -31,6 +31,7 @@ import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.ListModelsRequest;
 import io.llmaos.proto.v1.ModelRepositoryServiceGrpc;
 import io.llmaos.proto.v1.ResourceServiceGrpc;
+import io.llmaos.server.api.GrpcEndpoint;
 import io.llmaos.server.core.runtime.BuildInfo;
 import io.llmaos.server.core.runtime.Clock;
 import io.llmaos.server.core.runtime.ServingPhase;
@@ -164,8 +165,18 @@ class ServerLifecycleTest {
         QueueObserver<HealthCheckResponse> seen = new QueueObserver<>();
         HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), seen);
         assertEquals(ServingStatus.SERVING, seen.next().getStatus());
+        // liveness (what a Kubernetes liveness probe asks) stays SERVING through the drain
+        QueueObserver<HealthCheckResponse> live = new QueueObserver<>();
+        HealthGrpc.newStub(channel)
+                .watch(
+                        HealthCheckRequest.newBuilder()
+                                .setService(GrpcEndpoint.LIVENESS)
+                                .build(),
+                        live);
+        assertEquals(ServingStatus.SERVING, live.next().getStatus());
         server.shutdown();
         assertEquals(ServingStatus.NOT_SERVING, seen.next().getStatus());
+        assertEquals(null, live.nextWithin(java.time.Duration.ofMillis(300)), "no change of liveness");
         assertEquals(ServingPhase.STOPPED, server.phase());
         assertFalse(server.phase().isLive());
     }

@@ -51,6 +51,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcEndpoint {
     private static final Logger log = LoggerFactory.getLogger(GrpcEndpoint.class);
+    /**
+     * The health service's name for liveness: SERVING while the process runs, draining included (a
+     * drain is no reason to restart it), where the overall status ("") turns NOT_SERVING from SIGTERM
+     * and is NOT_SERVING while the start-up models load. A Kubernetes gRPC liveness probe names it.
+     */
+    public static final String LIVENESS = "liveness";
+
     private static final Duration TERMINATION_WAIT = Duration.ofSeconds(5);
     /** How long the calls open after the drain (watch streams, refusals on the wire) get after GOAWAY. */
     private static final Duration GOAWAY_WAIT = Duration.ofSeconds(1);
@@ -177,6 +184,7 @@ public final class GrpcEndpoint {
         this.localServer = local.build();
 
         setHealth(ServingStatus.NOT_SERVING);
+        health.setStatus(LIVENESS, ServingStatus.SERVING);
         status.onChange(this::onPhase);
     }
 
@@ -276,7 +284,8 @@ public final class GrpcEndpoint {
     private void onPhase(ServingPhase phase) {
         switch (phase) {
             case SERVING -> setHealth(ServingStatus.SERVING);
-            case DRAINING -> health.enterTerminalState();
+            // every name but LIVENESS; no phase comes back to SERVING after this one
+            case DRAINING -> setHealth(ServingStatus.NOT_SERVING);
             default -> {}
         }
     }
