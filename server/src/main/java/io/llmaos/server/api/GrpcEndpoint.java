@@ -181,6 +181,8 @@ public final class GrpcEndpoint {
                 io.grpc.inprocess.InProcessServerBuilder.forName(localName).executor(executor);
         definitions.forEach(local::addService);
         interceptors.forEach(local::intercept);
+        // outermost: an HTTP request's client certificate, for the tenant interceptor
+        local.intercept(io.llmaos.server.api.interceptor.HttpPeer.interceptor());
         this.localServer = local.build();
 
         setHealth(ServingStatus.NOT_SERVING);

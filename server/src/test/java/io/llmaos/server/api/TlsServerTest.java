@@ -105,6 +105,7 @@ class TlsServerTest {
         SelfSignedCertificate clientCert = new SelfSignedCertificate("acme");
         SelfSignedCertificate stranger = new SelfSignedCertificate("stranger");
         Path ca = copy(clientCert.certificate(), "client-ca.pem");
+        int httpPort = freePort();
         try (TestServer server = TestServer.start(
                 TestServer.DEMO_MODELS,
                 MLP,
@@ -113,7 +114,8 @@ class TlsServerTest {
                                 copy(serverCert.certificate(), "server.pem").toString(),
                         Setting.TLS_KEY,
                                 copy(serverCert.privateKey(), "server.key").toString(),
-                        Setting.TLS_CLIENT_CA, ca.toString()))) {
+                        Setting.TLS_CLIENT_CA, ca.toString(),
+                        Setting.HTTP_PORT, String.valueOf(httpPort)))) {
             int port = server.server().port();
             ManagedChannel proven = channel(
                     port,
@@ -138,6 +140,9 @@ class TlsServerTest {
                         .map(TenantStats::getTenant)
                         .collect(java.util.stream.Collectors.toSet());
                 assertEquals(java.util.Set.of("acme", "acme.team-a"), tenants);
+                // over HTTPS the certificate names the tenant too: narrowed by the header, never replaced
+                assertEquals(200, httpsInfer(httpPort, clientCert, serverCert, "acme.team-b"));
+                assertEquals(403, httpsInfer(httpPort, clientCert, serverCert, "vip"));
             } finally {
                 proven.shutdownNow();
             }
@@ -157,6 +162,43 @@ class TlsServerTest {
         io.grpc.Metadata h = new io.grpc.Metadata();
         h.put(io.grpc.Metadata.Key.of("x-llmaos-tenant", io.grpc.Metadata.ASCII_STRING_MARSHALLER), name);
         return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(h);
+    }
+
+    /** POST /v2/models/MLP/infer over HTTPS with {@code client}'s certificate, naming {@code tenant}: the status. */
+    private static int httpsInfer(int port, SelfSignedCertificate client, SelfSignedCertificate server, String tenant)
+            throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        keys.load(null, null);
+        char[] password = "test".toCharArray();
+        keys.setKeyEntry("client", client.key(), password, new java.security.cert.Certificate[] {client.cert()});
+        javax.net.ssl.KeyManagerFactory kmf =
+                javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, password);
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        trusted.load(null, null);
+        trusted.setCertificateEntry("server", server.cert());
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        var connection = (javax.net.ssl.HttpsURLConnection)
+                new java.net.URL("https://localhost:" + port + "/v2/models/" + MLP + "/infer").openConnection();
+        connection.setSSLSocketFactory(ssl.getSocketFactory());
+        connection.setHostnameVerifier((host, session) -> true);
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        connection.setRequestProperty("x-llmaos-tenant", tenant);
+        try (var out = connection.getOutputStream()) {
+            out.write(("{\"inputs\": [{\"name\": \"features\", \"shape\": [1, 16], \"datatype\": \"FP32\","
+                            + " \"data\": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}]}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        try {
+            return connection.getResponseCode();
+        } finally {
+            connection.disconnect();
+        }
     }
 
     /** GET /v2/health/ready over HTTPS trusting {@code certificate} alone (null: the JDK's own CAs). */

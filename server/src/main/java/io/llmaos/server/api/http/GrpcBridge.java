@@ -130,6 +130,12 @@ final class GrpcBridge {
                 headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
             }
         }
+        String peer = exchange.peerTenant();
+        if (peer != null) {
+            headers.put(
+                    Metadata.Key.of(io.llmaos.server.api.interceptor.HttpPeer.HEADER, Metadata.ASCII_STRING_MARSHALLER),
+                    peer);
+        }
         return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers))
                 .newCall(
                         method,

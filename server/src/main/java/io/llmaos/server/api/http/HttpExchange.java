@@ -65,6 +65,15 @@ final class HttpExchange {
         ctx.channel().closeFuture().addListener(f -> action.run());
     }
 
+    /** The tenant the client's mutual-TLS certificate names, or null (plaintext, or no such certificate). */
+    String peerTenant() {
+        io.netty.handler.ssl.SslHandler tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        return tls == null
+                ? null
+                : io.llmaos.server.api.interceptor.HttpPeer.tenantOf(
+                        tls.engine().getSession());
+    }
+
     /** Answers with a JSON body. */
     void json(int status, String json) {
         send(status, "application/json", json.getBytes(StandardCharsets.UTF_8), Map.of());

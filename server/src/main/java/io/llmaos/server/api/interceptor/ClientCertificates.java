@@ -20,19 +20,26 @@ import javax.net.ssl.SSLSession;
 final class ClientCertificates {
     private ClientCertificates() {}
 
-    /** The identity of the call's client certificate (roles are not its to give), or null without one. */
+    /**
+     * The identity of the call's client certificate (roles are not its to give), or null without one:
+     * the TLS session's, or for a call of the HTTP listener the one its request's session showed
+     * ({@link HttpPeer}).
+     */
     static Identity identity(Attributes transport) {
         SSLSession session = transport.get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-        if (session == null) {
-            return null;
-        }
+        String cn = session != null ? tenantOf(session) : HttpPeer.of(io.grpc.Context.current());
+        return cn != null ? new Identity(cn, Set.of(), "client certificate") : null;
+    }
+
+    /** The tenant the verified client certificate of {@code session} names, or null. */
+    static String tenantOf(SSLSession session) {
         try {
             Certificate[] chain = session.getPeerCertificates();
             if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
                 return null;
             }
             String cn = commonName(leaf.getSubjectX500Principal().getName());
-            return cn != null && Names.isTenant(cn) ? new Identity(cn, Set.of(), "client certificate") : null;
+            return cn != null && Names.isTenant(cn) ? cn : null;
         } catch (SSLPeerUnverifiedException e) {
             return null;
         }
