@@ -24,6 +24,10 @@ final class OpenAiReply {
         SAMPLED_AND_TOP
     }
 
+    /** What a sequence past its deadline answers: 504, as a call that missed it before its first token. */
+    private static final OpenAiError TIMED_OUT = new OpenAiError(
+            504, "server_error", "the request did not finish within its deadline", null, "timeout", java.util.Map.of());
+
     private final HttpExchange x;
     private final boolean chat;
     private final String id;
@@ -71,8 +75,15 @@ final class OpenAiReply {
             delta.append(t.getText());
         }
         text.append(delta);
-        String finish =
-                m.getFinishReason() == FinishReason.FINISH_REASON_UNSPECIFIED ? null : finish(m.getFinishReason());
+        // a sequence whose deadline passed ends as a failure, as a call that missed it before its first token
+        boolean late = m.getFinishReason() == FinishReason.DEADLINE;
+        String finish = m.getFinishReason() == FinishReason.FINISH_REASON_UNSPECIFIED || late
+                ? null
+                : finish(m.getFinishReason());
+        if (late && (!sampling.stream() || !started && delta.length() == 0)) {
+            ended(TIMED_OUT);
+            return;
+        }
         if (!sampling.stream()) {
             if (finish != null) {
                 x.json(200, Json.write(whole(finish, m.getUsage())));
@@ -108,6 +119,10 @@ final class OpenAiReply {
             choice.set("logprobs", lp);
             choice.put("finish_reason", finish);
             x.event(Json.write(c));
+        }
+        if (late) {
+            ended(TIMED_OUT);
+            return;
         }
         if (finish != null) {
             if (sampling.includeUsage()) {
@@ -227,7 +242,7 @@ final class OpenAiReply {
         return switch (reason) {
             case LENGTH -> "length";
             case STOP, EOS -> "stop";
-            default -> "abort"; // cancelled or past its deadline (vLLM's word; the OpenAI API has none)
+            default -> "abort"; // cancelled (vLLM's word; the OpenAI API has none)
         };
     }
 }

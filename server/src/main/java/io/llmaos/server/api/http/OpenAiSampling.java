@@ -10,7 +10,8 @@ import java.util.List;
  * {@link SamplingParams}: {@code max_tokens} (chat: also {@code max_completion_tokens}),
  * {@code temperature} (0 to 2; omitted: the model's default), {@code top_p} (0 to 1), {@code seed},
  * {@code stop} (a string or up to 4). What the server cannot do is refused by name, never ignored:
- * {@code n} or {@code best_of} above 1, non-zero penalties, {@code logit_bias}, {@code suffix}.
+ * {@code n} or {@code best_of} above 1, non-zero penalties, {@code logit_bias}, {@code suffix}, a
+ * {@code response_format} other than text, {@code tools} or {@code functions}.
  *
  * @param sampling     the sampling parameters
  * @param stream       whether the answer streams
@@ -41,6 +42,18 @@ record OpenAiSampling(SamplingParams sampling, boolean stream, boolean includeUs
         }
         if (b.has("suffix") && !b.get("suffix").isNull()) {
             throw OpenAiError.invalid("suffix", "suffix is not supported");
+        }
+        JsonNode format = b.path("response_format");
+        if (!format.isMissingNode()
+                && !format.isNull()
+                && !"text".equals(format.path("type").asText())) {
+            throw OpenAiError.invalid(
+                    "response_format", "only response_format {\"type\": \"text\"} is supported (no JSON mode)");
+        }
+        for (String tools : List.of("tools", "functions")) {
+            if (b.has(tools) && !b.get(tools).isNull() && !b.get(tools).isEmpty()) {
+                throw OpenAiError.invalid(tools, tools + " (function calling) are not supported");
+            }
         }
         SamplingParams.Builder s = SamplingParams.newBuilder();
         String maxKey = chat && b.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";

@@ -82,6 +82,17 @@ class OpenAiApiTest {
                 400,
                 "presence_penalty");
         error(post("/v1/completions", "{\"prompt\": \"x\"}"), 400, "model");
+        String chat = "{\"model\": \"gpt-kjv\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], ";
+        error(
+                post("/v1/chat/completions", chat + "\"response_format\": {\"type\": \"json_object\"}}"),
+                400,
+                "response_format");
+        error(
+                post(
+                        "/v1/chat/completions",
+                        chat + "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]}"),
+                400,
+                "tools");
         error(post("/v1/chat/completions", "{\"model\": \"gpt-kjv\"}"), 400, "messages");
         error(
                 post(
