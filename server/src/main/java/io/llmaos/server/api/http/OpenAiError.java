@@ -45,7 +45,25 @@ final class OpenAiError extends RuntimeException {
         String message = f.reason() == null && f.code() == io.grpc.Status.Code.DEADLINE_EXCEEDED
                 ? "the request did not finish within its deadline (" + OpenAiRoutes.TIMEOUT + ")"
                 : f.message();
-        return new OpenAiError(f.status(), type, message, f.field(), code, f.headers());
+        return new OpenAiError(f.status(), type, message, param(f.field()), code, f.headers());
+    }
+
+    /** The request field a gRPC field violation names, in the OpenAI API's words where it has them. */
+    static String param(String field) {
+        if (field == null) {
+            return null;
+        }
+        if (field.equals("text") || field.startsWith("token_ids")) {
+            return "prompt";
+        }
+        if (field.startsWith("inputs")) {
+            return "input";
+        }
+        if (field.startsWith("sampling.")) {
+            String name = field.substring("sampling.".length());
+            return name.startsWith("max_new_tokens") ? "max_tokens" : name.startsWith("stop_sequences") ? "stop" : name;
+        }
+        return field;
     }
 
     static OpenAiError of(Throwable t) {

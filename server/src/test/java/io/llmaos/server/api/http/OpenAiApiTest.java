@@ -77,6 +77,8 @@ class OpenAiApiTest {
         error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"logprobs\": 3}"), 400, "logprobs");
         error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [\"a\", \"b\"]}"), 400, "prompt");
         error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [1, 2], \"echo\": true}"), 400, "echo");
+        // refused by the server itself (a token id beyond the vocabulary): named in the API's words
+        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [99999]}"), 400, "prompt");
         error(
                 post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"presence_penalty\": 1}"),
                 400,
