@@ -77,7 +77,10 @@ async function main() {
   try {
     for await (const chunk of long) {
       chunks += chunk ? 1 : 0;
-      if (chunks === 3) controller.abort();
+      if (chunks === 3) {
+        controller.abort(); // the connection closes; the loop takes no more chunks
+        break;
+      }
     }
   } catch (e) {
     if (!(e instanceof OpenAI.APIUserAbortError) && e.name !== 'AbortError') throw e;
