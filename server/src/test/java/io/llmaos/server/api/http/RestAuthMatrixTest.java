@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * v2, the console's API, the OpenAI-compatible API) called with no token, an {@code infer} token and an
  * {@code admin} token. Probes are open; reading and inference need {@code infer}; loading, unloading and
  * policy changes need {@code admin}. A refused call is 401 (no or an unknown token) or 403 (a role short);
- * an allowed one is neither (its own answer, 2xx for these requests).
+ * an allowed one is neither (its own answer, 2xx for these requests). A 401 carries a Bearer challenge,
+ * and every refusal an error body.
  */
 class RestAuthMatrixTest {
     private enum Needs {
@@ -114,6 +115,10 @@ class RestAuthMatrixTest {
                                 "Bearer",
                                 answer.headers().firstValue("WWW-Authenticate").orElse(""),
                                 r.path());
+                    }
+                    if (got == 401 || got == 403) {
+                        // refused in the route's own error shape: {"error": ...} (v2, console) or the OpenAI one
+                        assertTrue(answer.body().contains("\"error\""), r.path() + ": " + answer.body());
                     }
                 }
             }
