@@ -60,6 +60,23 @@ public final class DemoRequests {
     }
 
     /** A request for the test model {@code spin} (64 floats), at {@code priority}. */
+    /** One row of the fake engine's tensor model: input {@code x} FP32 [1, n]. */
+    public static InferRequest fakeRow(String model, float... values) {
+        TensorContents.Builder c = TensorContents.newBuilder();
+        for (float v : values) {
+            c.addFp32Contents(v);
+        }
+        return InferRequest.newBuilder()
+                .setModelName(model)
+                .addInputs(Tensor.newBuilder()
+                        .setName("x")
+                        .setDatatype(DataType.FP32)
+                        .addShape(1)
+                        .addShape(values.length)
+                        .setContents(c))
+                .build();
+    }
+
     public static InferRequest spinRequest(int priority, String id) {
         TensorContents.Builder c = TensorContents.newBuilder();
         for (int i = 0; i < 64; i++) {

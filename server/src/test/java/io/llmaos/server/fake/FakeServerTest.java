@@ -24,8 +24,6 @@ import io.llmaos.proto.v1.SchedulingPolicy;
 import io.llmaos.proto.v1.SetPolicyRequest;
 import io.llmaos.proto.v1.TenantPolicy;
 import io.llmaos.proto.v1.TenantQuota;
-import io.llmaos.proto.v1.Tensor;
-import io.llmaos.proto.v1.TensorContents;
 import io.llmaos.server.TestServer;
 import io.llmaos.server.model.engine.EngineType;
 import java.nio.file.Path;
@@ -65,19 +63,7 @@ class FakeServerTest {
     }
 
     static InferRequest row(String model, float... values) {
-        TensorContents.Builder c = TensorContents.newBuilder();
-        for (float v : values) {
-            c.addFp32Contents(v);
-        }
-        return InferRequest.newBuilder()
-                .setModelName(model)
-                .addInputs(Tensor.newBuilder()
-                        .setName("x")
-                        .setDatatype(io.llmaos.proto.v1.DataType.FP32)
-                        .addShape(1)
-                        .addShape(values.length)
-                        .setContents(c))
-                .build();
+        return io.llmaos.server.DemoRequests.fakeRow(model, values);
     }
 
     @Test

@@ -22,11 +22,16 @@ import io.llmaos.proto.v1.TenantPolicy;
 import io.llmaos.server.DemoRequests;
 import io.llmaos.server.TempRepository;
 import io.llmaos.server.TestServer;
+import io.llmaos.server.fake.FakeBehaviour;
+import io.llmaos.server.fake.FakeEngine;
+import io.llmaos.server.fake.FakeModels;
+import io.llmaos.server.model.engine.EngineType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -187,11 +192,21 @@ class SchedulingTest {
 
     @Test
     void aFullQueueAnswersAtOnceWithAHint() throws Exception {
-        try (TestServer server = spin(config("{\"levels\": [{\"level\": 1, \"max_queue_size\": 2}]}", ""))) {
+        // the fake engine's batch takes 200 ms, so all 30 arrive while one runs, however fast the machine
+        FakeBehaviour slow = new FakeBehaviour();
+        slow.executeDelayMillis = 200;
+        FakeModels.tensor(
+                dir,
+                "slow",
+                1,
+                "\"instances\": {\"min\": 1, \"max\": 1},"
+                        + " \"queue\": {\"levels\": [{\"level\": 1, \"max_queue_size\": 2}]}");
+        try (TestServer server =
+                TestServer.start(dir, "slow", Map.of(), List.of(new FakeEngine(EngineType.PYTORCH, slow)))) {
             var stub = InferenceServiceGrpc.newFutureStub(server.channel());
             List<ListenableFuture<InferResponse>> calls = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
-                calls.add(stub.infer(request(0, "r" + i)));
+                calls.add(stub.infer(DemoRequests.fakeRow("slow", 1, 2, 3, 4)));
             }
             long full = 0;
             for (ListenableFuture<InferResponse> f : calls) {

@@ -17,6 +17,10 @@ import io.llmaos.server.TestServer;
 import io.llmaos.server.api.mapping.StatusMapper;
 import io.llmaos.server.config.Setting;
 import io.llmaos.server.core.error.CapacityExceededException;
+import io.llmaos.server.fake.FakeBehaviour;
+import io.llmaos.server.fake.FakeEngine;
+import io.llmaos.server.fake.FakeModels;
+import io.llmaos.server.model.engine.EngineType;
 import io.llmaos.server.security.TokenTable;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,40 +147,35 @@ class OpenAiApiTest {
     }
 
     @Test
-    void aFullQueueIs429WithRetryAfter() throws Exception {
+    void aFullQueueIs429WithRetryAfter(@TempDir Path repo) throws Exception {
+        // the fake engine's slow steps keep the first sequence running for seconds, whatever the machine
+        FakeBehaviour slow = new FakeBehaviour();
+        slow.stepDelayMillis = 200;
+        FakeModels.generative(
+                repo,
+                "slow-gpt",
+                "\"max_active_sequences\": 1",
+                "\"queue\": {\"levels\": [{\"level\": 1, \"max_queue_size\": 1}]}");
         int port = freePort();
-        try (TestServer small =
-                TestServer.start(TestServer.DEMO_MODELS, GPT, Map.of(Setting.HTTP_PORT, String.valueOf(port)))) {
-            // one sequence at a time, one waiting
-            ModelConfig.Builder one =
-                    small
-                            .repository()
-                            .getModel(GetModelRequest.newBuilder().setName(GPT).build())
-                            .getConfig()
-                            .toBuilder();
-            one.getGenerationBuilder().setMaxActiveSequences(1);
-            one.setQueue(QueuePolicy.newBuilder()
-                    .addLevels(PriorityLevel.newBuilder().setLevel(1).setMaxQueueSize(1)));
-            small.repository()
-                    .loadModel(LoadModelRequest.newBuilder()
-                            .setName(GPT)
-                            .setConfigOverride(one)
-                            .build());
+        try (TestServer small = TestServer.start(
+                repo,
+                "slow-gpt",
+                Map.of(Setting.HTTP_PORT, String.valueOf(port)),
+                List.of(new FakeEngine(EngineType.PYTORCH, slow)))) {
             String at = "http://127.0.0.1:" + port + "/v1/completions";
-            String longOne = "{\"model\": \"gpt-kjv\", \"prompt\": \"In\", \"max_tokens\": 400, \"stream\": true,"
-                    + " \"temperature\": 0.9, \"seed\": 3}";
+            String longOne = "{\"model\": \"slow-gpt\", \"prompt\": \" \", \"max_tokens\": 60, \"stream\": true}";
             HttpResponse<java.io.InputStream> running =
                     http.send(request(at, longOne, Map.of()), HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, running.statusCode());
             new java.io.BufferedReader(new java.io.InputStreamReader(running.body())).readLine(); // it is decoding
             var waiting = http.sendAsync(request(at, longOne, Map.of()), HttpResponse.BodyHandlers.ofInputStream());
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (queued(small) == 0 && System.nanoTime() < deadline) {
+            while (queued(small, "slow-gpt") == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertEquals(1, queued(small), "the second waits");
+            assertEquals(1, queued(small, "slow-gpt"), "the second waits");
             HttpResponse<String> refused = http.send(
-                    request(at, "{\"model\": \"gpt-kjv\", \"prompt\": \"In\"}", Map.of()),
+                    request(at, "{\"model\": \"slow-gpt\", \"prompt\": \"a\"}", Map.of()),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode e = shape(refused, 429, null);
             assertEquals("rate_limit_exceeded", e.get("code").asText());
@@ -188,9 +188,9 @@ class OpenAiApiTest {
         }
     }
 
-    private static long queued(TestServer s) {
+    private static long queued(TestServer s, String model) {
         return SchedulerServiceGrpc.newBlockingStub(s.channel())
-                .getStats(GetStatsRequest.newBuilder().addModelNames(GPT).build())
+                .getStats(GetStatsRequest.newBuilder().addModelNames(model).build())
                 .getModels(0)
                 .getLevelsList()
                 .stream()
