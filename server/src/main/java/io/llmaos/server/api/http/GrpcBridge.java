@@ -130,6 +130,12 @@ final class GrpcBridge {
                 headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
             }
         }
+        if (exchange.remote() instanceof java.net.InetSocketAddress address && address.getAddress() != null) {
+            headers.put(
+                    Metadata.Key.of(
+                            io.llmaos.server.api.interceptor.HttpPeer.ADDRESS_HEADER, Metadata.ASCII_STRING_MARSHALLER),
+                    io.llmaos.server.api.interceptor.HttpPeer.address(address));
+        }
         String peer = exchange.peerTenant();
         if (peer != null) {
             headers.put(

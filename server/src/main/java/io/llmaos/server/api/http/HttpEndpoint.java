@@ -39,6 +39,7 @@ public final class HttpEndpoint {
     private final int maxBody;
     private final ManagedChannel local;
     private final V2Routes v2;
+    private final TritonRoutes triton;
     private final ConsoleRoutes console;
     private final OpenAiRoutes openAi;
     private final io.llmaos.server.api.TlsManagers tls;
@@ -61,6 +62,7 @@ public final class HttpEndpoint {
         this.tls = tls;
         GrpcBridge bridge = new GrpcBridge(local);
         this.v2 = new V2Routes(bridge);
+        this.triton = new TritonRoutes(bridge);
         this.console = new ConsoleRoutes(bridge);
         this.openAi = new OpenAiRoutes(bridge, java.time.Clock.systemUTC());
     }
@@ -142,7 +144,7 @@ public final class HttpEndpoint {
                 return;
             }
             try {
-                if (!v2.handle(x) && !openAi.handle(x) && !console.handle(x)) {
+                if (!v2.handle(x) && !triton.handle(x) && !openAi.handle(x) && !console.handle(x)) {
                     x.error(404, "no such endpoint: " + io.llmaos.server.core.error.Echo.cut(x.path()), Map.of());
                 }
             } catch (IllegalArgumentException e) {

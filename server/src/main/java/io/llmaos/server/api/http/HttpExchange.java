@@ -51,6 +51,25 @@ final class HttpExchange {
         return path;
     }
 
+    /**
+     * Whether the request's method is one of {@code wanted} (HEAD counts as GET); if not, answers 405
+     * with an Allow header and returns false.
+     */
+    boolean takes(String... wanted) {
+        for (String w : wanted) {
+            if (method.equals(w) || (w.equals("GET") && method.equals("HEAD"))) {
+                return true;
+            }
+        }
+        String allow = String.join(", ", wanted);
+        send(
+                405,
+                "application/json",
+                Json.error(path + " takes " + allow + ", not " + method).getBytes(StandardCharsets.UTF_8),
+                Map.of("Allow", allow));
+        return false;
+    }
+
     /** A request header, or null. */
     String header(String name) {
         return headers.get(name);
@@ -63,6 +82,11 @@ final class HttpExchange {
     /** Runs {@code action} when the client's connection closes (a call in flight is cancelled then). */
     void onClose(Runnable action) {
         ctx.channel().closeFuture().addListener(f -> action.run());
+    }
+
+    /** The HTTP client's address. */
+    java.net.SocketAddress remote() {
+        return ctx.channel().remoteAddress();
     }
 
     /** The tenant the client's mutual-TLS certificate names, or null (plaintext, or no such certificate). */

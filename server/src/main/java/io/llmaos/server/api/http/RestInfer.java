@@ -25,9 +25,17 @@ import java.util.Set;
  * {@code binary_data_output}). The gRPC side validates everything else, as for any client.
  */
 final class RestInfer {
+    /** Triton's name for its binary tensor extension, as the server's metadata lists it over HTTP. */
+    static final String BINARY_EXTENSION = "binary_tensor_data";
+
     static final String HEADER_LENGTH = "Inference-Header-Content-Length";
     private static final String BINARY_SIZE = "binary_data_size";
     private static final String BINARY = "binary_data";
+    /** Triton's parameter naming the shared-memory region a tensor lives in. */
+    private static final String SHM_REGION = "shared_memory_region";
+    /** Marks an input read from shared memory among the raw contents. */
+    private static final byte[] IN_SHARED_MEMORY = new byte[0];
+
     private static final String BINARY_OUTPUT = "binary_data_output";
 
     private RestInfer() {}
@@ -93,6 +101,11 @@ final class RestInfer {
                 raw.add(java.util.Arrays.copyOfRange(body, offset, offset + (int) n));
                 offset += (int) n;
                 anyBinary = true;
+            } else if (in.path("parameters").has(SHM_REGION)) {
+                if (in.has("data")) {
+                    throw new IllegalArgumentException(field + ".data: must be absent for an input in shared memory");
+                }
+                raw.add(IN_SHARED_MEMORY);
             } else {
                 JsonNode data = in.get("data");
                 if (data == null) {
@@ -110,6 +123,9 @@ final class RestInfer {
         if (anyBinary) {
             // gRPC takes raw contents for every input or for none: the JSON ones are encoded too
             for (int i = 0; i < raw.size(); i++) {
+                if (raw.get(i) == IN_SHARED_MEMORY) {
+                    continue; // gRPC's raw contents hold one entry per input not in shared memory
+                }
                 ModelInferRequest.InferInputTensor.Builder t = b.getInputsBuilder(i);
                 b.addRawInputContents(ByteString.copyFrom(
                         raw.get(i) != null ? raw.get(i) : TensorJson.raw(t.getDatatype(), t.getContents())));
@@ -168,10 +184,12 @@ final class RestInfer {
             byte[] raw = i < r.getRawOutputContentsCount()
                     ? r.getRawOutputContents(i).toByteArray()
                     : TensorJson.raw(t.getDatatype(), t.getContents());
-            if (ask.wants(t.getName())) {
+            // an output written into the client's shared memory has no data here: its parameters say where
+            boolean shared = t.getParametersMap().containsKey(SHM_REGION);
+            if (!shared && ask.wants(t.getName())) {
                 params.put(BINARY_SIZE, raw.length);
                 binary.writeBytes(raw);
-            } else {
+            } else if (!shared) {
                 o.set("data", TensorJson.data(t.getDatatype(), raw));
             }
             if (params.size() > 0) {

@@ -3,7 +3,6 @@ package io.llmaos.server.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.util.JsonFormat;
 import io.llmaos.proto.oip.GRPCInferenceServiceGrpc;
 import io.llmaos.proto.oip.ModelConfigRequest;
 import io.llmaos.proto.oip.ModelInferRequest;
@@ -34,8 +33,6 @@ final class V2Routes {
     private static final Pattern MODEL = Pattern.compile(
             "/v2/models/([^/]+)(?:/versions/([^/]+))?(/ready|/infer|/config|/stats|/generate|/generate_stream)?");
     private static final Pattern REPOSITORY = Pattern.compile("/v2/repository/models/([^/]+)/(load|unload)");
-    private static final JsonFormat.Printer PROTO_JSON =
-            JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
 
     private final GrpcBridge grpc;
 
@@ -58,6 +55,7 @@ final class V2Routes {
                                         Json.object().put("name", r.getName()).put("version", r.getVersion());
                                 ArrayNode ext = o.putArray("extensions");
                                 r.getExtensionsList().forEach(ext::add);
+                                ext.add(RestInfer.BINARY_EXTENSION); // the HTTP port's own
                                 x.json(200, Json.write(o));
                             });
                 }
@@ -168,7 +166,7 @@ final class V2Routes {
                                     .setVersion(version)
                                     .build(),
                             x,
-                            r -> x.json(200, proto(r.getConfig())));
+                            r -> x.json(200, TritonJson.write(r.getConfig())));
                 }
             }
             default -> {
@@ -258,7 +256,7 @@ final class V2Routes {
                         .setVersion(version)
                         .build(),
                 x,
-                r -> x.json(200, proto(r)));
+                r -> x.json(200, TritonJson.write(r)));
     }
 
     private void index(HttpExchange x) {
@@ -346,36 +344,15 @@ final class V2Routes {
         return o;
     }
 
-    private static String proto(com.google.protobuf.MessageOrBuilder m) {
-        try {
-            return PROTO_JSON.print(m);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a served message always prints", e);
-        }
-    }
-
     private static boolean get(HttpExchange x) {
-        return method(x, "GET");
+        return x.takes("GET");
     }
 
     private static boolean post(HttpExchange x) {
-        return method(x, "POST");
+        return x.takes("POST");
     }
 
-    private static boolean method(HttpExchange x, String wanted) {
-        if (x.method().equals(wanted) || (wanted.equals("GET") && x.method().equals("HEAD"))) {
-            return true;
-        }
-        x.send(
-                405,
-                "application/json",
-                Json.error(x.path() + " takes " + wanted + ", not " + x.method())
-                        .getBytes(StandardCharsets.UTF_8),
-                Map.of("Allow", wanted));
-        return false;
-    }
-
-    private static String decode(String segment) {
+    static String decode(String segment) {
         return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }

@@ -18,7 +18,12 @@ public final class HttpPeer {
     /** The metadata key the HTTP bridge sets. */
     public static final String HEADER = "llmaos-http-peer-tenant";
 
+    /** The metadata key the HTTP bridge sets to the HTTP client's address ("ip port"). */
+    public static final String ADDRESS_HEADER = "llmaos-http-peer-address";
+
     private static final Metadata.Key<String> KEY = Metadata.Key.of(HEADER, Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> ADDRESS =
+            Metadata.Key.of(ADDRESS_HEADER, Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<String> TENANT = Context.key("llmaos-http-peer-tenant");
 
     private HttpPeer() {}
@@ -33,17 +38,52 @@ public final class HttpPeer {
         return TENANT.get(context);
     }
 
-    /** For the in-process server: takes {@value #HEADER} as the call's client-certificate tenant. */
+    /** How the bridge writes an HTTP client's address into {@value #ADDRESS_HEADER}. */
+    public static String address(java.net.InetSocketAddress peer) {
+        return peer.getAddress().getHostAddress() + " " + peer.getPort();
+    }
+
+    /**
+     * For the in-process server: takes {@value #HEADER} as the call's client-certificate tenant, and
+     * {@value #ADDRESS_HEADER} as the call's remote address (what the interceptors that look at the
+     * client's address, shared-memory registration and the watch limit, then see).
+     */
     public static ServerInterceptor interceptor() {
         return new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(
-                    ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                    ServerCall<Q, R> given, Metadata headers, ServerCallHandler<Q, R> next) {
+                java.net.SocketAddress peer = parse(headers.get(ADDRESS));
+                ServerCall<Q, R> call = peer == null
+                        ? given
+                        : new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(given) {
+                            @Override
+                            public io.grpc.Attributes getAttributes() {
+                                return super.getAttributes().toBuilder()
+                                        .set(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR, peer)
+                                        .build();
+                            }
+                        };
                 String tenant = headers.get(KEY);
                 return tenant == null
                         ? next.startCall(call, headers)
                         : Contexts.interceptCall(Context.current().withValue(TENANT, tenant), call, headers, next);
             }
         };
+    }
+
+    /** The address {@link #address} wrote (an IP literal and a port: no name lookup), or null. */
+    static java.net.SocketAddress parse(String value) {
+        if (value == null) {
+            return null;
+        }
+        int space = value.lastIndexOf(' ');
+        try {
+            return new java.net.InetSocketAddress(
+                    java.net.InetAddress.getByName(value.substring(0, space)),
+                    Integer.parseInt(value.substring(space + 1)));
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The authorization matrix over HTTP, as gRPC's (AuthMatrixTest): every route of the HTTP port (KServe
- * v2, the console's API, the OpenAI-compatible API) called with no token, an {@code infer} token and an
+ * v2 and Triton's extensions, the console's API, the OpenAI-compatible API) called with no token, an {@code infer} token and an
  * {@code admin} token. Probes are open; reading and inference need {@code infer}; loading, unloading and
  * policy changes need {@code admin}. A refused call is 401 (no or an unknown token) or 403 (a role short);
  * an allowed one is neither (its own answer, 2xx for these requests). A 401 carries a Bearer challenge,
@@ -67,6 +67,10 @@ class RestAuthMatrixTest {
                     "{\"model\": \"gpt-kjv\", \"max_tokens\": 2,"
                             + " \"messages\": [{\"role\": \"user\", \"content\": \"In\"}]}",
                     Needs.INFER),
+            new Route("GET", "/v2/systemsharedmemory/status", null, Needs.INFER),
+            new Route("GET", "/v2/logging", null, Needs.ADMIN),
+            new Route("GET", "/v2/trace/setting", null, Needs.ADMIN),
+            new Route("POST", "/v2/systemsharedmemory/unregister", null, Needs.ADMIN),
             new Route("POST", "/v2/repository/models/tf-dense/load", "{}", Needs.ADMIN),
             new Route("POST", "/v2/repository/models/tf-dense/unload", "{}", Needs.ADMIN),
             new Route("POST", "/api/models/tf-dense/load", "", Needs.ADMIN),
