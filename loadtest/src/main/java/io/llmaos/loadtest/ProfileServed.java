@@ -24,11 +24,12 @@ import java.util.function.Supplier;
  * CPU flame graphs of the served path beside the bare echo's, made with async-profiler attached to
  * each server process while the same client drives it: the echo at concurrency 1 and 32, the
  * served MLP through Infer and OIP ModelInfer (raw) at 1 and 32, MiniLM at 1, and the MLP at 32 with
- * every kind of telemetry on (metrics, access log, traces at 1%). Writes
+ * every kind of telemetry on (metrics, access log, traces at 1%), and the MLP through KServe v2 REST at 1
+ * and 32. Writes
  * {@code <scenario>.html} (flame graph) and {@code <scenario>.collapsed} (stacks) to the output
  * folder, and prints the top frames of each scenario (by self time) as JSON.
  *
- * <p>Run: {@code loadtest/bin/profile-served [seconds per scenario] [output folder] [echo|served|telemetry]}
+ * <p>Run: {@code loadtest/bin/profile-served [seconds per scenario] [output folder] [echo|served|telemetry|rest]}
  * (the last runs one group alone).
  */
 public final class ProfileServed {
@@ -62,6 +63,9 @@ public final class ProfileServed {
         }
         if (only.isEmpty() || only.equals("telemetry")) {
             profileTelemetry(profiler, serverClasspath, models, scenarios, json);
+        }
+        if (only.isEmpty() || only.equals("rest")) {
+            profileRest(profiler, serverClasspath, models, scenarios, json);
         }
         System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     }
@@ -149,6 +153,31 @@ public final class ProfileServed {
             scenarios.set(
                     "served_mlp_infer_c32_telemetry",
                     profiler.profile("served_mlp_infer_c32_telemetry", s.pid(), 32, () -> infer.infer(mlp), json));
+        }
+    }
+
+    /** The MLP through KServe v2 REST (JSON over HTTP/1.1, Java's HttpClient) at concurrency 1 and 32. */
+    private static void profileRest(
+            Profiler profiler, String serverClasspath, Path models, ObjectNode scenarios, ObjectMapper json)
+            throws Exception {
+        int port = freePort();
+        try (ServerProcess s = ServerProcess.start(
+                serverClasspath,
+                ServerProcess.benchmarkJvmOptions(),
+                List.of("--models", models.toString(), "--load-models", BenchRequests.MLP, "--http-port", "" + port))) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .build();
+            java.net.http.HttpRequest request = RestBenchmark.mlpRequest("http://127.0.0.1:" + port);
+            Supplier<ListenableFuture<?>> rest = () -> RestBenchmark.rest(http, request);
+            JitWarmup.untilQuiet(
+                    s::compilerTicks,
+                    round -> LoadGenerator.closedLoop(32, Duration.ZERO, round, rest),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(180));
+            for (int c : new int[] {1, 32}) {
+                scenarios.set("rest_mlp_c" + c, profiler.profile("rest_mlp_c" + c, s.pid(), c, rest, json));
+            }
         }
     }
 

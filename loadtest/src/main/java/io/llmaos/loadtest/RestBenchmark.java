@@ -51,18 +51,7 @@ public final class RestBenchmark {
         HttpClient http =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ModelInferRequest grpcRequest = BenchRequests.oipMlp(false);
-        StringBuilder row = new StringBuilder();
-        for (int i = 0; i < 16; i++) {
-            row.append(i == 0 ? "" : ",").append(i / 16f);
-        }
-        String restBody =
-                "{\"inputs\": [{\"name\": \"features\", \"shape\": [1, 16], \"datatype\": \"FP32\", \"data\": [" + row
-                        + "]}]}";
-        HttpRequest restRequest = HttpRequest.newBuilder(
-                        URI.create(base + "/v2/models/" + BenchRequests.MLP + "/infer"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(restBody))
-                .build();
+        HttpRequest restRequest = mlpRequest(base);
         ObjectNode report = new ObjectMapper().createObjectNode();
         report.put("benchmark", "rest");
         report.put("cores", Runtime.getRuntime().availableProcessors());
@@ -151,6 +140,20 @@ public final class RestBenchmark {
                 "note",
                 "REST: JSON tensors over HTTP/1.1 with Java's HttpClient; gRPC: OIP ModelInfer, typed contents");
         System.out.println(report.toPrettyString());
+    }
+
+    /** One MLP row as a KServe v2 REST inference request (JSON tensors) to the server at {@code base}. */
+    static HttpRequest mlpRequest(String base) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            row.append(i == 0 ? "" : ",").append(i / 16f);
+        }
+        String body = "{\"inputs\": [{\"name\": \"features\", \"shape\": [1, 16], \"datatype\": \"FP32\", \"data\": ["
+                + row + "]}]}";
+        return HttpRequest.newBuilder(URI.create(base + "/v2/models/" + BenchRequests.MLP + "/infer"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     /** {@code request} sent, as a future that fails unless the answer is 200. */
