@@ -94,6 +94,10 @@ public final class HttpEndpoint {
                             }
                             ch.pipeline()
                                     .addLast(new HttpServerCodec())
+                                    // bodies sent with Content-Encoding gzip or deflate (tritonclient.http's
+                                    // request_compression_algorithm); the limit applies to the decompressed body
+                                    .addLast(new io.netty.handler.codec.http.HttpContentDecompressor(0))
+                                    .addLast(new Compressor())
                                     .addLast(new HttpServerKeepAliveHandler())
                                     .addLast(new HttpObjectAggregator(maxBody))
                                     .addLast(new Requests());
@@ -128,6 +132,29 @@ public final class HttpEndpoint {
         local.shutdownNow();
     }
 
+    /**
+     * Compresses an answer of 1 KiB or more with gzip or deflate when the request's Accept-Encoding asks
+     * for it (tritonclient.http's response_compression_algorithm); never a stream of Server-Sent Events,
+     * whose events must reach the client as they are written.
+     */
+    private static final class Compressor extends io.netty.handler.codec.http.HttpContentCompressor {
+        Compressor() {
+            super(
+                    1024,
+                    io.netty.handler.codec.compression.StandardCompressionOptions.gzip(),
+                    io.netty.handler.codec.compression.StandardCompressionOptions.deflate());
+        }
+
+        @Override
+        protected Result beginEncode(io.netty.handler.codec.http.HttpResponse response, String acceptEncoding)
+                throws Exception {
+            String type = response.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);
+            return type != null && type.startsWith("text/event-stream")
+                    ? null
+                    : super.beginEncode(response, acceptEncoding);
+        }
+    }
+
     /** Reads each whole request and routes it; a request the routes refuse is answered here. */
     private final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
@@ -141,6 +168,16 @@ public final class HttpEndpoint {
                     HttpUtil.isKeepAlive(request));
             if (!request.decoderResult().isSuccess()) {
                 x.error(400, "the request is not valid HTTP", Map.of());
+                return;
+            }
+            String encoding = request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_ENCODING);
+            if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+                // one the decompressor does not know (gzip and deflate it has undone)
+                x.error(
+                        415,
+                        "Content-Encoding " + io.llmaos.server.core.error.Echo.cut(encoding)
+                                + " is not supported: send gzip, deflate or none",
+                        Map.of("Accept-Encoding", "gzip, deflate"));
                 return;
             }
             try {

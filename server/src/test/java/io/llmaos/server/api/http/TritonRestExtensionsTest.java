@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Triton's HTTP extensions over real HTTP against a real server: a model's configuration and
  * statistics written as Triton writes them (numbers for 64-bit integers, zero counts present) and equal
  * to the gRPC answers, the logging and trace settings, and system shared memory registered, used for an
- * inference's input and output, listed and unregistered over HTTP.
+ * inference's input and output, listed and unregistered over HTTP; request bodies compressed with gzip
+ * or deflate, and answers compressed when the client accepts it (never a stream of events).
  */
 class TritonRestExtensionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -243,6 +244,64 @@ class TritonRestExtensionsTest {
         } finally {
             Files.deleteIfExists(inFile);
             Files.deleteIfExists(outFile);
+        }
+    }
+
+    @Test
+    void compressedBodiesBothWays() throws Exception {
+        String row = "{\"inputs\": [{\"name\": \"features\", \"datatype\": \"FP32\", \"shape\": [1, 16],"
+                + " \"data\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]}], \"outputs\": [{\"name\": \"scores\"}]}";
+        JsonNode plain = ok(send("POST", "/v2/models/" + MLP + "/infer", row)).get("outputs");
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(row.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.io.ByteArrayOutputStream zz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.DeflaterOutputStream(zz)) {
+            out.write(row.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        for (var e :
+                Map.of("gzip", gz.toByteArray(), "deflate", zz.toByteArray()).entrySet()) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v2/models/" + MLP + "/infer"))
+                            .header("Content-Encoding", e.getKey())
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(e.getValue()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(plain, ok(r).get("outputs"), e.getKey());
+        }
+        HttpResponse<String> unknown = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v2/models/" + MLP + "/infer"))
+                        .header("Content-Encoding", "br")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(gz.toByteArray()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, unknown.statusCode(), unknown.body());
+
+        // an answer over 1 KiB comes back compressed when asked for
+        HttpRequest config = HttpRequest.newBuilder(URI.create(base + "/v2/models/" + MLP + "/config"))
+                .header("Accept-Encoding", "gzip")
+                .build();
+        HttpResponse<byte[]> zipped = http.send(config, HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(""));
+        byte[] unzipped =
+                new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body())).readAllBytes();
+        assertEquals(ok(send("GET", "/v2/models/" + MLP + "/config", null)), JSON.readTree(unzipped));
+        // never events: a client reading a stream gets each event as written
+        HttpResponse<java.io.InputStream> events = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/watch/models"))
+                        .header("Accept-Encoding", "gzip")
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(events.body()))) {
+            assertTrue(
+                    events.headers().firstValue("Content-Encoding").isEmpty(),
+                    events.headers().toString());
+            String line = lines.readLine();
+            while (line != null && !line.startsWith("data: ")) {
+                line = lines.readLine(); // a comment first
+            }
+            assertTrue(line != null, "the first event, readable as written");
         }
     }
 }
