@@ -1,5 +1,6 @@
 // Calls LLMA OS through its OpenAI-compatible API with the official openai package: the models, a
-// completion, a chat (whole and streamed), embeddings, two errors, and a stream abandoned midway.
+// completion, a chat (whole and streamed), two prompts with two choices each, embeddings, two errors, and a
+// stream abandoned midway.
 // Usage: node openai.js [base URL]   (default: $LLMAOS_OPENAI_URL or http://127.0.0.1:8000/v1)
 // A secured server: LLMAOS_TOKEN is the API key (the bearer token of --auth-tokens).
 // Prints one JSON line per call, {"call": ...}.
@@ -64,8 +65,17 @@ async function main() {
     float_vectors: asFloats.data.map((d) => d.embedding),
   });
 
+  // two prompts, two choices each: four sequences batched together, choice j sampled with seed 3 + j
+  const choices = await client.completions.create({
+    model: GPT, prompt: ['In the beginning', 'And God said'], n: 2, max_tokens: 8, temperature: 0.8, seed: 3,
+  });
+  out({
+    call: 'choices', indexes: choices.choices.map((c) => c.index), texts: choices.choices.map((c) => c.text),
+    usage: choices.usage,
+  });
+
   await failure('error_unknown_model', () => client.completions.create({ model: 'no-such-model', prompt: 'x' }));
-  await failure('error_n', () => client.chat.completions.create({ model: GPT, messages, n: 2 }));
+  await failure('error_n', () => client.chat.completions.create({ model: GPT, messages, n: 200 }));
 
   // a stream abandoned after three chunks: the server cancels the sequence
   const controller = new AbortController();

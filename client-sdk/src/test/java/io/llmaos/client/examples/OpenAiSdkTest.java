@@ -89,6 +89,19 @@ class OpenAiSdkTest {
             assertTrue(streamed.get("chunks").asInt() > 3, "one chunk per delta: " + streamed);
             assertEquals(chat.get("usage"), streamed.get("usage"));
 
+            // two prompts times n = 2: choice j of a prompt is that prompt sampled with seed 3 + j
+            JsonNode choices = calls.get("choices");
+            assertEquals(List.of("0", "1", "2", "3"), texts(choices.get("indexes")));
+            String[] prompts = {"In the beginning", "And God said"};
+            for (int i = 0; i < 4; i++) {
+                assertEquals(
+                        generate(grpc, prompts[i / 2], List.of(), 8, 0.8f, 3 + i % 2),
+                        choices.get("texts").get(i).asText(),
+                        "choice " + i);
+            }
+            int made4 = choices.get("usage").get("completion_tokens").asInt();
+            assertTrue(made4 > 4 && made4 <= 32, "four choices of at most 8 tokens: " + choices.get("usage"));
+
             JsonNode embeddings = calls.get("embeddings");
             List<String> texts = texts(embeddings.get("texts"));
             float[][] expected = new float[texts.size()][];
@@ -123,21 +136,26 @@ class OpenAiSdkTest {
             }
             assertEquals(0, active(server), "the abandoned sequence was cancelled");
             long made = generated(server) - generatedBefore;
-            // 24 (completion) + 24 + 24 (chats) + the abandoned stream's few, far from its 400
-            assertTrue(made < 24 * 3 + 100, "the abandoned stream stopped early: " + made + " tokens in all");
+            // 24 (completion) + 24 + 24 (chats) + 4 x 8 (choices) + the abandoned stream's few, far from its 400
+            assertTrue(made < 24 * 3 + 32 + 100, "the abandoned stream stopped early: " + made + " tokens in all");
         }
     }
 
     /** The text gRPC Generate makes for {@code prompt}, greedy, 24 tokens. */
     private static String generate(LlmaosClient grpc, String prompt, List<String> stop) {
+        return generate(grpc, prompt, stop, 24, 0, 7);
+    }
+
+    private static String generate(
+            LlmaosClient grpc, String prompt, List<String> stop, int tokens, float temperature, long seed) {
         StringBuilder text = new StringBuilder();
         try (var stream = grpc.generate(GenerateRequest.newBuilder()
                 .setModelName(GPT)
                 .setText(prompt)
                 .setSampling(SamplingParams.newBuilder()
-                        .setMaxNewTokens(24)
-                        .setTemperature(0)
-                        .setSeed(7)
+                        .setMaxNewTokens(tokens)
+                        .setTemperature(temperature)
+                        .setSeed(seed)
                         .addAllStopSequences(stop))
                 .build())) {
             while (stream.hasNext()) {

@@ -89,8 +89,11 @@ final class GrpcBridge {
         stream(method, request, exchange, null, onNext, onEnd);
     }
 
-    /** As {@link #stream(MethodDescriptor, Object, HttpExchange, Consumer, Consumer)}, within {@code deadline}. */
-    <Q, R> void stream(
+    /**
+     * As {@link #stream(MethodDescriptor, Object, HttpExchange, Consumer, Consumer)}, within {@code deadline};
+     * the call started (to cancel it).
+     */
+    <Q, R> ClientCall<Q, R> stream(
             MethodDescriptor<Q, R> method,
             Q request,
             HttpExchange exchange,
@@ -116,6 +119,7 @@ final class GrpcBridge {
         call.request(1);
         call.sendMessage(request);
         call.halfClose();
+        return call;
     }
 
     /**

@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code POST /v1/completions} and {@code /v1/chat/completions}: the request as a {@code Generate}
- * call (the prompt as text or token ids, sampling, the priority and deadline of the headers), its
- * messages answered by an {@link OpenAiReply}. A chat's messages become the prompt through the model's
+ * {@code POST /v1/completions} and {@code /v1/chat/completions}: each choice of the request (each
+ * prompt times {@code n}) as a {@code Generate} call (the prompt as text or token ids, sampling, the
+ * priority and deadline of the headers), their messages answered together by an {@link OpenAiReply}. A chat's messages become the prompt through the model's
  * chat template ({@link ChatPrompt}), read with {@code GetModel}. Closing the connection cancels the
  * call, and the sequence with it.
  */
@@ -36,8 +36,11 @@ final class OpenAiGeneration {
         JsonNode b = r.body();
         String model = r.model();
         OpenAiSampling sampling = OpenAiSampling.of(b, false, COMPLETIONS_MAX_TOKENS);
-        GenerateRequest.Builder g = base(r, model, sampling.sampling());
-        String promptText = prompt(b.path("prompt"), g);
+        List<JsonNode> prompts = prompts(b.path("prompt"));
+        if (prompts.size() * sampling.n() > OpenAiSampling.MAX_CHOICES) {
+            throw OpenAiError.invalid(
+                    "n", "at most " + OpenAiSampling.MAX_CHOICES + " choices per request (prompts times n)");
+        }
         JsonNode lp = b.path("logprobs");
         OpenAiReply.Logprobs logprobs = OpenAiReply.Logprobs.NONE;
         if (!lp.isMissingNode() && !lp.isNull()) {
@@ -48,17 +51,23 @@ final class OpenAiGeneration {
             logprobs = lp.asInt() == 0 ? OpenAiReply.Logprobs.SAMPLED : OpenAiReply.Logprobs.SAMPLED_AND_TOP;
         }
         boolean echo = b.path("echo").asBoolean(false);
-        if (echo && promptText == null) {
+        if (echo && prompts.stream().anyMatch(p -> !p.isTextual())) {
             throw OpenAiError.invalid("echo", "echo needs the prompt as text");
         }
         if (echo && logprobs != OpenAiReply.Logprobs.NONE) {
             throw OpenAiError.invalid("echo", "echo with logprobs is not supported (prompt tokens' log-probabilities)");
         }
-        run(
-                r,
-                g.build(),
-                new OpenAiReply(
-                        r.x(), false, "cmpl-" + id(), now(), model, sampling, logprobs, echo ? promptText : null));
+        OpenAiReply reply = new OpenAiReply(r.x(), false, "cmpl-" + id(), now(), model, sampling, logprobs);
+        List<GenerateRequest> requests = new ArrayList<>();
+        for (JsonNode prompt : prompts) {
+            GenerateRequest.Builder g = base(r, model, sampling.sampling());
+            prompt(prompt, g);
+            for (int j = 0; j < sampling.n(); j++) {
+                reply.choice(echo ? prompt.asText() : null, j == 0);
+                requests.add(choice(g, j));
+            }
+        }
+        run(r, requests, reply);
     }
 
     void chat(OpenAiRoutes.Request r) {
@@ -88,13 +97,38 @@ final class OpenAiGeneration {
                     s.addStopSequences(stop);
                 }
             }
-            run(r, g.build(), new OpenAiReply(r.x(), true, "chatcmpl-" + id(), now(), model, sampling, chosen, null));
+            OpenAiReply reply = new OpenAiReply(r.x(), true, "chatcmpl-" + id(), now(), model, sampling, chosen);
+            List<GenerateRequest> requests = new ArrayList<>();
+            for (int j = 0; j < sampling.n(); j++) {
+                reply.choice(null, j == 0);
+                requests.add(choice(g, j));
+            }
+            run(r, requests, reply);
         });
     }
 
-    private void run(OpenAiRoutes.Request r, GenerateRequest request, OpenAiReply reply) {
-        grpc.stream(
-                InferenceServiceGrpc.getGenerateMethod(), request, r.x(), r.deadline(), reply::message, reply::ended);
+    /** Choice {@code j} of a prompt: the request as it is, its seed (if any) plus {@code j}, so choices differ. */
+    private static GenerateRequest choice(GenerateRequest.Builder g, int j) {
+        if (j == 0 || !g.getSampling().hasSeed()) {
+            return g.build();
+        }
+        GenerateRequest.Builder other = g.clone();
+        other.getSamplingBuilder().setSeed(g.getSampling().getSeed() + j);
+        return other.build();
+    }
+
+    /** Starts each choice's Generate call, the i-th feeding choice i; none after one has failed. */
+    private void run(OpenAiRoutes.Request r, List<GenerateRequest> requests, OpenAiReply reply) {
+        for (int i = 0; i < requests.size() && !reply.over(); i++) {
+            int index = i;
+            reply.track(grpc.stream(
+                    InferenceServiceGrpc.getGenerateMethod(),
+                    requests.get(i),
+                    r.x(),
+                    r.deadline(),
+                    m -> reply.message(index, m),
+                    failure -> reply.ended(index, failure)));
+        }
     }
 
     private static GenerateRequest.Builder base(OpenAiRoutes.Request r, String model, SamplingParams sampling) {
@@ -104,36 +138,43 @@ final class OpenAiGeneration {
                 .setPriority(r.priority());
     }
 
-    /** Sets {@code g}'s prompt from the completions API's {@code prompt}; its text, or null for token ids. */
-    private static String prompt(JsonNode prompt, GenerateRequest.Builder g) {
-        JsonNode one = prompt;
+    /**
+     * The completions API's {@code prompt} as a list of prompts: a text, a list of token ids, or a list
+     * of either (one choice per prompt, times {@code n}).
+     */
+    private static List<JsonNode> prompts(JsonNode prompt) {
+        List<JsonNode> all = new ArrayList<>();
         if (prompt.isArray()
-                && prompt.size() > 1
+                && !prompt.isEmpty()
                 && (prompt.get(0).isTextual() || prompt.get(0).isArray())) {
-            throw OpenAiError.invalid("prompt", "one prompt per request (send each prompt as its own request)");
+            prompt.forEach(all::add); // a list of prompts
+        } else {
+            all.add(prompt);
         }
-        if (prompt.isArray()
-                && prompt.size() == 1
-                && (prompt.get(0).isTextual() || prompt.get(0).isArray())) {
-            one = prompt.get(0); // a list of one prompt
+        if (all.size() > OpenAiSampling.MAX_CHOICES) {
+            throw OpenAiError.invalid("prompt", "at most " + OpenAiSampling.MAX_CHOICES + " prompts per request");
         }
+        return all;
+    }
+
+    /** Sets {@code g}'s prompt from one prompt of the completions API: a text or a list of token ids. */
+    private static void prompt(JsonNode one, GenerateRequest.Builder g) {
         if (one.isTextual()) {
             g.setText(one.asText());
-            return one.asText();
+            return;
         }
         if (one.isArray() && !one.isEmpty()) {
             List<Long> ids = new ArrayList<>();
             for (JsonNode id : one) {
                 if (!id.isIntegralNumber() || !id.canConvertToLong() || id.asLong() < 0) {
-                    throw OpenAiError.invalid(
-                            "prompt", "prompt is a text, a list of token ids, or a list of one of them");
+                    throw OpenAiError.invalid("prompt", "prompt is a text, a list of token ids, or a list of either");
                 }
                 ids.add(id.asLong());
             }
             g.setTokenIds(TokenIds.newBuilder().addAllIds(ids));
-            return null;
+            return;
         }
-        throw OpenAiError.invalid("prompt", "prompt is required: a text or a list of token ids");
+        throw OpenAiError.invalid("prompt", "prompt is required: a text or a list of token ids, or a list of either");
     }
 
     private long now() {

@@ -2,19 +2,25 @@ package io.llmaos.server.api.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.ClientCall;
 import io.llmaos.proto.v1.FinishReason;
 import io.llmaos.proto.v1.GenerateResponse;
 import io.llmaos.proto.v1.TokenChunk;
 import io.llmaos.proto.v1.Usage;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One completion or chat answer as the OpenAI API shapes it, whole or streamed: fed the Generate
- * stream's messages, it writes {@code text_completion} / {@code chat.completion} objects, or one
- * chunk per text delta ({@code chat.completion.chunk}; a chat's first chunk carries the role), the
- * finish reason on the last, a usage chunk when asked, and {@code data: [DONE]}. A failure before
- * anything was sent is answered with its HTTP status; one after it as a last {@code {"error"}} event.
+ * One completion or chat answer as the OpenAI API shapes it, whole or streamed, over one or more
+ * choices (prompts times {@code n}), each fed by its own Generate stream: it writes
+ * {@code text_completion} / {@code chat.completion} objects with every choice once all have finished,
+ * or one chunk per text delta of a choice ({@code chat.completion.chunk}; a chat choice's first chunk
+ * carries the role), its finish reason on its last, a usage chunk when asked, and {@code data: [DONE]}
+ * after the last choice. Usage counts each prompt once and every choice's tokens. A failure of any
+ * choice ends the answer (the other choices' calls are cancelled): before anything was sent with its
+ * HTTP status, after it as a last {@code {"error"}} event. Its methods are called from the calls'
+ * threads, one at a time.
  */
 final class OpenAiReply {
     /** How tokens' log-probabilities are reported: none, or the sampled token's (with it as its own top one). */
@@ -35,11 +41,33 @@ final class OpenAiReply {
     private final String model;
     private final OpenAiSampling sampling;
     private final Logprobs logprobs;
-    private final String echo;
-    private final StringBuilder text = new StringBuilder();
-    private final ArrayNode chatLogprobs = Json.MAPPER.createArrayNode();
-    private final ObjectNode completionLogprobs = Json.object();
+    private final List<Choice> choices = new ArrayList<>();
+    private final List<ClientCall<?, ?>> calls = new ArrayList<>();
+    private int unfinished;
     private boolean started;
+    private boolean over;
+
+    /** One choice: what it has written, and how it ended. */
+    private static final class Choice {
+        final int index;
+        final String echo;
+        final boolean countsPrompt;
+        final StringBuilder text = new StringBuilder();
+        final ArrayNode chatLogprobs = Json.MAPPER.createArrayNode();
+        final ObjectNode completionLogprobs = Json.object();
+        boolean begun;
+        String finish;
+        Usage usage = Usage.getDefaultInstance();
+
+        Choice(int index, String echo, boolean countsPrompt) {
+            this.index = index;
+            this.echo = echo;
+            this.countsPrompt = countsPrompt;
+            for (String key : List.of("tokens", "token_logprobs", "top_logprobs", "text_offset")) {
+                completionLogprobs.putArray(key);
+            }
+        }
+    }
 
     OpenAiReply(
             HttpExchange x,
@@ -48,8 +76,7 @@ final class OpenAiReply {
             long created,
             String model,
             OpenAiSampling sampling,
-            Logprobs logprobs,
-            String echo) {
+            Logprobs logprobs) {
         this.x = x;
         this.chat = chat;
         this.id = id;
@@ -57,57 +84,87 @@ final class OpenAiReply {
         this.model = model;
         this.sampling = sampling;
         this.logprobs = logprobs;
-        this.echo = echo;
-        for (String key : List.of("tokens", "token_logprobs", "top_logprobs", "text_offset")) {
-            completionLogprobs.putArray(key);
+    }
+
+    /**
+     * Adds a choice (its index is the order of adding); {@code echo} is the prompt to write before its
+     * text (null: none), {@code countsPrompt} whether usage counts its prompt (the first choice of each).
+     */
+    synchronized int choice(String echo, boolean countsPrompt) {
+        choices.add(new Choice(choices.size(), echo, countsPrompt));
+        unfinished++;
+        return choices.size() - 1;
+    }
+
+    /** A choice's call, cancelled when another choice fails (at once when the answer has already ended). */
+    synchronized void track(ClientCall<?, ?> call) {
+        if (over) {
+            call.cancel("another choice of the request failed", null);
+        } else {
+            calls.add(call);
         }
     }
 
-    /** One message of the Generate stream. */
-    void message(GenerateResponse m) {
-        StringBuilder delta = new StringBuilder();
-        if (!started && echo != null) {
-            delta.append(echo);
+    /** Whether the answer has ended in a failure (no more choices need starting). */
+    synchronized boolean over() {
+        return over;
+    }
+
+    /** One message of choice {@code index}'s Generate stream. */
+    synchronized void message(int index, GenerateResponse m) {
+        if (over) {
+            return;
         }
-        int offset = text.length() + delta.length();
-        ObjectNode lp = logprobs == Logprobs.NONE ? null : chatOrCompletionLogprobs(m.getTokensList(), offset);
+        Choice c = choices.get(index);
+        StringBuilder delta = new StringBuilder();
+        if (!c.begun && c.echo != null) {
+            delta.append(c.echo);
+        }
+        int offset = c.text.length() + delta.length();
+        ObjectNode lp = logprobs == Logprobs.NONE ? null : chatOrCompletionLogprobs(c, m.getTokensList(), offset);
         for (TokenChunk t : m.getTokensList()) {
             delta.append(t.getText());
         }
-        text.append(delta);
+        c.text.append(delta);
         // a sequence whose deadline passed ends as a failure, as a call that missed it before its first token
         boolean late = m.getFinishReason() == FinishReason.DEADLINE;
         String finish = m.getFinishReason() == FinishReason.FINISH_REASON_UNSPECIFIED || late
                 ? null
                 : finish(m.getFinishReason());
         if (late && (!sampling.stream() || !started && delta.length() == 0)) {
-            ended(TIMED_OUT);
+            fail(TIMED_OUT);
             return;
         }
+        if (finish != null) {
+            c.finish = finish;
+            c.usage = m.getUsage();
+            unfinished--;
+        }
         if (!sampling.stream()) {
-            if (finish != null) {
-                x.json(200, Json.write(whole(finish, m.getUsage())));
+            if (unfinished == 0) {
+                x.json(200, Json.write(whole()));
             }
             return;
         }
         if (!started) {
             started = x.startEvents();
-            if (chat) {
-                ObjectNode first = chunk();
-                first.putArray("choices")
-                        .addObject()
-                        .put("index", 0)
-                        .putNull("logprobs")
-                        .putNull("finish_reason")
-                        .putObject("delta")
-                        .put("role", "assistant")
-                        .put("content", "");
-                x.event(Json.write(first));
-            }
         }
+        if (chat && !c.begun) {
+            ObjectNode first = chunk();
+            first.putArray("choices")
+                    .addObject()
+                    .put("index", c.index)
+                    .putNull("logprobs")
+                    .putNull("finish_reason")
+                    .putObject("delta")
+                    .put("role", "assistant")
+                    .put("content", "");
+            x.event(Json.write(first));
+        }
+        c.begun = true;
         if (delta.length() > 0 || finish != null) {
-            ObjectNode c = chunk();
-            ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
+            ObjectNode chunk = chunk();
+            ObjectNode choice = chunk.putArray("choices").addObject().put("index", c.index);
             if (chat) {
                 ObjectNode d = choice.putObject("delta");
                 if (delta.length() > 0) {
@@ -118,17 +175,17 @@ final class OpenAiReply {
             }
             choice.set("logprobs", lp);
             choice.put("finish_reason", finish);
-            x.event(Json.write(c));
+            x.event(Json.write(chunk));
         }
         if (late) {
-            ended(TIMED_OUT);
+            fail(TIMED_OUT);
             return;
         }
-        if (finish != null) {
+        if (finish != null && unfinished == 0) {
             if (sampling.includeUsage()) {
                 ObjectNode u = chunk();
                 u.putArray("choices");
-                u.set("usage", usage(m.getUsage()));
+                u.set("usage", usage());
                 x.event(Json.write(u));
             }
             x.event("[DONE]");
@@ -136,12 +193,18 @@ final class OpenAiReply {
         }
     }
 
-    /** The Generate call ended with {@code failure} (null: it ended as it should, after its last message). */
-    void ended(Throwable failure) {
-        if (failure == null) {
-            return;
+    /** Choice {@code index}'s Generate call ended with {@code failure} (null: as it should, after its last message). */
+    synchronized void ended(int index, Throwable failure) {
+        if (failure != null && !over) {
+            fail(OpenAiError.of(failure));
         }
-        OpenAiError e = OpenAiError.of(failure);
+    }
+
+    private void fail(OpenAiError e) {
+        over = true;
+        for (ClientCall<?, ?> call : calls) {
+            call.cancel("another choice of the request failed", null);
+        }
         if (!started) {
             e.answer(x);
             return;
@@ -163,35 +226,46 @@ final class OpenAiReply {
         return c;
     }
 
-    private ObjectNode whole(String finish, Usage usage) {
+    private ObjectNode whole() {
         ObjectNode w = Json.object()
                 .put("id", id)
                 .put("object", chat ? "chat.completion" : "text_completion")
                 .put("created", created)
                 .put("model", model);
-        ObjectNode choice = w.putArray("choices").addObject().put("index", 0);
-        if (chat) {
-            choice.putObject("message").put("role", "assistant").put("content", text.toString());
-            choice.set(
-                    "logprobs", logprobs == Logprobs.NONE ? null : Json.object().set("content", chatLogprobs));
-        } else {
-            choice.put("text", text.toString());
-            choice.set("logprobs", logprobs == Logprobs.NONE ? null : completionLogprobs);
+        ArrayNode all = w.putArray("choices");
+        for (Choice c : choices) {
+            ObjectNode choice = all.addObject().put("index", c.index);
+            if (chat) {
+                choice.putObject("message").put("role", "assistant").put("content", c.text.toString());
+                choice.set(
+                        "logprobs",
+                        logprobs == Logprobs.NONE ? null : Json.object().set("content", c.chatLogprobs));
+            } else {
+                choice.put("text", c.text.toString());
+                choice.set("logprobs", logprobs == Logprobs.NONE ? null : c.completionLogprobs);
+            }
+            choice.put("finish_reason", c.finish);
         }
-        choice.put("finish_reason", finish);
-        w.set("usage", usage(usage));
+        w.set("usage", usage());
         return w;
     }
 
-    private static ObjectNode usage(Usage u) {
+    /** Each prompt's tokens once, and every choice's. */
+    private ObjectNode usage() {
+        long prompt = 0;
+        long generated = 0;
+        for (Choice c : choices) {
+            prompt += c.countsPrompt ? c.usage.getPromptTokens() : 0;
+            generated += c.usage.getGeneratedTokens();
+        }
         return Json.object()
-                .put("prompt_tokens", u.getPromptTokens())
-                .put("completion_tokens", u.getGeneratedTokens())
-                .put("total_tokens", u.getPromptTokens() + u.getGeneratedTokens());
+                .put("prompt_tokens", prompt)
+                .put("completion_tokens", generated)
+                .put("total_tokens", prompt + generated);
     }
 
     /** The log-probabilities of {@code tokens} (the delta's, for a chunk), added to the whole answer's too. */
-    private ObjectNode chatOrCompletionLogprobs(List<TokenChunk> tokens, int offset) {
+    private ObjectNode chatOrCompletionLogprobs(Choice c, List<TokenChunk> tokens, int offset) {
         boolean top = logprobs == Logprobs.SAMPLED_AND_TOP;
         if (chat) {
             ArrayNode content = Json.MAPPER.createArrayNode();
@@ -202,7 +276,7 @@ final class OpenAiReply {
                     tops.add(tokenLogprob(t));
                 }
                 content.add(one);
-                chatLogprobs.add(one);
+                c.chatLogprobs.add(one);
             }
             return Json.object().set("content", content);
         }
@@ -224,7 +298,7 @@ final class OpenAiReply {
             at += t.getText().length();
         }
         for (String key : List.of("tokens", "token_logprobs", "top_logprobs", "text_offset")) {
-            ((ArrayNode) completionLogprobs.get(key)).addAll((ArrayNode) part.get(key));
+            ((ArrayNode) c.completionLogprobs.get(key)).addAll((ArrayNode) part.get(key));
         }
         return part;
     }

@@ -9,26 +9,39 @@ import java.util.List;
  * The sampling fields of a completion or chat request, checked as the OpenAI API defines them, as
  * {@link SamplingParams}: {@code max_tokens} (chat: also {@code max_completion_tokens}),
  * {@code temperature} (0 to 2; omitted: the model's default), {@code top_p} (0 to 1), {@code seed},
- * {@code stop} (a string or up to 4). What the server cannot do is refused by name, never ignored:
- * {@code n} or {@code best_of} above 1, non-zero penalties, {@code logit_bias}, {@code suffix}, a
- * {@code response_format} other than text, {@code tools} or {@code functions}.
+ * {@code stop} (a string or up to 4), {@code n} (choices per prompt, each its own sequence; with a
+ * {@code seed}, choice {@code j} samples with {@code seed + j}). What the server cannot do is refused by
+ * name, never ignored: a {@code best_of} other than {@code n}, non-zero penalties, {@code logit_bias},
+ * {@code suffix}, a {@code response_format} other than text, {@code tools} or {@code functions}.
  *
  * @param sampling     the sampling parameters
+ * @param n            the choices to make of each prompt
  * @param stream       whether the answer streams
  * @param includeUsage {@code stream_options.include_usage}
  */
-record OpenAiSampling(SamplingParams sampling, boolean stream, boolean includeUsage) {
+record OpenAiSampling(SamplingParams sampling, int n, boolean stream, boolean includeUsage) {
     /** At most this many stop sequences per request (the OpenAI API's limit). */
     static final int MAX_STOP = 4;
+
+    /** At most this many choices per request (prompts times {@code n}): each is a sequence of its own. */
+    static final int MAX_CHOICES = 128;
 
     /**
      * @param defaultMaxTokens the API's default when the request sets none (null: the model's)
      */
     static OpenAiSampling of(JsonNode b, boolean chat, Integer defaultMaxTokens) {
-        for (String one : List.of("n", "best_of")) {
-            if (b.has(one) && !b.get(one).isNull() && b.get(one).asInt(-1) != 1) {
-                throw OpenAiError.invalid(one, one + " must be 1: the server makes one choice per request");
+        int n = 1;
+        JsonNode given = b.path("n");
+        if (!given.isMissingNode() && !given.isNull()) {
+            if (!given.isIntegralNumber() || given.asInt() < 1 || given.asInt() > MAX_CHOICES) {
+                throw OpenAiError.invalid("n", "n is a whole number from 1 to " + MAX_CHOICES);
             }
+            n = given.asInt();
+        }
+        JsonNode bestOf = b.path("best_of");
+        if (!bestOf.isMissingNode() && !bestOf.isNull() && bestOf.asInt(-1) != n) {
+            throw OpenAiError.invalid(
+                    "best_of", "best_of must equal n: the server returns every choice it makes, it ranks none");
         }
         for (String penalty : List.of("presence_penalty", "frequency_penalty")) {
             if (b.has(penalty) && !b.get(penalty).isNull() && b.get(penalty).asDouble(1) != 0) {
@@ -88,7 +101,7 @@ record OpenAiSampling(SamplingParams sampling, boolean stream, boolean includeUs
             throw OpenAiError.invalid("stream_options", "stream_options is only allowed with stream: true");
         }
         return new OpenAiSampling(
-                s.build(), stream, options.path("include_usage").asBoolean(false));
+                s.build(), n, stream, options.path("include_usage").asBoolean(false));
     }
 
     private static double number(JsonNode v, String name, double lo, double hi) {

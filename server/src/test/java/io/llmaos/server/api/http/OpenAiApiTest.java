@@ -80,7 +80,13 @@ class OpenAiApiTest {
                 400,
                 "stop");
         error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"logprobs\": 3}"), 400, "logprobs");
-        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [\"a\", \"b\"]}"), 400, "prompt");
+        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"a\", \"n\": 129}"), 400, "n");
+        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [\"a\", \"b\"], \"n\": 65}"), 400, "n");
+        error(
+                post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"a\", \"n\": 2, \"best_of\": 3}"),
+                400,
+                "best_of");
+        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": []}"), 400, "prompt");
         error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [1, 2], \"echo\": true}"), 400, "echo");
         // refused by the server itself (a token id beyond the vocabulary): named in the API's words
         error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [99999]}"), 400, "prompt");
@@ -206,6 +212,154 @@ class OpenAiApiTest {
         assertEquals("requests", body.get("type").asText());
         assertEquals("rate_limit_exceeded", body.get("code").asText());
         assertEquals("the queue is full", body.get("message").asText());
+    }
+
+    @Test
+    void everyPromptTimesNIsAChoiceOfItsOwn() throws Exception {
+        String[] prompts = {"In the beginning", "And God said"};
+        JsonNode whole = ok(post(
+                "/v1/completions",
+                "{\"model\": \"gpt-kjv\", \"prompt\": [\"" + prompts[0] + "\", \"" + prompts[1] + "\"], \"n\": 2,"
+                        + " \"max_tokens\": 8, \"temperature\": 0.9, \"seed\": 5}"));
+        JsonNode choices = whole.get("choices");
+        assertEquals(4, choices.size(), whole.toString());
+        long promptTokens = 0;
+        long generated = 0;
+        for (int i = 0; i < 4; i++) {
+            JsonNode c = choices.get(i);
+            assertEquals(i, c.get("index").asInt());
+            // choice j of prompt p: the prompt sampled with seed 5 + j, as gRPC Generate makes it
+            Generated g = generate(prompts[i / 2], 8, 5 + i % 2);
+            assertEquals(g.text(), c.get("text").asText(), "choice " + i);
+            assertEquals(g.finish(), c.get("finish_reason").asText(), "choice " + i);
+            promptTokens += i % 2 == 0 ? g.promptTokens() : 0;
+            generated += g.generatedTokens();
+        }
+        assertTrue(
+                !choices.get(0)
+                                .get("text")
+                                .asText()
+                                .equals(choices.get(1).get("text").asText())
+                        || !choices.get(2)
+                                .get("text")
+                                .asText()
+                                .equals(choices.get(3).get("text").asText()),
+                "the seeds differ, so do the choices: " + choices);
+        assertEquals(promptTokens, whole.get("usage").get("prompt_tokens").asLong(), "each prompt counted once");
+        assertEquals(generated, whole.get("usage").get("completion_tokens").asLong());
+
+        // streamed: each choice's chunks carry its index, a chat choice's first its role; one [DONE] at the end
+        HttpResponse<String> streamed = post(
+                "/v1/chat/completions",
+                "{\"model\": \"gpt-kjv\", \"messages\": [{\"role\": \"user\", \"content\": \"In\"}], \"n\": 3,"
+                        + " \"max_tokens\": 6, \"seed\": 11, \"temperature\": 0.9, \"stream\": true,"
+                        + " \"stream_options\": {\"include_usage\": true}}");
+        assertEquals(200, streamed.statusCode(), streamed.body());
+        StringBuilder[] texts = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
+        int[] roles = new int[3];
+        int[] finishes = new int[3];
+        java.util.List<String> events = streamed.body()
+                .lines()
+                .filter(l -> l.startsWith("data: "))
+                .map(l -> l.substring(6))
+                .toList();
+        assertEquals("[DONE]", events.get(events.size() - 1));
+        assertEquals(1, events.stream().filter("[DONE]"::equals).count());
+        JsonNode usage = null;
+        for (String e : events.subList(0, events.size() - 1)) {
+            JsonNode chunk = JSON.readTree(e);
+            if (chunk.get("choices").isEmpty()) {
+                usage = chunk.get("usage");
+                continue;
+            }
+            JsonNode c = chunk.get("choices").get(0);
+            int i = c.get("index").asInt();
+            roles[i] += c.path("delta").has("role") ? 1 : 0;
+            texts[i].append(c.path("delta").path("content").asText(""));
+            finishes[i] += c.get("finish_reason").isNull() ? 0 : 1;
+        }
+        JsonNode asWhole = ok(post(
+                "/v1/chat/completions",
+                "{\"model\": \"gpt-kjv\", \"messages\": [{\"role\": \"user\", \"content\": \"In\"}], \"n\": 3,"
+                        + " \"max_tokens\": 6, \"seed\": 11, \"temperature\": 0.9}"));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, roles[i], "choice " + i + "'s role, once");
+            assertEquals(1, finishes[i], "choice " + i + "'s finish reason, once");
+            assertEquals(
+                    asWhole.get("choices").get(i).get("message").get("content").asText(),
+                    texts[i].toString(),
+                    "choice " + i);
+        }
+        assertEquals(asWhole.get("usage"), usage);
+    }
+
+    @Test
+    void aChoiceThatFailsEndsTheAnswerAndCancelsTheOthers(@TempDir Path repo) throws Exception {
+        FakeBehaviour slow = new FakeBehaviour();
+        slow.stepDelayMillis = 200; // the first choice would take 60 steps: 12 s
+        FakeModels.generative(repo, "slow-gpt", "", "");
+        int port = freePort();
+        try (TestServer small = TestServer.start(
+                repo,
+                "slow-gpt",
+                Map.of(Setting.HTTP_PORT, String.valueOf(port)),
+                List.of(new FakeEngine(EngineType.PYTORCH, slow)))) {
+            long start = System.nanoTime();
+            // the second prompt is refused (a token id past the vocabulary) while the first decodes
+            HttpResponse<String> r = http.send(
+                    request(
+                            "http://127.0.0.1:" + port + "/v1/completions",
+                            "{\"model\": \"slow-gpt\", \"prompt\": [[32], [99999]], \"max_tokens\": 60}",
+                            Map.of()),
+                    HttpResponse.BodyHandlers.ofString());
+            error(r, 400, "prompt");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (stats(small, "slow-gpt").getActiveSequences() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, stats(small, "slow-gpt").getActiveSequences(), "the first choice was cancelled");
+            assertTrue(
+                    System.nanoTime() - start < 5_000_000_000L,
+                    "well before the first choice's 60 steps of 200 ms could end");
+            assertTrue(stats(small, "slow-gpt").getGeneratedTokens() < 20, "it stopped early");
+        }
+    }
+
+    private static io.llmaos.proto.v1.GenerationStats stats(TestServer s, String model) {
+        return SchedulerServiceGrpc.newBlockingStub(s.channel())
+                .getStats(GetStatsRequest.newBuilder().addModelNames(model).build())
+                .getModels(0)
+                .getGeneration();
+    }
+
+    private record Generated(String text, String finish, long promptTokens, long generatedTokens) {}
+
+    /** gRPC Generate of {@code prompt} with {@code seed}, as a completion's choice would be. */
+    private static Generated generate(String prompt, int tokens, long seed) {
+        StringBuilder text = new StringBuilder();
+        String finish = null;
+        io.llmaos.proto.v1.Usage usage = null;
+        var it = server.inference()
+                .generate(io.llmaos.proto.v1.GenerateRequest.newBuilder()
+                        .setModelName(GPT)
+                        .setText(prompt)
+                        .setSampling(io.llmaos.proto.v1.SamplingParams.newBuilder()
+                                .setMaxNewTokens(tokens)
+                                .setTemperature(0.9f)
+                                .setSeed(seed))
+                        .build());
+        while (it.hasNext()) {
+            var m = it.next();
+            m.getTokensList().forEach(t -> text.append(t.getText()));
+            if (m.getFinishReason() != io.llmaos.proto.v1.FinishReason.FINISH_REASON_UNSPECIFIED) {
+                finish = switch (m.getFinishReason()) {
+                    case LENGTH -> "length";
+                    default -> "stop";
+                };
+                usage = m.getUsage();
+            }
+        }
+        return new Generated(text.toString(), finish, usage.getPromptTokens(), usage.getGeneratedTokens());
     }
 
     @Test
