@@ -11,36 +11,38 @@ public final class DemoRequests {
 
     /** One row for a copy of {@code tf-dense} named {@code model}. */
     public static InferRequest denseRequest(String model) {
-        return InferRequest.newBuilder()
-                .setModelName(model)
-                .addInputs(Tensor.newBuilder()
-                        .setName("x")
-                        .setDatatype(DataType.FP32)
-                        .addShape(1)
-                        .addShape(4)
-                        .setContents(TensorContents.newBuilder()
-                                .addFp32Contents(1)
-                                .addFp32Contents(2)
-                                .addFp32Contents(3)
-                                .addFp32Contents(4)))
-                .build();
+        return row(model, "x", 1, 2, 3, 4);
     }
 
     /** One row of 16 features for a copy of {@code mlp-classifier} named {@code model}. */
     public static InferRequest mlpRequest(String model) {
+        return row(model, "features", steps(16));
+    }
+
+    /** One row of FP32 {@code values} as the input {@code input} of {@code model}: shape [1, n]. */
+    public static InferRequest row(String model, String input, float... values) {
         TensorContents.Builder c = TensorContents.newBuilder();
-        for (int i = 0; i < 16; i++) {
-            c.addFp32Contents(i / 16f);
+        for (float v : values) {
+            c.addFp32Contents(v);
         }
         return InferRequest.newBuilder()
                 .setModelName(model)
                 .addInputs(Tensor.newBuilder()
-                        .setName("features")
+                        .setName(input)
                         .setDatatype(DataType.FP32)
                         .addShape(1)
-                        .addShape(16)
+                        .addShape(values.length)
                         .setContents(c))
                 .build();
+    }
+
+    /** 0, 1/n, 2/n, ...: n values. */
+    private static float[] steps(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = i / (float) n;
+        }
+        return v;
     }
 
     /** OIP ModelInfer: one row of 16 features for a copy of {@code mlp-classifier} named {@code model}. */
@@ -59,39 +61,16 @@ public final class DemoRequests {
                 .build();
     }
 
-    /** A request for the test model {@code spin} (64 floats), at {@code priority}. */
     /** One row of the fake engine's tensor model: input {@code x} FP32 [1, n]. */
     public static InferRequest fakeRow(String model, float... values) {
-        TensorContents.Builder c = TensorContents.newBuilder();
-        for (float v : values) {
-            c.addFp32Contents(v);
-        }
-        return InferRequest.newBuilder()
-                .setModelName(model)
-                .addInputs(Tensor.newBuilder()
-                        .setName("x")
-                        .setDatatype(DataType.FP32)
-                        .addShape(1)
-                        .addShape(values.length)
-                        .setContents(c))
-                .build();
+        return row(model, "x", values);
     }
 
+    /** A request for the test model {@code spin} (64 floats), at {@code priority}. */
     public static InferRequest spinRequest(int priority, String id) {
-        TensorContents.Builder c = TensorContents.newBuilder();
-        for (int i = 0; i < 64; i++) {
-            c.addFp32Contents(i / 64f);
-        }
-        return InferRequest.newBuilder()
-                .setModelName("spin")
+        return row("spin", "x", steps(64)).toBuilder()
                 .setRequestId(id)
                 .setPriority(priority)
-                .addInputs(Tensor.newBuilder()
-                        .setName("x")
-                        .setDatatype(DataType.FP32)
-                        .addShape(1)
-                        .addShape(64)
-                        .setContents(c))
                 .build();
     }
 

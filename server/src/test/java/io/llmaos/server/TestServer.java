@@ -53,6 +53,34 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(server);
     }
 
+    /**
+     * As {@link #start(Path, String, Map, java.util.List)}, with the HTTP listener on a free loopback port
+     * ({@link #httpBase()}).
+     */
+    public static TestServer withHttp(
+            Path models,
+            String load,
+            Map<Setting, String> more,
+            java.util.List<io.llmaos.server.model.engine.InferenceEngine> engines)
+            throws Exception {
+        Map<Setting, String> all = new EnumMap<>(Setting.class);
+        all.putAll(more);
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            all.put(Setting.HTTP_PORT, String.valueOf(s.getLocalPort()));
+        }
+        return start(models, load, all, engines);
+    }
+
+    /** As {@link #withHttp(Path, String, Map, java.util.List)} on the real engines. */
+    public static TestServer withHttp(Path models, String load, Map<Setting, String> more) throws Exception {
+        return withHttp(models, load, more, null);
+    }
+
+    /** The HTTP listener's URL, {@code http://127.0.0.1:PORT}. */
+    public String httpBase() {
+        return "http://127.0.0.1:" + server.httpPort();
+    }
+
     /** As {@link #start(Path, String, Map)}, its requests traced by {@code tracing}. */
     public static TestServer traced(
             Path models, String load, Map<Setting, String> more, io.llmaos.server.telemetry.Tracing tracing)

@@ -151,17 +151,7 @@ final class TritonRoutes {
                                 .setName(region)
                                 .build(),
                         x,
-                        r -> {
-                            ArrayNode regions = Json.MAPPER.createArrayNode();
-                            new TreeMap<>(r.getRegionsMap())
-                                    .values()
-                                    .forEach(s -> regions.addObject()
-                                            .put("name", s.getName())
-                                            .put("key", s.getKey())
-                                            .put("offset", s.getOffset())
-                                            .put("byte_size", s.getByteSize()));
-                            x.json(200, Json.write(regions));
-                        });
+                        r -> regions(x, r.getRegionsMap()));
             case "register" -> {
                 JsonNode body = body(x);
                 grpc.unary(
@@ -195,16 +185,7 @@ final class TritonRoutes {
                                 .setName(region)
                                 .build(),
                         x,
-                        r -> {
-                            ArrayNode regions = Json.MAPPER.createArrayNode();
-                            new TreeMap<>(r.getRegionsMap())
-                                    .values()
-                                    .forEach(s -> regions.addObject()
-                                            .put("name", s.getName())
-                                            .put("device_id", s.getDeviceId())
-                                            .put("byte_size", s.getByteSize()));
-                            x.json(200, Json.write(regions));
-                        });
+                        r -> regions(x, r.getRegionsMap()));
             case "register" -> {
                 JsonNode body = body(x);
                 String handle = body.path("raw_handle").path("b64").asText("");
@@ -234,6 +215,13 @@ final class TritonRoutes {
                         x,
                         r -> x.empty(200));
         }
+    }
+
+    /** A status answer: each region, by name, as Triton writes it ({@code [{"name", "key", "offset", "byte_size"}]}). */
+    private static void regions(HttpExchange x, Map<String, ? extends com.google.protobuf.MessageOrBuilder> regions) {
+        ArrayNode all = Json.MAPPER.createArrayNode();
+        new TreeMap<>(regions).values().forEach(region -> all.add(TritonJson.tree(region)));
+        x.json(200, Json.write(all));
     }
 
     private static String named(String region) {

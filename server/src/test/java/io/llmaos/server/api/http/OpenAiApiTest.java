@@ -22,7 +22,6 @@ import io.llmaos.server.fake.FakeEngine;
 import io.llmaos.server.fake.FakeModels;
 import io.llmaos.server.model.engine.EngineType;
 import io.llmaos.server.security.TokenTable;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,10 +55,8 @@ class OpenAiApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int port = freePort();
-        server = TestServer.start(
-                TestServer.DEMO_MODELS, GPT + ",all-MiniLM-L6-v2", Map.of(Setting.HTTP_PORT, String.valueOf(port)));
-        base = "http://127.0.0.1:" + port;
+        server = TestServer.withHttp(TestServer.DEMO_MODELS, GPT + ",all-MiniLM-L6-v2", Map.of());
+        base = server.httpBase();
     }
 
     @AfterAll
@@ -69,31 +66,23 @@ class OpenAiApiTest {
 
     @Test
     void errorsHaveTheOpenAiShape() throws Exception {
-        error(
-                post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"temperature\": 5}"),
-                400,
-                "temperature");
-        error(
-                post(
-                        "/v1/completions",
-                        "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"stop\": [\"a\",\"b\",\"c\",\"d\",\"e\"]}"),
-                400,
-                "stop");
-        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"logprobs\": 3}"), 400, "logprobs");
-        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"a\", \"n\": 129}"), 400, "n");
-        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [\"a\", \"b\"], \"n\": 65}"), 400, "n");
-        error(
-                post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"a\", \"n\": 2, \"best_of\": 3}"),
-                400,
-                "best_of");
-        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": []}"), 400, "prompt");
-        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [1, 2], \"echo\": true}"), 400, "echo");
-        // refused by the server itself (a token id beyond the vocabulary): named in the API's words
-        error(post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": [99999]}"), 400, "prompt");
-        error(
-                post("/v1/completions", "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"presence_penalty\": 1}"),
-                400,
-                "presence_penalty");
+        // each bad completions request, and the parameter its 400 names
+        String[][] bad = {
+            {"\"prompt\": \"x\", \"temperature\": 5", "temperature"},
+            {"\"prompt\": \"x\", \"stop\": [\"a\",\"b\",\"c\",\"d\",\"e\"]", "stop"},
+            {"\"prompt\": \"x\", \"logprobs\": 3", "logprobs"},
+            {"\"prompt\": \"a\", \"n\": 129", "n"},
+            {"\"prompt\": [\"a\", \"b\"], \"n\": 65", "n"},
+            {"\"prompt\": \"a\", \"n\": 2, \"best_of\": 3", "best_of"},
+            {"\"prompt\": []", "prompt"},
+            {"\"prompt\": [1, 2], \"echo\": true", "echo"},
+            // refused by the server itself (a token id beyond the vocabulary): named in the API's words
+            {"\"prompt\": [99999]", "prompt"},
+            {"\"prompt\": \"x\", \"presence_penalty\": 1", "presence_penalty"},
+        };
+        for (String[] b : bad) {
+            error(post("/v1/completions", "{\"model\": \"gpt-kjv\", " + b[0] + "}"), 400, b[1]);
+        }
         error(post("/v1/completions", "{\"prompt\": \"x\"}"), 400, "model");
         String chat = "{\"model\": \"gpt-kjv\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], ";
         error(
@@ -162,13 +151,9 @@ class OpenAiApiTest {
                 "slow-gpt",
                 "\"max_active_sequences\": 1",
                 "\"queue\": {\"levels\": [{\"level\": 1, \"max_queue_size\": 1}]}");
-        int port = freePort();
-        try (TestServer small = TestServer.start(
-                repo,
-                "slow-gpt",
-                Map.of(Setting.HTTP_PORT, String.valueOf(port)),
-                List.of(new FakeEngine(EngineType.PYTORCH, slow)))) {
-            String at = "http://127.0.0.1:" + port + "/v1/completions";
+        try (TestServer small =
+                TestServer.withHttp(repo, "slow-gpt", Map.of(), List.of(new FakeEngine(EngineType.PYTORCH, slow)))) {
+            String at = small.httpBase() + "/v1/completions";
             String longOne = "{\"model\": \"slow-gpt\", \"prompt\": \" \", \"max_tokens\": 60, \"stream\": true}";
             HttpResponse<java.io.InputStream> running =
                     http.send(request(at, longOne, Map.of()), HttpResponse.BodyHandlers.ofInputStream());
@@ -298,17 +283,13 @@ class OpenAiApiTest {
         FakeBehaviour slow = new FakeBehaviour();
         slow.stepDelayMillis = 200; // the first choice would take 60 steps: 12 s
         FakeModels.generative(repo, "slow-gpt", "", "");
-        int port = freePort();
-        try (TestServer small = TestServer.start(
-                repo,
-                "slow-gpt",
-                Map.of(Setting.HTTP_PORT, String.valueOf(port)),
-                List.of(new FakeEngine(EngineType.PYTORCH, slow)))) {
+        try (TestServer small =
+                TestServer.withHttp(repo, "slow-gpt", Map.of(), List.of(new FakeEngine(EngineType.PYTORCH, slow)))) {
             long start = System.nanoTime();
             // the second prompt is refused (a token id past the vocabulary) while the first decodes
             HttpResponse<String> r = http.send(
                     request(
-                            "http://127.0.0.1:" + port + "/v1/completions",
+                            small.httpBase() + "/v1/completions",
                             "{\"model\": \"slow-gpt\", \"prompt\": [[32], [99999]], \"max_tokens\": 60}",
                             Map.of()),
                     HttpResponse.BodyHandlers.ofString());
@@ -417,12 +398,9 @@ class OpenAiApiTest {
     @Test
     void theApiKeyIsTheBearerToken() throws Exception {
         Path tokens = Files.writeString(dir.resolve("tokens"), TokenTable.hashOf("sk-acme") + " acme infer\n");
-        int port = freePort();
-        try (TestServer secured = TestServer.start(
-                TestServer.DEMO_MODELS,
-                GPT,
-                Map.of(Setting.AUTH_TOKENS, tokens.toString(), Setting.HTTP_PORT, String.valueOf(port)))) {
-            String at = "http://127.0.0.1:" + port;
+        try (TestServer secured =
+                TestServer.withHttp(TestServer.DEMO_MODELS, GPT, Map.of(Setting.AUTH_TOKENS, tokens.toString()))) {
+            String at = secured.httpBase();
             String body = "{\"model\": \"gpt-kjv\", \"prompt\": \"x\", \"max_tokens\": 2}";
             HttpResponse<String> none =
                     http.send(request(at + "/v1/completions", body, Map.of()), HttpResponse.BodyHandlers.ofString());
@@ -505,11 +483,5 @@ class OpenAiApiTest {
             assertEquals(param, e.get("param").asText(), r.body());
         }
         return e;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -21,8 +21,6 @@ import io.llmaos.proto.v1.TenantPolicy;
 import io.llmaos.proto.v1.TenantQuota;
 import io.llmaos.server.TempRepository;
 import io.llmaos.server.TestServer;
-import io.llmaos.server.config.Setting;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,12 +63,8 @@ class RestApiTest {
         repo.copyDemo(MLP, MLP);
         repo.copyDemo("tf-dense", "tf-dense");
         repo.copyMlpWithQueueDelay("slow", 300_000);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        server = TestServer.start(dir, MLP + ",tf-dense,slow", Map.of(Setting.HTTP_PORT, String.valueOf(port)));
-        base = "http://127.0.0.1:" + port;
+        server = TestServer.withHttp(dir, MLP + ",tf-dense,slow", Map.of());
+        base = server.httpBase();
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmaos.server.TestServer;
 import io.llmaos.server.config.Setting;
 import io.llmaos.server.security.TokenTable;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,19 +84,13 @@ class RestAuthMatrixTest {
         Path tokens = Files.writeString(
                 dir.resolve("tokens"),
                 TokenTable.hashOf("infer-token") + " acme infer\n" + TokenTable.hashOf("admin-token") + " ops admin\n");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        try (TestServer server = TestServer.start(
-                TestServer.DEMO_MODELS,
-                "mlp-classifier,gpt-kjv",
-                Map.of(Setting.AUTH_TOKENS, tokens.toString(), Setting.HTTP_PORT, String.valueOf(port)))) {
+        try (TestServer server = TestServer.withHttp(
+                TestServer.DEMO_MODELS, "mlp-classifier,gpt-kjv", Map.of(Setting.AUTH_TOKENS, tokens.toString()))) {
             HttpClient http = HttpClient.newHttpClient();
             List<String> wrong = new ArrayList<>();
             for (String token : new String[] {null, "unknown-token", "infer-token", "admin-token"}) {
                 for (Route r : ROUTES) {
-                    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + r.path()))
+                    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.httpBase() + r.path()))
                             .method(
                                     r.method(),
                                     r.body() == null

@@ -12,11 +12,9 @@ import io.llmaos.proto.v1.SamplingParams;
 import io.llmaos.proto.v1.SchedulerServiceGrpc;
 import io.llmaos.proto.v1.TokenChunk;
 import io.llmaos.server.TestServer;
-import io.llmaos.server.config.Setting;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,12 +44,8 @@ class RestGenerateTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        server = TestServer.start(TestServer.DEMO_MODELS, GPT, Map.of(Setting.HTTP_PORT, String.valueOf(port)));
-        base = "http://127.0.0.1:" + port;
+        server = TestServer.withHttp(TestServer.DEMO_MODELS, GPT, Map.of());
+        base = server.httpBase();
     }
 
     @AfterAll

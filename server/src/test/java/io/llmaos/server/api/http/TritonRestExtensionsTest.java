@@ -14,8 +14,6 @@ import io.llmaos.proto.oip.ModelStatisticsRequest;
 import io.llmaos.proto.oip.ModelStatisticsResponse;
 import io.llmaos.server.TempRepository;
 import io.llmaos.server.TestServer;
-import io.llmaos.server.config.Setting;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,12 +52,8 @@ class TritonRestExtensionsTest {
     @BeforeAll
     static void start() throws Exception {
         new TempRepository(dir).copyDemo(MLP, MLP);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        server = TestServer.start(dir, MLP, Map.of(Setting.HTTP_PORT, String.valueOf(port)));
-        base = "http://127.0.0.1:" + port;
+        server = TestServer.withHttp(dir, MLP, Map.of());
+        base = server.httpBase();
     }
 
     @AfterAll
