@@ -67,7 +67,7 @@ final class V2Routes {
                             GRPCInferenceServiceGrpc.getServerLiveMethod(),
                             ServerLiveRequest.getDefaultInstance(),
                             x,
-                            r -> x.empty(r.getLive() ? 200 : 400));
+                            r -> health(x, "live", r.getLive()));
                 }
                 return true;
             }
@@ -77,7 +77,7 @@ final class V2Routes {
                             GRPCInferenceServiceGrpc.getServerReadyMethod(),
                             ServerReadyRequest.getDefaultInstance(),
                             x,
-                            r -> x.empty(r.getReady() ? 200 : 400));
+                            r -> health(x, "ready", r.getReady()));
                 }
                 return true;
             }
@@ -135,7 +135,9 @@ final class V2Routes {
                                     .setVersion(version)
                                     .build(),
                             x,
-                            r -> x.empty(r.getReady() ? 200 : 400));
+                            r -> x.json(
+                                    r.getReady() ? 200 : 400,
+                                    Json.write(Json.object().put("name", model).put("ready", r.getReady()))));
                 }
             }
             case "/infer" -> {
@@ -342,6 +344,14 @@ final class V2Routes {
             }
         }
         return o;
+    }
+
+    /**
+     * A health answer: the status says it (200 true, 400 false, as the protocol defines), and the body
+     * too, {@code {"live": true}}, as KServe's own server writes it and its REST client reads it.
+     */
+    private static void health(HttpExchange x, String what, boolean yes) {
+        x.json(yes ? 200 : 400, Json.write(Json.object().put(what, yes)));
     }
 
     private static boolean get(HttpExchange x) {
