@@ -61,7 +61,7 @@ async function main() {
   const embedded = await client.embeddings.create({ model: EMBEDDER, input: texts });
   const asFloats = await client.embeddings.create({ model: EMBEDDER, input: texts, encoding_format: 'float' });
   out({
-    call: 'embeddings', texts, vectors: embedded.data.map((d) => Array.from(d.embedding)),
+    call: 'embeddings', texts, usage: embedded.usage, vectors: embedded.data.map((d) => Array.from(d.embedding)),
     float_vectors: asFloats.data.map((d) => d.embedding),
   });
 

@@ -107,7 +107,15 @@ class OpenAiSdkTest {
             float[][] expected = new float[texts.size()][];
             InferRequest.Builder infer = InferRequest.newBuilder().setModelName(MINILM);
             infer.addInputs(Tensors.strings("text", texts));
-            var tensor = grpc.infer(infer.build()).getOutputs(0);
+            var answer = grpc.infer(infer.build());
+            var tensor = answer.getOutputs(0);
+            // usage counts the texts' tokens as the model reports them (its token_count output)
+            long tokens = answer.getOutputs(1).getContents().getInt64ContentsList().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+            assertTrue(tokens > texts.size() * 2L, "at least [CLS] and [SEP] per text: " + tokens);
+            assertEquals(tokens, embeddings.get("usage").get("prompt_tokens").asLong());
+            assertEquals(tokens, embeddings.get("usage").get("total_tokens").asLong());
             int dim = tensor.getContents().getFp32ContentsCount() / texts.size();
             for (int i = 0; i < texts.size(); i++) {
                 expected[i] = new float[dim];

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as the model's text input, in {@code Infer} calls of at most its {@code max_batch_size} texts each
  * (issued together, so the batcher sees them all); {@code encoding_format} {@code float} (default) or
  * {@code base64} (the vector's little-endian float32 bytes, as the OpenAI API writes it). Token ids as
- * input are refused (the model tokenizes its texts itself); {@code usage} counts no tokens (0): the
- * server does not report the embedding tokenizer's counts.
+ * input are refused (the model tokenizes its texts itself); {@code usage} counts the texts' tokens as
+ * the model's {@code embedding.token_count_output} reports them (0 for a model without one).
  */
 final class OpenAiEmbeddings {
     /** The most texts one request may carry (the OpenAI API's limit). */
@@ -80,9 +80,11 @@ final class OpenAiEmbeddings {
         String output = !config.getEmbedding().getEmbeddingOutput().isEmpty()
                 ? config.getEmbedding().getEmbeddingOutput()
                 : config.getOutputs(0).getName();
+        String counted = config.getEmbedding().getTokenCountOutput();
         int batch = Math.max(1, config.getMaxBatchSize());
         int calls = (texts.size() + batch - 1) / batch;
         float[][] vectors = new float[texts.size()][];
+        java.util.concurrent.atomic.AtomicLong tokens = new java.util.concurrent.atomic.AtomicLong();
         AtomicInteger left = new AtomicInteger(calls);
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         for (int c = 0; c < calls; c++) {
@@ -110,8 +112,9 @@ final class OpenAiEmbeddings {
                     response -> {
                         float[][] rows = rows(response, output, part.size());
                         System.arraycopy(rows, 0, vectors, from, rows.length);
+                        tokens.addAndGet(tokens(response, counted));
                         if (left.decrementAndGet() == 0 && !failed.get()) {
-                            answer(r, vectors, base64, dims);
+                            answer(r, vectors, tokens.get(), base64, dims);
                         }
                     },
                     t -> {
@@ -147,7 +150,24 @@ final class OpenAiEmbeddings {
         return rows;
     }
 
-    private static void answer(OpenAiRoutes.Request r, float[][] vectors, boolean base64, JsonNode dims) {
+    /** The tokens {@code response}'s output {@code counted} reports for its texts (0: no such output). */
+    private static long tokens(InferResponse response, String counted) {
+        long n = 0;
+        for (Tensor t : response.getOutputsList()) {
+            if (!counted.isEmpty() && t.getName().equals(counted)) {
+                for (long c : t.getContents().getInt64ContentsList()) {
+                    n += c;
+                }
+                ByteBuffer raw = t.getRawContents().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                while (raw.remaining() >= Long.BYTES) {
+                    n += raw.getLong();
+                }
+            }
+        }
+        return n;
+    }
+
+    private static void answer(OpenAiRoutes.Request r, float[][] vectors, long tokens, boolean base64, JsonNode dims) {
         if (!dims.isMissingNode() && !dims.isNull() && dims.asInt() != vectors[0].length) {
             OpenAiError.invalid("dimensions", "this model's embeddings have " + vectors[0].length + " dimensions")
                     .answer(r.x());
@@ -169,7 +189,7 @@ final class OpenAiEmbeddings {
             }
         }
         body.put("model", r.model());
-        body.putObject("usage").put("prompt_tokens", 0).put("total_tokens", 0);
+        body.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
         r.x().json(200, Json.write(body));
     }
 }

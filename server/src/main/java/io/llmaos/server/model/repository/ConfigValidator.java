@@ -180,6 +180,15 @@ final class ConfigValidator {
                 && c.getEmbedding().getTokenizer().getFile().isEmpty()) {
             v.add(new FieldViolation("embedding.tokenizer.file", "is required for an EMBEDDING model"));
         }
+        String counts = c.getEmbedding().getTokenCountOutput();
+        if (c.getKind() == ModelKind.EMBEDDING
+                && !counts.isEmpty()
+                && c.getOutputsList().stream()
+                        .noneMatch(o -> o.getName().equals(counts) && o.getDatatype() == DataType.INT64)) {
+            v.add(new FieldViolation(
+                    "embedding.token_count_output",
+                    "names no INT64 output: declare '" + counts + "' among the outputs"));
+        }
         if (c.getKind() == ModelKind.GENERATIVE) {
             var g = c.getGeneration();
             if (g.getTokenizer().getFile().isEmpty()) {

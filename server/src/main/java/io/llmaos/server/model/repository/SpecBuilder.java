@@ -93,7 +93,8 @@ final class SpecBuilder {
                 e.getTextInput().isEmpty() ? "text" : e.getTextInput(),
                 e.getEmbeddingOutput().isEmpty() ? "embedding" : e.getEmbeddingOutput(),
                 e.getTokenEmbeddingsOutput(),
-                e.getPerSequence());
+                e.getPerSequence(),
+                e.getTokenCountOutput());
     }
 
     private GenerationSpec generation(GenerationConfig g, ModelSource source, Path versionDir) {

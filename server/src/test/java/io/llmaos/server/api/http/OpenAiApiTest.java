@@ -111,6 +111,12 @@ class OpenAiApiTest {
                 400,
                 "encoding_format");
         error(post("/v1/embeddings", "{\"model\": \"gpt-kjv\", \"input\": \"x\"}"), 400, "model");
+        // usage: "hello world" is [CLS] hello world [SEP] to MiniLM's tokenizer, "a" [CLS] a [SEP]
+        JsonNode usage = ok(post(
+                        "/v1/embeddings", "{\"model\": \"all-MiniLM-L6-v2\", \"input\": [\"hello world\", \"a\"]}"))
+                .get("usage");
+        assertEquals(7, usage.get("prompt_tokens").asInt(), usage.toString());
+        assertEquals(7, usage.get("total_tokens").asInt(), usage.toString());
         error(post("/v1/completions", "not json"), 400, null);
         JsonNode unknown = error(post("/v1/completions", "{\"model\": \"nope\", \"prompt\": \"x\"}"), 404, null);
         assertEquals("model_not_found", unknown.get("code").asText());

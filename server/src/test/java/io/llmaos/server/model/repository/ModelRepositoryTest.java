@@ -96,6 +96,21 @@ class ModelRepositoryTest {
     }
 
     @Test
+    void aTokenCountOutputIsADeclaredInt64Output() throws Exception {
+        String embedding = "{\"kind\": \"EMBEDDING\", \"outputs\": [{\"name\": \"embedding\", \"datatype\": \"FP32\","
+                + " \"shape\": [4]}, {\"name\": \"n\", \"datatype\": \"%s\", \"shape\": [1]}],"
+                + " \"embedding\": {\"tokenizer\": {\"file\": \"t.json\"}, \"token_count_output\": \"n\"}}";
+        model("counts", String.format(embedding, "INT64"), "1/model.onnx", "1/t.json");
+        model("floats", String.format(embedding, "FP32"), "1/model.onnx", "1/t.json");
+        ModelRepository repo = new ModelRepository(root);
+        assertEquals("n", repo.spec(repo.read("counts"), 1).embedding().tokenCountOutput());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> repo.read("floats"));
+        assertEquals(
+                List.of("embedding.token_count_output"),
+                e.violations().stream().map(v -> v.field()).toList());
+    }
+
+    @Test
     void unknownJsonFieldsAndBadEnumsAreErrors() throws Exception {
         model("m", "{\"kind\": \"CLASSIFYER\"}", "1/model.pt");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new ModelRepository(root).read("m"));

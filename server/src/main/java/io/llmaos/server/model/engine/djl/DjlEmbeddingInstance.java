@@ -68,23 +68,48 @@ final class DjlEmbeddingInstance implements ModelInstance {
                         () -> new InvalidInputException("inputs", "missing input '" + embedding.textInput() + "'"));
         List<String> texts = decode(text.strings());
         if (texts.isEmpty()) {
-            return List.of(Tensor.ofFloats(embedding.embeddingOutput(), new long[] {0, 0}, new float[0]));
+            return outputs(Tensor.ofFloats(embedding.embeddingOutput(), new long[] {0, 0}, new float[0]), new long[0]);
         }
         int dim = -1;
         float[] pooled = null;
+        long[] counts = new long[texts.size()];
         if (embedding.perSequence()) {
             for (int i = 0; i < texts.size(); i++) {
-                float[] one = embed(new Encoding[] {tokenizer.encode(texts.get(i))});
-                dim = one.length;
+                Encoding[] one = {tokenizer.encode(texts.get(i))};
+                float[] vector = embed(one);
+                counts[i] = tokens(one[0]);
+                dim = vector.length;
                 pooled = pooled == null ? new float[texts.size() * dim] : pooled;
-                System.arraycopy(one, 0, pooled, i * dim, dim);
+                System.arraycopy(vector, 0, pooled, i * dim, dim);
             }
         } else {
-            pooled = embed(tokenizer.batchEncode(texts));
+            Encoding[] all = tokenizer.batchEncode(texts);
+            pooled = embed(all);
+            for (int i = 0; i < all.length; i++) {
+                counts[i] = tokens(all[i]);
+            }
             dim = pooled.length / texts.size();
         }
         long[] outShape = spec.batched() ? new long[] {texts.size(), dim} : new long[] {dim};
-        return List.of(Tensor.ofFloats(embedding.embeddingOutput(), outShape, pooled));
+        return outputs(Tensor.ofFloats(embedding.embeddingOutput(), outShape, pooled), counts);
+    }
+
+    /** The vectors, and each text's token count when the spec names an output for them. */
+    private List<Tensor> outputs(Tensor vectors, long[] counts) {
+        if (embedding.tokenCountOutput() == null || embedding.tokenCountOutput().isEmpty()) {
+            return List.of(vectors);
+        }
+        long[] shape = spec.batched() ? new long[] {counts.length, 1} : new long[] {1};
+        return List.of(vectors, Tensor.ofLongs(embedding.tokenCountOutput(), shape, counts));
+    }
+
+    /** The tokens of one text: those its attention mask keeps (special tokens yes, padding no). */
+    private static long tokens(Encoding e) {
+        long n = 0;
+        for (long m : e.getAttentionMask()) {
+            n += m;
+        }
+        return n;
     }
 
     /** One engine call over {@code encodings} (padded to a common length); the pooled vectors, flattened. */
