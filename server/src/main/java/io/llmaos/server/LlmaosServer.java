@@ -174,6 +174,8 @@ public final class LlmaosServer {
                         settings.host(),
                         settings.httpPort(),
                         settings.maxInboundMessageBytes(),
+                        settings.maxConnections(),
+                        settings.maxConnectionIdle(),
                         endpoint.localChannel(),
                         endpoint.tlsManagers());
         this.repositoryPoller = new RepositoryPoller(models.repository(), models);

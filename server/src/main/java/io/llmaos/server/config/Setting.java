@@ -90,11 +90,15 @@ public enum Setting {
             "10s"),
     PERMIT_KEEPALIVE_WITHOUT_CALLS(
             "permit-keepalive-without-calls", "BOOL", "Allow client pings on connections with no open call", "false"),
-    MAX_CONNECTION_IDLE("max-connection-idle", "DURATION", "Close connections idle this long; 0 = never", "0"),
+    MAX_CONNECTION_IDLE(
+            "max-connection-idle",
+            "DURATION",
+            "Close connections idle this long (HTTP: with no request in progress); 0 = never",
+            "0"),
     MAX_CONNECTIONS(
             "max-connections",
             "N",
-            "Client connections open at once; a connection beyond it is closed as it arrives (0 = no limit)",
+            "Client connections open at once, on each port; a connection beyond it is closed as it arrives (0 = no limit)",
             "10000"),
     MAX_WATCH_STREAMS_PER_CLIENT(
             "max-watch-streams-per-client",

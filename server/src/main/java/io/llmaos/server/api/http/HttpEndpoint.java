@@ -37,6 +37,7 @@ public final class HttpEndpoint {
     private final String host;
     private final int port;
     private final int maxBody;
+    private final HttpConnections connections;
     private final ManagedChannel local;
     private final V2Routes v2;
     private final TritonRoutes triton;
@@ -50,14 +51,23 @@ public final class HttpEndpoint {
     /**
      * @param local    the in-process channel to the gRPC services (closed with the endpoint)
      * @param maxBody  the largest request body accepted, in bytes
+     * @param maxConnections connections open at once (0: no bound), as the gRPC port's
+     * @param idle     how long a connection with no request in progress may stay quiet (zero: forever)
      * @param tls      the gRPC port's TLS (its certificate and key, and client CAs for mutual TLS, re-read
      *                 when the files change), or null for plaintext
      */
     public HttpEndpoint(
-            String host, int port, int maxBody, ManagedChannel local, io.llmaos.server.api.TlsManagers tls) {
+            String host,
+            int port,
+            int maxBody,
+            int maxConnections,
+            java.time.Duration idle,
+            ManagedChannel local,
+            io.llmaos.server.api.TlsManagers tls) {
         this.host = host;
         this.port = port;
         this.maxBody = maxBody;
+        this.connections = new HttpConnections(maxConnections, idle);
         this.local = local;
         this.tls = tls;
         GrpcBridge bridge = new GrpcBridge(local);
@@ -86,6 +96,7 @@ public final class HttpEndpoint {
             server = new ServerBootstrap()
                     .group(loops)
                     .channel(NioServerSocketChannel.class)
+                    .handler(connections.gate())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -101,6 +112,7 @@ public final class HttpEndpoint {
                                     .addLast(new HttpServerKeepAliveHandler())
                                     .addLast(new HttpObjectAggregator(maxBody))
                                     .addLast(new Requests());
+                            connections.watch(ch);
                         }
                     })
                     .bind(new InetSocketAddress(host, port))
@@ -159,6 +171,7 @@ public final class HttpEndpoint {
     private final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            HttpConnections.began(ctx.channel());
             HttpExchange x = new HttpExchange(
                     ctx,
                     request.method().name(),

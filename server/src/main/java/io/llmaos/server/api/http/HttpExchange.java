@@ -145,6 +145,7 @@ final class HttpExchange {
 
     /** Ends the events (and the connection when the client did not keep it alive). */
     void endEvents() {
+        HttpConnections.answered(ctx.channel());
         var done = ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
         if (!keepAlive) {
             done.addListener(ChannelFutureListener.CLOSE);
@@ -156,6 +157,7 @@ final class HttpExchange {
         if (!answered.compareAndSet(false, true)) {
             return;
         }
+        HttpConnections.answered(ctx.channel());
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(bytes));
         if (contentType != null) {
