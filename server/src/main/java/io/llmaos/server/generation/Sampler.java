@@ -8,28 +8,48 @@ import java.util.SplittableRandom;
  * sequence's own seeded generator (the same seed, prompt and parameters give the same tokens). The
  * vocabulary is never sorted: top-k is a bounded heap, top-p draws from a heap only as many tokens
  * as the nucleus holds, and with neither the whole vocabulary is sampled in index order; all on
- * primitive arrays.
+ * primitive arrays. When asked, a pick also names the most likely tokens of the distribution it was
+ * drawn from, best first, with their log-probabilities (the picked token's among them when it is one).
  */
 public final class Sampler {
     private final double temperature;
     private final int topK;
     private final double topP;
     private final SplittableRandom random;
+    private final int alternatives;
 
-    public Sampler(float temperature, int topK, float topP, long seed) {
+    /** @param alternatives how many of the most likely tokens each pick reports (0: none) */
+    public Sampler(float temperature, int topK, float topP, long seed, int alternatives) {
         this.temperature = temperature;
         this.topK = topK;
         this.topP = topP;
         this.random = new SplittableRandom(seed);
+        this.alternatives = alternatives;
     }
 
-    /** The token picked and its log-probability under the distribution it was drawn from. */
-    public record Pick(long token, float logprob) {}
+    public Sampler(float temperature, int topK, float topP, long seed) {
+        this(temperature, topK, topP, seed, 0);
+    }
+
+    /**
+     * The token picked and its log-probability under the distribution it was drawn from; and the most
+     * likely tokens of that distribution ({@code topTokens}, best first) with theirs ({@code
+     * topLogprobs}), as many as asked for and the distribution holds.
+     */
+    public record Pick(long token, float logprob, int[] topTokens, float[] topLogprobs) {
+        private static final int[] NONE = new int[0];
+        private static final float[] NO_LOGPROBS = new float[0];
+
+        Pick(long token, float logprob) {
+            this(token, logprob, NONE, NO_LOGPROBS);
+        }
+    }
 
     public Pick pick(float[] logits) {
         if (temperature <= 0) {
             int best = TopTokens.argmax(logits);
-            return new Pick(best, (float) (logits[best] - logSumExp(logits)));
+            double lse = logSumExp(logits);
+            return withTops(new Pick(best, (float) (logits[best] - lse)), logits, 1, lse);
         }
         int v = logits.length;
         boolean nucleus = topP > 0 && topP < 1;
@@ -70,7 +90,32 @@ public final class Sampler {
                 break;
             }
         }
-        return new Pick(order[chosen], (float) Math.log(p[chosen] / sum));
+        if (alternatives <= 0) {
+            return new Pick(order[chosen], (float) Math.log(p[chosen] / sum));
+        }
+        int n = Math.min(alternatives, keep); // best first: the order the heaps give
+        int[] tops = java.util.Arrays.copyOf(order, n);
+        float[] topLogprobs = new float[n];
+        for (int i = 0; i < n; i++) {
+            topLogprobs[i] = (float) Math.log(p[i] / sum);
+        }
+        return new Pick(order[chosen], (float) Math.log(p[chosen] / sum), tops, topLogprobs);
+    }
+
+    /**
+     * {@code pick} with the {@code alternatives} most likely tokens, their log-probabilities being
+     * {@code logits / scale - logSumExp} (the whole vocabulary's distribution at that temperature).
+     */
+    private Pick withTops(Pick pick, float[] logits, double scale, double logSumExp) {
+        if (alternatives <= 0) {
+            return pick;
+        }
+        int[] tops = TopTokens.largest(logits, Math.min(alternatives, logits.length));
+        float[] topLogprobs = new float[tops.length];
+        for (int i = 0; i < tops.length; i++) {
+            topLogprobs[i] = (float) (logits[tops[i]] / scale - logSumExp);
+        }
+        return new Pick(pick.token(), pick.logprob(), tops, topLogprobs);
     }
 
     /** Samples the whole vocabulary at the temperature, in index order. */
@@ -89,7 +134,8 @@ public final class Sampler {
                 break;
             }
         }
-        return new Pick(chosen, (float) (logits[chosen] / temperature - max - Math.log(sum)));
+        double lse = max + Math.log(sum);
+        return withTops(new Pick(chosen, (float) (logits[chosen] / temperature - lse)), logits, temperature, lse);
     }
 
     private static double logSumExp(float[] logits) {

@@ -13,6 +13,9 @@ import io.llmaos.server.model.engine.TokenCodec;
  * sequences). The one validator of a generation request's prompt and sampling parameters.
  */
 public record SequencePlan(long[] prompt, int maxNewTokens, boolean ignoreEos, Sampler sampler, TextDeltas text) {
+    /** The most alternatives a request may ask for with each token (the OpenAI API's bound). */
+    public static final int MAX_TOP_LOGPROBS = 20;
+
     /** Tokens cached once the sequence is done at the latest: what admission reserves for it. */
     public long reservation() {
         return prompt.length + (long) maxNewTokens;
@@ -40,6 +43,11 @@ public record SequencePlan(long[] prompt, int maxNewTokens, boolean ignoreEos, S
         if (topK < 0) {
             throw new InvalidInputException("sampling.top_k", "must be 0 (no limit) or more");
         }
+        if (s.topLogprobs() < 0 || s.topLogprobs() > MAX_TOP_LOGPROBS) {
+            throw new InvalidInputException(
+                    "sampling.top_logprobs",
+                    "must be from 0 to " + MAX_TOP_LOGPROBS + " (the most likely tokens to report)");
+        }
         if (!(topP >= 0 && topP <= 1)) {
             throw new InvalidInputException("sampling.top_p", "must be within [0, 1]");
         }
@@ -47,7 +55,7 @@ public record SequencePlan(long[] prompt, int maxNewTokens, boolean ignoreEos, S
                 prompt,
                 Math.min(maxNew, spec.maxContext() - prompt.length),
                 s.ignoreEos(),
-                new Sampler(temperature, topK, topP, s.seed() != null ? s.seed() : seed),
+                new Sampler(temperature, topK, topP, s.seed() != null ? s.seed() : seed, s.topLogprobs()),
                 new TextDeltas(tokenizer, s.stopSequences()));
         if (plan.reservation() > spec.maxCachedTokens()) {
             throw new InvalidInputException(

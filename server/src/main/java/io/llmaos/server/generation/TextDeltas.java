@@ -45,6 +45,11 @@ public final class TextDeltas {
         return releasable();
     }
 
+    /** The text of {@code token} alone (U+FFFD for bytes of a longer character), as alternatives report it. */
+    public String alone(long token) {
+        return codec.decode(new long[] {token});
+    }
+
     /** Whether a stop sequence was found (the text ends before it). */
     public boolean stopped() {
         return stopped;

@@ -244,13 +244,13 @@ final class DecodeLoop implements Runnable {
         int index = s.generated.size();
         s.generated.add(pick.token());
         if (!s.ignoreEos && spec.eosTokenIds().contains(pick.token())) {
-            emit(s, new GeneratedToken(pick.token(), s.text.flush(), index, pick.logprob()), now);
+            emit(s, token(s, pick, s.text.flush(), index), now);
             end(batch, s, FinishReason.EOS, now);
             return;
         }
         String delta = s.text.add(pick.token());
         if (s.text.stopped()) {
-            emit(s, new GeneratedToken(pick.token(), delta, index, pick.logprob()), now);
+            emit(s, token(s, pick, delta, index), now);
             end(batch, s, FinishReason.STOP, now);
             return;
         }
@@ -259,10 +259,23 @@ final class DecodeLoop implements Runnable {
         if (full) {
             delta += s.text.flush();
         }
-        emit(s, new GeneratedToken(pick.token(), delta, index, pick.logprob()), now);
+        emit(s, token(s, pick, delta, index), now);
         if (full) {
             end(batch, s, FinishReason.LENGTH, now);
         }
+    }
+
+    /** The token {@code pick} made, with the alternatives it names (each token's text alone). */
+    private static GeneratedToken token(PendingSequence s, Sampler.Pick pick, String text, int index) {
+        if (pick.topTokens().length == 0) {
+            return new GeneratedToken(pick.token(), text, index, pick.logprob());
+        }
+        List<GeneratedToken.Alternative> top = new ArrayList<>(pick.topTokens().length);
+        for (int i = 0; i < pick.topTokens().length; i++) {
+            top.add(new GeneratedToken.Alternative(
+                    pick.topTokens()[i], s.text.alone(pick.topTokens()[i]), pick.topLogprobs()[i]));
+        }
+        return new GeneratedToken(pick.token(), text, index, pick.logprob(), top);
     }
 
     private void emit(PendingSequence s, GeneratedToken token, long now) {

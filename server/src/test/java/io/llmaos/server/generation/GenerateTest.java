@@ -179,6 +179,30 @@ class GenerateTest {
                 Status.Code.NOT_FOUND,
                 GenerateRequest.newBuilder().setModelName("nope").setText("x").build());
         assertCode(Status.Code.INVALID_ARGUMENT, prompt("x", 5).setPriority(9).build());
+        GenerateRequest.Builder many = prompt("x", 5);
+        many.getSamplingBuilder().setTopLogprobs(21);
+        assertCode(Status.Code.INVALID_ARGUMENT, many.build());
+    }
+
+    @Test
+    void eachTokenNamesTheMostLikelyTokensWhenAsked() {
+        GenerateRequest.Builder r = prompt("In the beginning", 6);
+        r.getSamplingBuilder().setTemperature(0).setTopLogprobs(4);
+        int tokens = 0;
+        for (Iterator<GenerateResponse> it = server.inference().generate(r.build()); it.hasNext(); ) {
+            for (var t : it.next().getTokensList()) {
+                tokens++;
+                assertEquals(4, t.getTopLogprobsCount(), t.toString());
+                // greedy: the token is the most likely one, with its own log-probability
+                assertEquals(t.getTokenId(), t.getTopLogprobs(0).getTokenId());
+                assertEquals(t.getLogprob(), t.getTopLogprobs(0).getLogprob(), 1e-6);
+                assertTrue(
+                        t.getTopLogprobs(1).getLogprob() <= t.getTopLogprobs(0).getLogprob());
+            }
+        }
+        assertEquals(6, tokens);
+        // not asked for: none
+        run(prompt("In", 2).build()).last().getTokensList().forEach(t -> assertEquals(0, t.getTopLogprobsCount()));
     }
 
     private static void assertCode(Status.Code code, GenerateRequest request) {

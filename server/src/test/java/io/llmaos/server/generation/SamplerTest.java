@@ -74,6 +74,39 @@ class SamplerTest {
     }
 
     @Test
+    void alternativesAreTheMostLikelyOfTheDistributionDrawnFrom() {
+        float[] l = {2f, 0f, 1.5f, -1f, 1f, 0.5f};
+        // greedy: the whole vocabulary's log-softmax, best first; the pick is the first
+        Sampler.Pick greedy = new Sampler(0, 0, 1, 7, 3).pick(l);
+        assertArrayEquals(new int[] {0, 2, 4}, greedy.topTokens());
+        assertEquals(greedy.logprob(), greedy.topLogprobs()[0], 1e-6);
+        double lse = Math.log(Arrays.stream(new double[] {2, 0, 1.5, -1, 1, 0.5})
+                .map(Math::exp)
+                .sum());
+        assertEquals(1.5 - lse, greedy.topLogprobs()[1], 1e-5);
+        // sampling at a temperature, whole vocabulary: the picked token's log-probability is its entry
+        Sampler warm = new Sampler(0.7f, 0, 1, 5, 6);
+        for (int i = 0; i < 200; i++) {
+            Sampler.Pick p = warm.pick(l);
+            assertEquals(6, p.topTokens().length);
+            int at = Arrays.stream(p.topTokens()).boxed().toList().indexOf((int) p.token());
+            assertEquals(p.logprob(), p.topLogprobs()[at], 1e-5);
+            double mass = 0;
+            for (int k = 0; k < 6; k++) {
+                mass += Math.exp(p.topLogprobs()[k]);
+                assertTrue(k == 0 || p.topLogprobs()[k] <= p.topLogprobs()[k - 1], "best first");
+            }
+            assertEquals(1, mass, 1e-4, "the whole distribution");
+        }
+        // top-k 3: only its three tokens have probability, so no more than three are named
+        Sampler.Pick k3 = new Sampler(1, 3, 1, 9, 5).pick(l);
+        assertArrayEquals(new int[] {0, 2, 4}, k3.topTokens());
+        double z = Math.exp(2) + Math.exp(1.5) + Math.exp(1);
+        assertEquals(2 - Math.log(z), k3.topLogprobs()[0], 1e-5);
+        assertEquals(0, new Sampler(1, 3, 1, 9).pick(l).topTokens().length, "none unless asked for");
+    }
+
+    @Test
     void topKAndTopPDrawOnlyFromTheirSetAndFollowTheSoftmax() {
         float[] l = {2f, 0f, 1.5f, -1f, 1f, 0.5f};
         Set<Long> seen = new HashSet<>();

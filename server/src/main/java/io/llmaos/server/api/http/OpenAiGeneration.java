@@ -21,6 +21,12 @@ final class OpenAiGeneration {
     /** The completions API's default {@code max_tokens} (the OpenAI API reference's). */
     static final int COMPLETIONS_MAX_TOKENS = 16;
 
+    /** The completions API's bound on {@code logprobs} (the most likely tokens reported per token). */
+    static final int COMPLETIONS_MAX_LOGPROBS = 5;
+
+    /** The chat API's bound on {@code top_logprobs}. */
+    static final int CHAT_MAX_TOP_LOGPROBS = 20;
+
     /** The most stop sequences a Generate request takes. */
     private static final int MAX_STOP_SEQUENCES = 16;
 
@@ -43,12 +49,14 @@ final class OpenAiGeneration {
         }
         JsonNode lp = b.path("logprobs");
         OpenAiReply.Logprobs logprobs = OpenAiReply.Logprobs.NONE;
+        int top = 0;
         if (!lp.isMissingNode() && !lp.isNull()) {
-            if (!lp.isIntegralNumber() || lp.asInt() < 0 || lp.asInt() > 1) {
+            if (!lp.isIntegralNumber() || lp.asInt() < 0 || lp.asInt() > COMPLETIONS_MAX_LOGPROBS) {
                 throw OpenAiError.invalid(
-                        "logprobs", "logprobs is 0 or 1: the server reports the sampled token's log-probability only");
+                        "logprobs", "logprobs is a whole number from 0 to " + COMPLETIONS_MAX_LOGPROBS);
             }
-            logprobs = lp.asInt() == 0 ? OpenAiReply.Logprobs.SAMPLED : OpenAiReply.Logprobs.SAMPLED_AND_TOP;
+            top = lp.asInt();
+            logprobs = top == 0 ? OpenAiReply.Logprobs.SAMPLED : OpenAiReply.Logprobs.TOP;
         }
         boolean echo = b.path("echo").asBoolean(false);
         if (echo && prompts.stream().anyMatch(p -> !p.isTextual())) {
@@ -61,6 +69,7 @@ final class OpenAiGeneration {
         List<GenerateRequest> requests = new ArrayList<>();
         for (JsonNode prompt : prompts) {
             GenerateRequest.Builder g = base(r, model, sampling.sampling());
+            g.getSamplingBuilder().setTopLogprobs(top);
             prompt(prompt, g);
             for (int j = 0; j < sampling.n(); j++) {
                 reply.choice(echo ? prompt.asText() : null, j == 0);
@@ -75,14 +84,21 @@ final class OpenAiGeneration {
         String model = r.model();
         OpenAiSampling sampling = OpenAiSampling.of(b, true, null);
         OpenAiReply.Logprobs logprobs = OpenAiReply.Logprobs.NONE;
-        if (b.path("logprobs").asBoolean(false)) {
-            int top = b.path("top_logprobs").asInt(0);
-            if (top < 0 || top > 1) {
-                throw OpenAiError.invalid(
-                        "top_logprobs", "top_logprobs is 0 or 1: the server reports the sampled token only");
-            }
-            logprobs = top == 0 ? OpenAiReply.Logprobs.SAMPLED : OpenAiReply.Logprobs.SAMPLED_AND_TOP;
+        JsonNode topGiven = b.path("top_logprobs");
+        int top = topGiven.isMissingNode() || topGiven.isNull() ? 0 : topGiven.asInt(-1);
+        if (top < 0
+                || top > CHAT_MAX_TOP_LOGPROBS
+                || !topGiven.isMissingNode() && !topGiven.isNull() && !topGiven.isIntegralNumber()) {
+            throw OpenAiError.invalid(
+                    "top_logprobs", "top_logprobs is a whole number from 0 to " + CHAT_MAX_TOP_LOGPROBS);
         }
+        if (top > 0 && !b.path("logprobs").asBoolean(false)) {
+            throw OpenAiError.invalid("top_logprobs", "top_logprobs needs logprobs: true");
+        }
+        if (b.path("logprobs").asBoolean(false)) {
+            logprobs = top == 0 ? OpenAiReply.Logprobs.SAMPLED : OpenAiReply.Logprobs.TOP;
+        }
+        int tops = top;
         JsonNode messages = b.path("messages");
         ChatPrompt.of(messages, null); // the messages are checked before any call
         OpenAiReply.Logprobs chosen = logprobs;
@@ -90,6 +106,7 @@ final class OpenAiGeneration {
             ChatTemplate template = m.getConfig().getGeneration().getChatTemplate();
             ChatPrompt prompt = ChatPrompt.of(messages, template);
             GenerateRequest.Builder g = base(r, model, sampling.sampling()).setText(prompt.text());
+            g.getSamplingBuilder().setTopLogprobs(tops);
             SamplingParams.Builder s = g.getSamplingBuilder();
             for (String stop : prompt.stop()) {
                 if (s.getStopSequencesCount() < MAX_STOP_SEQUENCES

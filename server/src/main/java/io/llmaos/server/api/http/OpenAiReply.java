@@ -6,6 +6,7 @@ import io.grpc.ClientCall;
 import io.llmaos.proto.v1.FinishReason;
 import io.llmaos.proto.v1.GenerateResponse;
 import io.llmaos.proto.v1.TokenChunk;
+import io.llmaos.proto.v1.TopLogprob;
 import io.llmaos.proto.v1.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,11 +24,11 @@ import java.util.List;
  * threads, one at a time.
  */
 final class OpenAiReply {
-    /** How tokens' log-probabilities are reported: none, or the sampled token's (with it as its own top one). */
+    /** How tokens' log-probabilities are reported: none, the sampled token's, or also the most likely tokens'. */
     enum Logprobs {
         NONE,
         SAMPLED,
-        SAMPLED_AND_TOP
+        TOP
     }
 
     /** What a sequence past its deadline answers: 504, as a call that missed it before its first token. */
@@ -266,14 +267,14 @@ final class OpenAiReply {
 
     /** The log-probabilities of {@code tokens} (the delta's, for a chunk), added to the whole answer's too. */
     private ObjectNode chatOrCompletionLogprobs(Choice c, List<TokenChunk> tokens, int offset) {
-        boolean top = logprobs == Logprobs.SAMPLED_AND_TOP;
+        boolean top = logprobs == Logprobs.TOP;
         if (chat) {
             ArrayNode content = Json.MAPPER.createArrayNode();
             for (TokenChunk t : tokens) {
-                ObjectNode one = tokenLogprob(t);
+                ObjectNode one = tokenLogprob(t.getText(), t.getLogprob());
                 ArrayNode tops = one.putArray("top_logprobs");
-                if (top) {
-                    tops.add(tokenLogprob(t));
+                for (TopLogprob a : top ? t.getTopLogprobsList() : List.<TopLogprob>of()) {
+                    tops.add(tokenLogprob(a.getText(), a.getLogprob()));
                 }
                 content.add(one);
                 c.chatLogprobs.add(one);
@@ -290,7 +291,8 @@ final class OpenAiReply {
             tokenTexts.add(t.getText());
             values.add(t.getLogprob());
             if (top) {
-                tops.add(Json.object().put(t.getText(), t.getLogprob()));
+                ObjectNode likely = tops.addObject();
+                t.getTopLogprobsList().forEach(a -> likely.put(a.getText(), a.getLogprob()));
             } else {
                 tops.addNull();
             }
@@ -303,10 +305,10 @@ final class OpenAiReply {
         return part;
     }
 
-    private static ObjectNode tokenLogprob(TokenChunk t) {
-        ObjectNode one = Json.object().put("token", t.getText()).put("logprob", t.getLogprob());
+    private static ObjectNode tokenLogprob(String text, float logprob) {
+        ObjectNode one = Json.object().put("token", text).put("logprob", logprob);
         ArrayNode bytes = one.putArray("bytes");
-        for (byte b : t.getText().getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             bytes.add(b & 0xff);
         }
         return one;

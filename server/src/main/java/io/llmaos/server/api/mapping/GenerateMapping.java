@@ -70,7 +70,8 @@ public final class GenerateMapping {
                 s.hasTopP() ? s.getTopP() : null,
                 s.hasSeed() ? s.getSeed() : null,
                 s.getStopSequencesList(),
-                s.getIgnoreEos());
+                s.getIgnoreEos(),
+                (int) Math.min(Integer.MAX_VALUE, s.getTopLogprobs() & 0xffffffffL));
     }
 
     /** One message of tokens (and, when {@code reason} is set, the last one). */
@@ -84,11 +85,18 @@ public final class GenerateMapping {
         GenerateResponse.Builder b =
                 GenerateResponse.newBuilder().setRequestId(requestId).setModelVersion(version);
         for (GeneratedToken t : tokens) {
-            b.addTokens(TokenChunk.newBuilder()
+            TokenChunk.Builder chunk = TokenChunk.newBuilder()
                     .setTokenId(t.tokenId())
                     .setText(t.text())
                     .setIndex(t.index())
-                    .setLogprob(t.logprob()));
+                    .setLogprob(t.logprob());
+            for (GeneratedToken.Alternative a : t.top()) {
+                chunk.addTopLogprobs(io.llmaos.proto.v1.TopLogprob.newBuilder()
+                        .setTokenId(a.tokenId())
+                        .setText(a.text())
+                        .setLogprob(a.logprob()));
+            }
+            b.addTokens(chunk);
         }
         if (promptIds != null) {
             for (long id : promptIds) {

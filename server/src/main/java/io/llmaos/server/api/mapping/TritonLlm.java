@@ -245,7 +245,8 @@ public final class TritonLlm {
                     topP == null ? null : topP.floatValue(),
                     seed,
                     stop,
-                    ignoreEos);
+                    ignoreEos,
+                    0);
         }
 
         private static int bounded(long v, String field) {

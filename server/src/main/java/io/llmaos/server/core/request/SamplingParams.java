@@ -12,6 +12,7 @@ import java.util.List;
  * @param seed          null = a fresh random seed
  * @param stopSequences generation stops when the text ends with one of these
  * @param ignoreEos     keep generating past end-of-sequence tokens
+ * @param topLogprobs   how many of the most likely tokens to report with each token (0: none)
  */
 public record SamplingParams(
         Integer maxNewTokens,
@@ -20,13 +21,14 @@ public record SamplingParams(
         Float topP,
         Long seed,
         List<String> stopSequences,
-        boolean ignoreEos) {
+        boolean ignoreEos,
+        int topLogprobs) {
     public SamplingParams {
         stopSequences = List.copyOf(stopSequences);
     }
 
     /** Every field left to the model's defaults. */
     public static SamplingParams defaults() {
-        return new SamplingParams(null, null, null, null, null, List.of(), false);
+        return new SamplingParams(null, null, null, null, null, List.of(), false, 0);
     }
 }

@@ -70,7 +70,7 @@ class OpenAiApiTest {
         String[][] bad = {
             {"\"prompt\": \"x\", \"temperature\": 5", "temperature"},
             {"\"prompt\": \"x\", \"stop\": [\"a\",\"b\",\"c\",\"d\",\"e\"]", "stop"},
-            {"\"prompt\": \"x\", \"logprobs\": 3", "logprobs"},
+            {"\"prompt\": \"x\", \"logprobs\": 6", "logprobs"},
             {"\"prompt\": \"a\", \"n\": 129", "n"},
             {"\"prompt\": [\"a\", \"b\"], \"n\": 65", "n"},
             {"\"prompt\": \"a\", \"n\": 2, \"best_of\": 3", "best_of"},
@@ -347,6 +347,54 @@ class OpenAiApiTest {
             }
         }
         return new Generated(text.toString(), finish, usage.getPromptTokens(), usage.getGeneratedTokens());
+    }
+
+    @Test
+    void logprobsNameTheMostLikelyTokens() throws Exception {
+        String chat = "{\"model\": \"gpt-kjv\", \"messages\": [{\"role\": \"user\", \"content\": \"In\"}],"
+                + " \"max_tokens\": 4, \"temperature\": 0, \"logprobs\": true, ";
+        JsonNode content = ok(post("/v1/chat/completions", chat + "\"top_logprobs\": 3}"))
+                .get("choices")
+                .get(0)
+                .get("logprobs")
+                .get("content");
+        assertEquals(4, content.size(), content.toString());
+        for (JsonNode token : content) {
+            JsonNode tops = token.get("top_logprobs");
+            assertEquals(3, tops.size(), token.toString());
+            // greedy: the token is the most likely, with its own log-probability
+            assertEquals(token.get("token").asText(), tops.get(0).get("token").asText());
+            assertEquals(
+                    token.get("logprob").asDouble(), tops.get(0).get("logprob").asDouble(), 1e-6);
+            assertTrue(tops.get(2).get("logprob").asDouble()
+                    <= tops.get(1).get("logprob").asDouble());
+            assertTrue(tops.get(1).has("bytes"));
+        }
+        error(post("/v1/chat/completions", chat + "\"top_logprobs\": 21}"), 400, "top_logprobs");
+        error(
+                post(
+                        "/v1/chat/completions",
+                        "{\"model\": \"gpt-kjv\", \"messages\": [{\"role\": \"user\", \"content\": \"In\"}],"
+                                + " \"top_logprobs\": 2}"),
+                400,
+                "top_logprobs");
+        // the completions API: logprobs N, a {text: logprob} object per token with up to N entries
+        JsonNode lp = ok(post(
+                        "/v1/completions",
+                        "{\"model\": \"gpt-kjv\", \"prompt\": \"In the\", \"max_tokens\": 3, \"temperature\": 0,"
+                                + " \"logprobs\": 2}"))
+                .get("choices")
+                .get(0)
+                .get("logprobs");
+        assertEquals(3, lp.get("tokens").size(), lp.toString());
+        for (int i = 0; i < 3; i++) {
+            JsonNode likely = lp.get("top_logprobs").get(i);
+            assertTrue(likely.size() >= 1 && likely.size() <= 2, likely.toString());
+            assertEquals(
+                    lp.get("token_logprobs").get(i).asDouble(),
+                    likely.get(lp.get("tokens").get(i).asText()).asDouble(),
+                    1e-6);
+        }
     }
 
     @Test
