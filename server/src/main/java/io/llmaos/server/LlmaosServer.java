@@ -173,9 +173,11 @@ public final class LlmaosServer {
                 : new io.llmaos.server.api.http.HttpEndpoint(
                         settings.host(),
                         settings.httpPort(),
-                        settings.maxInboundMessageBytes(),
-                        settings.maxConnections(),
-                        settings.maxConnectionIdle(),
+                        new io.llmaos.server.api.http.HttpEndpoint.Limits(
+                                settings.maxInboundMessageBytes(),
+                                settings.maxConnections(),
+                                settings.maxConnectionIdle(),
+                                settings.httpCorsOrigins()),
                         endpoint.localChannel(),
                         endpoint.tlsManagers());
         this.repositoryPoller = new RepositoryPoller(models.repository(), models);

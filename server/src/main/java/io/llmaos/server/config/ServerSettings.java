@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param maxConnections        client connections open at once (0 = no limit)
  * @param metricsPort       the Prometheus scrape endpoint's port (0 = off)
  * @param httpPort          the HTTP listener's port (0 = off)
+ * @param httpCorsOrigins   the web origins allowed to call the HTTP port from a browser ("*": any; empty: none)
  * @param otlp              where metrics and traces are pushed over OTLP (endpoint null = off)
  * @param accessLog         whether each finished request writes a JSON line to the logger llmaos.access
  * @param instanceBudget    0 means no limit
@@ -57,6 +58,7 @@ public record ServerSettings(
         int maxPromptBytes,
         int metricsPort,
         int httpPort,
+        List<String> httpCorsOrigins,
         Otlp otlp,
         boolean accessLog,
         SecuritySettings security) {
@@ -87,6 +89,7 @@ public record ServerSettings(
         Objects.requireNonNull(modelsDir, "modelsDir");
         Objects.requireNonNull(modelControlMode, "modelControlMode");
         loadModels = List.copyOf(loadModels);
+        httpCorsOrigins = List.copyOf(httpCorsOrigins);
         Objects.requireNonNull(repositoryPollInterval, "repositoryPollInterval");
         Objects.requireNonNull(keepAliveTime, "keepAliveTime");
         Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");

@@ -24,6 +24,12 @@ public enum Setting {
             "Port of the HTTP listener (KServe v2 REST, Triton's REST extensions), on the gRPC host and with its"
                     + " auth and TLS; 0 turns it off",
             "8000"),
+    HTTP_CORS_ORIGINS(
+            "http-cors-origins",
+            "ORIGINS",
+            "Web origins whose pages may call the HTTP port from a browser (CORS), comma-separated"
+                    + " (https://app.example), or * for any; none by default",
+            ""),
     OTLP_ENDPOINT(
             "otlp-endpoint",
             "URL",

@@ -1,5 +1,6 @@
 package io.llmaos.server.config;
 
+import io.llmaos.server.core.error.Echo;
 import io.llmaos.server.core.request.Names;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -51,6 +52,7 @@ public final class SettingsLoader {
         Path models = v.get(Setting.MODELS, home.resolve("models").toString(), SettingsLoader::directory);
         ModelControlMode mode = v.get(Setting.MODEL_CONTROL_MODE, ModelControlMode::parse);
         List<String> loadModels = v.get(Setting.LOAD_MODELS, SettingsLoader::names);
+        List<String> corsOrigins = v.get(Setting.HTTP_CORS_ORIGINS, SettingsLoader::origins);
         Duration pollInterval = v.get(Setting.REPOSITORY_POLL_INTERVAL, t -> atLeast(t, Duration.ofMillis(100)));
         Integer loadThreads = v.get(Setting.LOAD_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 64));
         Integer pytorchThreads = v.get(Setting.PYTORCH_THREADS, t -> (int) range(ValueParsers.integer(t), 1, 1024));
@@ -144,6 +146,7 @@ public final class SettingsLoader {
                 maxPromptBytes,
                 metricsPort,
                 httpPort,
+                corsOrigins,
                 new ServerSettings.Otlp(otlp, otlpInterval, traceRatio),
                 accessLog,
                 security);
@@ -176,6 +179,21 @@ public final class SettingsLoader {
             throw new IllegalArgumentException("cannot resolve this host name");
         }
         return host;
+    }
+
+    /** Web origins (scheme://host[:port]) or "*", comma-separated; none when empty. */
+    private static List<String> origins(String text) {
+        List<String> origins = java.util.Arrays.stream(text.split(","))
+                .map(String::strip)
+                .filter(o -> !o.isEmpty())
+                .toList();
+        for (String origin : origins) {
+            if (!origin.equals("*") && !origin.matches("https?://[A-Za-z0-9.\\[\\]:-]+")) {
+                throw new IllegalArgumentException(
+                        "'" + Echo.cut(origin) + "' is not a web origin (scheme://host[:port], no path) or *");
+            }
+        }
+        return origins;
     }
 
     private static List<String> names(String text) {

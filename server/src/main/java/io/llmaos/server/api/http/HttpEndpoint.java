@@ -38,6 +38,7 @@ public final class HttpEndpoint {
     private final int port;
     private final int maxBody;
     private final HttpConnections connections;
+    private final io.netty.handler.codec.http.cors.CorsConfig cors;
     private final ManagedChannel local;
     private final V2Routes v2;
     private final TritonRoutes triton;
@@ -50,24 +51,17 @@ public final class HttpEndpoint {
 
     /**
      * @param local    the in-process channel to the gRPC services (closed with the endpoint)
-     * @param maxBody  the largest request body accepted, in bytes
-     * @param maxConnections connections open at once (0: no bound), as the gRPC port's
-     * @param idle     how long a connection with no request in progress may stay quiet (zero: forever)
+     * @param limits   the largest body, the connections and their idle time, the CORS origins
      * @param tls      the gRPC port's TLS (its certificate and key, and client CAs for mutual TLS, re-read
      *                 when the files change), or null for plaintext
      */
     public HttpEndpoint(
-            String host,
-            int port,
-            int maxBody,
-            int maxConnections,
-            java.time.Duration idle,
-            ManagedChannel local,
-            io.llmaos.server.api.TlsManagers tls) {
+            String host, int port, Limits limits, ManagedChannel local, io.llmaos.server.api.TlsManagers tls) {
         this.host = host;
         this.port = port;
-        this.maxBody = maxBody;
-        this.connections = new HttpConnections(maxConnections, idle);
+        this.maxBody = limits.maxBody();
+        this.connections = new HttpConnections(limits.maxConnections(), limits.idle());
+        this.cors = Cors.config(limits.corsOrigins());
         this.local = local;
         this.tls = tls;
         GrpcBridge bridge = new GrpcBridge(local);
@@ -75,6 +69,20 @@ public final class HttpEndpoint {
         this.triton = new TritonRoutes(bridge);
         this.console = new ConsoleRoutes(bridge);
         this.openAi = new OpenAiRoutes(bridge, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * What the port accepts.
+     *
+     * @param maxBody        the largest request body, in bytes (413 beyond)
+     * @param maxConnections connections open at once (0: no bound), as the gRPC port's
+     * @param idle           how long a connection with no request in progress may stay quiet (zero: forever)
+     * @param corsOrigins    web origins whose pages may call the port ("*": any; empty: no CORS)
+     */
+    public record Limits(int maxBody, int maxConnections, java.time.Duration idle, java.util.List<String> corsOrigins) {
+        public Limits {
+            corsOrigins = java.util.List.copyOf(corsOrigins);
+        }
     }
 
     /** Binds the port. */
@@ -110,8 +118,11 @@ public final class HttpEndpoint {
                                     .addLast(new io.netty.handler.codec.http.HttpContentDecompressor(0))
                                     .addLast(new Compressor())
                                     .addLast(new HttpServerKeepAliveHandler())
-                                    .addLast(new HttpObjectAggregator(maxBody))
-                                    .addLast(new Requests());
+                                    .addLast(new HttpObjectAggregator(maxBody));
+                            if (cors != null) {
+                                ch.pipeline().addLast(new io.netty.handler.codec.http.cors.CorsHandler(cors));
+                            }
+                            ch.pipeline().addLast(new Requests());
                             connections.watch(ch);
                         }
                     })
