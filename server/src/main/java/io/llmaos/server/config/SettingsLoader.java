@@ -181,12 +181,17 @@ public final class SettingsLoader {
         return host;
     }
 
+    /** The comma-separated items of {@code text}, stripped, empty ones left out. */
+    private static List<String> items(String text) {
+        return java.util.Arrays.stream(text.split(","))
+                .map(String::strip)
+                .filter(n -> !n.isEmpty())
+                .toList();
+    }
+
     /** Web origins (scheme://host[:port]) or "*", comma-separated; none when empty. */
     private static List<String> origins(String text) {
-        List<String> origins = java.util.Arrays.stream(text.split(","))
-                .map(String::strip)
-                .filter(o -> !o.isEmpty())
-                .toList();
+        List<String> origins = items(text);
         for (String origin : origins) {
             if (!origin.equals("*") && !origin.matches("https?://[A-Za-z0-9.\\[\\]:-]+")) {
                 throw new IllegalArgumentException(
@@ -197,10 +202,7 @@ public final class SettingsLoader {
     }
 
     private static List<String> names(String text) {
-        List<String> names = java.util.Arrays.stream(text.split(","))
-                .map(String::strip)
-                .filter(n -> !n.isEmpty())
-                .toList();
+        List<String> names = items(text);
         for (String name : names) {
             if (!name.equals("*") && !Names.isModelName(name)) {
                 throw new IllegalArgumentException("'" + name + "' is not a model name ([A-Za-z0-9._-])");

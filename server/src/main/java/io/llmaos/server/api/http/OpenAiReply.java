@@ -35,6 +35,10 @@ final class OpenAiReply {
     private static final OpenAiError TIMED_OUT = new OpenAiError(
             504, "server_error", "the request did not finish within its deadline", null, "timeout", java.util.Map.of());
 
+    /** What a choice whose call ended without finishing its sequence answers. */
+    private static final OpenAiError UNFINISHED = new OpenAiError(
+            503, "server_error", "the generation ended before it finished", null, "unfinished", java.util.Map.of());
+
     private final HttpExchange x;
     private final boolean chat;
     private final String id;
@@ -129,7 +133,11 @@ final class OpenAiReply {
         c.text.append(delta);
         // a sequence whose deadline passed ends as a failure, as a call that missed it before its first token
         boolean late = m.getFinishReason() == FinishReason.DEADLINE;
-        String finish = m.getFinishReason() == FinishReason.FINISH_REASON_UNSPECIFIED || late
+        // a sequence cancelled with its call (the client went, or the call's deadline passed) is no
+        // answer: the call's end says which, and ended() answers it
+        String finish = m.getFinishReason() == FinishReason.FINISH_REASON_UNSPECIFIED
+                        || late
+                        || m.getFinishReason() == FinishReason.CANCELLED
                 ? null
                 : finish(m.getFinishReason());
         if (late && (!sampling.stream() || !started && delta.length() == 0)) {
@@ -196,8 +204,13 @@ final class OpenAiReply {
 
     /** Choice {@code index}'s Generate call ended with {@code failure} (null: as it should, after its last message). */
     synchronized void ended(int index, Throwable failure) {
-        if (failure != null && !over) {
+        if (over) {
+            return;
+        }
+        if (failure != null) {
             fail(OpenAiError.of(failure));
+        } else if (choices.get(index).finish == null) {
+            fail(UNFINISHED); // the call ended well without finishing its sequence: never left unanswered
         }
     }
 
@@ -318,7 +331,7 @@ final class OpenAiReply {
         return switch (reason) {
             case LENGTH -> "length";
             case STOP, EOS -> "stop";
-            default -> "abort"; // cancelled (vLLM's word; the OpenAI API has none)
+            default -> "abort"; // a reason this version does not know (vLLM's word)
         };
     }
 }
