@@ -11,7 +11,6 @@ import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.SamplingParams;
 import io.llmaos.proto.v1.Tensor;
 import io.llmaos.proto.v1.TensorContents;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,28 +48,15 @@ public final class OpenAiBenchmark {
     public static void main(String[] args) throws Exception {
         Path models = Path.of(args[1]);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ServerProcess.freePort();
         String base = "http://127.0.0.1:" + port;
-        HttpClient http =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http = ServerProcess.http11();
         ObjectNode report = new ObjectMapper().createObjectNode();
         report.put("benchmark", "openai");
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("rounds", rounds);
         report.put("tokens_per_stream", TOKENS);
-        try (ServerProcess server = ServerProcess.start(
-                args[0],
-                ServerProcess.benchmarkJvmOptions(),
-                List.of(
-                        "--models",
-                        models.toString(),
-                        "--load-models",
-                        GPT + "," + MINILM,
-                        "--http-port",
-                        String.valueOf(port)))) {
+        try (ServerProcess server = ServerProcess.serveHttp(args[0], models, GPT + "," + MINILM, port)) {
             var generate = InferenceServiceGrpc.newBlockingStub(server.channel());
             Callable<Stream> grpcStream = () -> grpcChat(generate);
             Callable<Stream> sseStream = () -> sseChat(http, base);

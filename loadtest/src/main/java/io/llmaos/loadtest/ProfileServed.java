@@ -135,7 +135,7 @@ public final class ProfileServed {
                                 "--load-models",
                                 BenchRequests.MLP,
                                 "--metrics-port",
-                                String.valueOf(freePort()),
+                                String.valueOf(ServerProcess.freePort()),
                                 "--access-log",
                                 "--otlp-endpoint",
                                 collector.endpoint(),
@@ -160,14 +160,9 @@ public final class ProfileServed {
     private static void profileRest(
             Profiler profiler, String serverClasspath, Path models, ObjectNode scenarios, ObjectMapper json)
             throws Exception {
-        int port = freePort();
-        try (ServerProcess s = ServerProcess.start(
-                serverClasspath,
-                ServerProcess.benchmarkJvmOptions(),
-                List.of("--models", models.toString(), "--load-models", BenchRequests.MLP, "--http-port", "" + port))) {
-            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                    .build();
+        int port = ServerProcess.freePort();
+        try (ServerProcess s = ServerProcess.serveHttp(serverClasspath, models, BenchRequests.MLP, port)) {
+            java.net.http.HttpClient http = ServerProcess.http11();
             java.net.http.HttpRequest request = RestBenchmark.mlpRequest("http://127.0.0.1:" + port);
             Supplier<ListenableFuture<?>> rest = () -> RestBenchmark.rest(http, request);
             JitWarmup.untilQuiet(
@@ -178,12 +173,6 @@ public final class ProfileServed {
             for (int c : new int[] {1, 32}) {
                 scenarios.set("rest_mlp_c" + c, profiler.profile("rest_mlp_c" + c, s.pid(), c, rest, json));
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -10,7 +10,6 @@ import io.llmaos.proto.v1.GenerateRequest;
 import io.llmaos.proto.v1.GenerateResponse;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
 import io.llmaos.proto.v1.SamplingParams;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,29 +42,16 @@ public final class RestBenchmark {
     public static void main(String[] args) throws Exception {
         Path models = Path.of(args[1]);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-        int httpPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            httpPort = s.getLocalPort();
-        }
+        int httpPort = ServerProcess.freePort();
         String base = "http://127.0.0.1:" + httpPort;
-        HttpClient http =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http = ServerProcess.http11();
         ModelInferRequest grpcRequest = BenchRequests.oipMlp(false);
         HttpRequest restRequest = mlpRequest(base);
         ObjectNode report = new ObjectMapper().createObjectNode();
         report.put("benchmark", "rest");
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("rounds", rounds);
-        try (ServerProcess server = ServerProcess.start(
-                args[0],
-                ServerProcess.benchmarkJvmOptions(),
-                List.of(
-                        "--models",
-                        models.toString(),
-                        "--load-models",
-                        BenchRequests.MLP + "," + GPT,
-                        "--http-port",
-                        String.valueOf(httpPort)))) {
+        try (ServerProcess server = ServerProcess.serveHttp(args[0], models, BenchRequests.MLP + "," + GPT, httpPort)) {
             var oip = GRPCInferenceServiceGrpc.newFutureStub(server.channel());
             Supplier<ListenableFuture<?>> grpc = () -> oip.modelInfer(grpcRequest);
             Supplier<ListenableFuture<?>> rest = () -> rest(http, restRequest);

@@ -75,6 +75,32 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * A server under benchmark ({@link #benchmarkJvmOptions()}) on {@code models}, loading {@code load}
+     * (comma-separated), its HTTP listener on {@code httpPort} ({@code http://127.0.0.1:httpPort}).
+     */
+    public static ServerProcess serveHttp(String classpath, java.nio.file.Path models, String load, int httpPort)
+            throws IOException, InterruptedException {
+        return start(
+                classpath,
+                benchmarkJvmOptions(),
+                List.of("--models", models.toString(), "--load-models", load, "--http-port", String.valueOf(httpPort)));
+    }
+
+    /** The HTTP client the benchmarks use against the HTTP port: Java's, over HTTP/1.1. */
+    public static java.net.http.HttpClient http11() {
+        return java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** A loopback port free now. */
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
      * The JVM options of a server under benchmark: a 1 GiB heap, plus what
      * {@code LLMAOS_BENCH_SERVER_JVM_OPTS} adds (e.g. a profiler agent or JFR).
      */

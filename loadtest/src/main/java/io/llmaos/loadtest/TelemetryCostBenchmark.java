@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmaos.proto.v1.InferRequest;
 import io.llmaos.proto.v1.InferenceServiceGrpc;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,9 +43,9 @@ public final class TelemetryCostBenchmark {
         Path models = Path.of(args[1]);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Duration phase = Duration.ofSeconds(args.length > 3 ? Integer.parseInt(args[3]) : 8);
-        int metricsPort = freePort();
-        int tracedPort = freePort();
-        int allPort = freePort();
+        int metricsPort = ServerProcess.freePort();
+        int tracedPort = ServerProcess.freePort();
+        int allPort = ServerProcess.freePort();
         OtlpSink collector = new OtlpSink();
         // the access log goes to a file, as a deployment keeps it
         Path accessLog = java.nio.file.Files.createTempFile("llmaos-access-", ".log");
@@ -149,12 +148,6 @@ public final class TelemetryCostBenchmark {
         report.put("trace_export_bytes", collector.traceBytes());
         report.put("goal", "all: cost <= 5% of MLP QPS at c=32 and <= 5% of tokens/s at 16 streams");
         System.out.println(report.toPrettyString());
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static void scrape(HttpClient http, int port) throws Exception {

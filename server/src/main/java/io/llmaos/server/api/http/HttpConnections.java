@@ -41,12 +41,12 @@ final class HttpConnections {
     }
 
     /**
-     * Readies a new connection, its pipeline built: counts its requests, and closes it when idle (nothing
-     * added when connections never idle out).
+     * Readies a new connection, its pipeline built: when connections idle out, counts its requests in
+     * progress and closes it once idle with none (nothing when they never idle out).
      */
     void watch(Channel connection) {
-        connection.attr(IN_PROGRESS).set(new AtomicInteger());
         if (!idle.isZero()) {
+            connection.attr(IN_PROGRESS).set(new AtomicInteger()); // counted only where idleness is watched
             // first, where it sees every byte read and written; the closer last, where the event arrives
             connection.pipeline().addFirst(new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS));
             connection.pipeline().addLast(new IdleCloser());
@@ -69,23 +69,15 @@ final class HttpConnections {
         }
     }
 
-    /** Connections open now. */
-    int open() {
-        return open.get();
-    }
-
     @ChannelHandler.Sharable
     private final class Gate extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             Channel child = (Channel) msg;
-            if (max > 0 && open.incrementAndGet() > max) {
+            if (open.incrementAndGet() > max && max > 0) {
                 open.decrementAndGet();
                 child.unsafe().closeForcibly(); // not yet registered: closed without any handshake
                 return;
-            }
-            if (max <= 0) {
-                open.incrementAndGet();
             }
             child.closeFuture().addListener(f -> open.decrementAndGet());
             ctx.fireChannelRead(msg);

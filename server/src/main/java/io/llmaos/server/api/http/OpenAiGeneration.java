@@ -47,17 +47,9 @@ final class OpenAiGeneration {
             throw OpenAiError.invalid(
                     "n", "at most " + OpenAiSampling.MAX_CHOICES + " choices per request (prompts times n)");
         }
-        JsonNode lp = b.path("logprobs");
-        OpenAiReply.Logprobs logprobs = OpenAiReply.Logprobs.NONE;
-        int top = 0;
-        if (!lp.isMissingNode() && !lp.isNull()) {
-            if (!lp.isIntegralNumber() || lp.asInt() < 0 || lp.asInt() > COMPLETIONS_MAX_LOGPROBS) {
-                throw OpenAiError.invalid(
-                        "logprobs", "logprobs is a whole number from 0 to " + COMPLETIONS_MAX_LOGPROBS);
-            }
-            top = lp.asInt();
-            logprobs = top == 0 ? OpenAiReply.Logprobs.SAMPLED : OpenAiReply.Logprobs.TOP;
-        }
+        int given = wholeNumber(b, "logprobs", COMPLETIONS_MAX_LOGPROBS);
+        int top = Math.max(0, given);
+        OpenAiReply.Logprobs logprobs = logprobs(given >= 0, top);
         boolean echo = b.path("echo").asBoolean(false);
         if (echo && prompts.stream().anyMatch(p -> !p.isTextual())) {
             throw OpenAiError.invalid("echo", "echo needs the prompt as text");
@@ -83,22 +75,12 @@ final class OpenAiGeneration {
         JsonNode b = r.body();
         String model = r.model();
         OpenAiSampling sampling = OpenAiSampling.of(b, true, null);
-        OpenAiReply.Logprobs logprobs = OpenAiReply.Logprobs.NONE;
-        JsonNode topGiven = b.path("top_logprobs");
-        int top = topGiven.isMissingNode() || topGiven.isNull() ? 0 : topGiven.asInt(-1);
-        if (top < 0
-                || top > CHAT_MAX_TOP_LOGPROBS
-                || !topGiven.isMissingNode() && !topGiven.isNull() && !topGiven.isIntegralNumber()) {
-            throw OpenAiError.invalid(
-                    "top_logprobs", "top_logprobs is a whole number from 0 to " + CHAT_MAX_TOP_LOGPROBS);
-        }
-        if (top > 0 && !b.path("logprobs").asBoolean(false)) {
+        int top = Math.max(0, wholeNumber(b, "top_logprobs", CHAT_MAX_TOP_LOGPROBS));
+        boolean on = b.path("logprobs").asBoolean(false);
+        if (top > 0 && !on) {
             throw OpenAiError.invalid("top_logprobs", "top_logprobs needs logprobs: true");
         }
-        if (b.path("logprobs").asBoolean(false)) {
-            logprobs = top == 0 ? OpenAiReply.Logprobs.SAMPLED : OpenAiReply.Logprobs.TOP;
-        }
-        int tops = top;
+        OpenAiReply.Logprobs logprobs = logprobs(on, top);
         JsonNode messages = b.path("messages");
         ChatPrompt.of(messages, null); // the messages are checked before any call
         OpenAiReply.Logprobs chosen = logprobs;
@@ -106,7 +88,7 @@ final class OpenAiGeneration {
             ChatTemplate template = m.getConfig().getGeneration().getChatTemplate();
             ChatPrompt prompt = ChatPrompt.of(messages, template);
             GenerateRequest.Builder g = base(r, model, sampling.sampling()).setText(prompt.text());
-            g.getSamplingBuilder().setTopLogprobs(tops);
+            g.getSamplingBuilder().setTopLogprobs(top);
             SamplingParams.Builder s = g.getSamplingBuilder();
             for (String stop : prompt.stop()) {
                 if (s.getStopSequencesCount() < MAX_STOP_SEQUENCES
@@ -122,6 +104,26 @@ final class OpenAiGeneration {
             }
             run(r, requests, reply);
         });
+    }
+
+    /** Member {@code name} of {@code b}: a whole number from 0 to {@code max}, or -1 when absent or null. */
+    private static int wholeNumber(JsonNode b, String name, int max) {
+        JsonNode v = b.path(name);
+        if (v.isMissingNode() || v.isNull()) {
+            return -1;
+        }
+        if (!v.isIntegralNumber() || v.asInt() < 0 || v.asInt() > max) {
+            throw OpenAiError.invalid(name, name + " is a whole number from 0 to " + max);
+        }
+        return v.asInt();
+    }
+
+    /** What is reported of log-probabilities: nothing, the sampled token's, or also the {@code top} most likely. */
+    private static OpenAiReply.Logprobs logprobs(boolean on, int top) {
+        if (!on) {
+            return OpenAiReply.Logprobs.NONE;
+        }
+        return top > 0 ? OpenAiReply.Logprobs.TOP : OpenAiReply.Logprobs.SAMPLED;
     }
 
     /** Choice {@code j} of a prompt: the request as it is, its seed (if any) plus {@code j}, so choices differ. */

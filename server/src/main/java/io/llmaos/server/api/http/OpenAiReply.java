@@ -228,12 +228,17 @@ final class OpenAiReply {
         x.endEvents();
     }
 
-    private ObjectNode chunk() {
-        ObjectNode c = Json.object()
+    /** An answer's or chunk's head: its id, object type, time and model. */
+    private ObjectNode head(String object) {
+        return Json.object()
                 .put("id", id)
-                .put("object", chat ? "chat.completion.chunk" : "text_completion")
+                .put("object", object)
                 .put("created", created)
                 .put("model", model);
+    }
+
+    private ObjectNode chunk() {
+        ObjectNode c = head(chat ? "chat.completion.chunk" : "text_completion");
         if (sampling.includeUsage()) {
             c.putNull("usage");
         }
@@ -241,11 +246,7 @@ final class OpenAiReply {
     }
 
     private ObjectNode whole() {
-        ObjectNode w = Json.object()
-                .put("id", id)
-                .put("object", chat ? "chat.completion" : "text_completion")
-                .put("created", created)
-                .put("model", model);
+        ObjectNode w = head(chat ? "chat.completion" : "text_completion");
         ArrayNode all = w.putArray("choices");
         for (Choice c : choices) {
             ObjectNode choice = all.addObject().put("index", c.index);

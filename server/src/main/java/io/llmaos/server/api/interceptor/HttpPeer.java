@@ -54,20 +54,24 @@ public final class HttpPeer {
             public <Q, R> ServerCall.Listener<Q> interceptCall(
                     ServerCall<Q, R> given, Metadata headers, ServerCallHandler<Q, R> next) {
                 java.net.SocketAddress peer = parse(headers.get(ADDRESS));
-                ServerCall<Q, R> call = peer == null
-                        ? given
-                        : new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(given) {
-                            @Override
-                            public io.grpc.Attributes getAttributes() {
-                                return super.getAttributes().toBuilder()
-                                        .set(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR, peer)
-                                        .build();
-                            }
-                        };
+                ServerCall<Q, R> call = peer == null ? given : withPeer(given, peer);
                 String tenant = headers.get(KEY);
                 return tenant == null
                         ? next.startCall(call, headers)
                         : Contexts.interceptCall(Context.current().withValue(TENANT, tenant), call, headers, next);
+            }
+        };
+    }
+
+    /** {@code call} seen as coming from {@code peer}: its attributes made once, read by each interceptor. */
+    private static <Q, R> ServerCall<Q, R> withPeer(ServerCall<Q, R> call, java.net.SocketAddress peer) {
+        io.grpc.Attributes attributes = call.getAttributes().toBuilder()
+                .set(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR, peer)
+                .build();
+        return new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public io.grpc.Attributes getAttributes() {
+                return attributes;
             }
         };
     }
